@@ -1,0 +1,159 @@
+"""Counting accuracy on the real, hand-labelled clips in ``../shared/clips``.
+
+For every clip whose exercise formcheck supports, runs the same analysis as
+``formcheck analyze`` and prints predicted vs labelled reps (and per side), labelled vs
+found holds, then MAE (|pred - gt| / max(gt, 1)) and off-by-one accuracy.
+
+    python benchmarks/accuracy.py [--clips ../shared/clips] [--cache DIR]
+
+``--cache`` keeps each clip's landmark track (pose model output) in DIR so re-runs
+while tuning take seconds. Keep that folder outside the repository: tracks are data
+extracted from the clips and may not be committed.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+import cv2
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from formcheck.analysis import analyze  # noqa: E402
+from formcheck.exercise import exercise_ids, load_exercise  # noqa: E402
+from formcheck.pose import create_estimator  # noqa: E402
+from formcheck.report import build_report  # noqa: E402
+from formcheck.sources import VideoFile  # noqa: E402
+from formcheck.track import Track  # noqa: E402
+
+#: Clip labels whose names differ from exercise ids (cat_cow clips are judged as cat_stretch).
+LABEL_TO_EXERCISE = {"cat_cow": "cat_stretch"}
+HOLD_TOLERANCE_S = 1.0
+
+
+@dataclass
+class ClipResult:
+    file: str
+    exercise: str
+    gt_reps: int
+    pred_reps: int
+    gt_sides: Optional[tuple[int, int]]
+    pred_sides: Optional[tuple[int, int]]
+    gt_holds: list[tuple[float, float]]
+    pred_holds: list[tuple[float, float]]
+
+    @property
+    def error(self) -> float:
+        return abs(self.pred_reps - self.gt_reps) / max(self.gt_reps, 1)
+
+    def hold_errors(self) -> list[Optional[float]]:
+        """For each labelled hold, the duration error of the predicted hold overlapping it most."""
+        errors: list[Optional[float]] = []
+        for g0, g1 in self.gt_holds:
+            best, overlap = None, 0.0
+            for p0, p1 in self.pred_holds:
+                o = min(g1, p1) - max(g0, p0)
+                if o > overlap:
+                    best, overlap = (p1 - p0) - (g1 - g0), o
+            errors.append(best)
+        return errors
+
+
+def read_labels(clips: Path) -> list[dict[str, str]]:
+    with open(clips / "labels.csv", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def parse_holds(text: str) -> list[tuple[float, float]]:
+    return [tuple(float(x) for x in part.split("-")) for part in text.split(";") if part.strip()]  # type: ignore[misc]
+
+
+def landmark_source(video: Path, cache: Optional[Path]) -> Path:
+    """The clip itself, or its cached landmark track (made on first use)."""
+    if cache is None:
+        return video
+    track_path = cache / f"{video.stem}.npz"
+    if not track_path.exists():
+        estimator = create_estimator()
+        with VideoFile(video) as src:
+            frames = [estimator.estimate(cv2.cvtColor(f.image_bgr, cv2.COLOR_BGR2RGB), f.index, f.timestamp_s) for f in src.frames()]
+            Track.from_frames(frames, str(video), src.info.fps).save(track_path)
+        estimator.close()
+    return track_path
+
+
+def evaluate_clip(row: dict[str, str], clips: Path, cache: Optional[Path]) -> Optional[ClipResult]:
+    exercise_id = LABEL_TO_EXERCISE.get(row["exercise_label"], row["exercise_label"])
+    if exercise_id not in exercise_ids():
+        return None
+    exercise = load_exercise(exercise_id)
+    session = analyze(landmark_source(clips / row["file"], cache), exercise, create_estimator)
+    report: dict[str, Any] = build_report(session)
+    gt_sides = (int(row["reps_left"]), int(row["reps_right"])) if row["reps_left"] else None
+    by_side = report["rep_count_by_side"]
+    return ClipResult(
+        file=row["file"],
+        exercise=exercise_id,
+        gt_reps=int(row["reps"]),
+        pred_reps=report["rep_count"],
+        gt_sides=gt_sides,
+        pred_sides=(by_side["left"], by_side["right"]) if by_side else None,
+        gt_holds=parse_holds(row["holds"]),
+        pred_holds=[(h["start_s"], h["end_s"]) for h in report["holds"]],
+    )
+
+
+def fmt_holds(holds: list[tuple[float, float]]) -> str:
+    return " ".join(f"{a:.1f}-{b:.1f}" for a, b in holds) or "-"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clips", type=Path, default=ROOT.parent / "shared" / "clips")
+    parser.add_argument("--cache", type=Path, help="folder for landmark tracks (outside the repo)")
+    parser.add_argument("--only", help="substring of the clip file names to run")
+    args = parser.parse_args()
+    if not (args.clips / "labels.csv").exists():
+        print(f"no labelled clips at {args.clips}", file=sys.stderr)
+        return 2
+    if args.cache:
+        args.cache.mkdir(parents=True, exist_ok=True)
+    results = []
+    for row in read_labels(args.clips):
+        if args.only and args.only not in row["file"]:
+            continue
+        result = evaluate_clip(row, args.clips, args.cache)
+        if result is not None:
+            results.append(result)
+    print(f"{'clip':52s} {'exercise':14s} {'reps gt/pred':>12s} {'sides gt/pred':>15s}  holds gt | pred (duration error)")
+    hold_ok = hold_n = 0
+    for r in results:
+        sides = f"{r.gt_sides}/{r.pred_sides}" if r.gt_sides or r.pred_sides else ""
+        errs = r.hold_errors()
+        hold_n += len(errs)
+        hold_ok += sum(e is not None and abs(e) <= HOLD_TOLERANCE_S for e in errs)
+        err_text = ", ".join("missed" if e is None else f"{e:+.1f}s" for e in errs)
+        mark = "" if r.pred_reps == r.gt_reps else "  <-- reps"
+        print(f"{r.file[:52]:52s} {r.exercise:14s} {r.gt_reps:>5d}/{r.pred_reps:<6d} {sides:>15s}  {fmt_holds(r.gt_holds)} | {fmt_holds(r.pred_holds)} {('(' + err_text + ')') if err_text else ''}{mark}")
+    if not results:
+        print("no supported clips")
+        return 1
+    n = len(results)
+    mae = sum(r.error for r in results) / n
+    exact = sum(r.pred_reps == r.gt_reps for r in results)
+    off1 = sum(abs(r.pred_reps - r.gt_reps) <= 1 for r in results)
+    sides_ok = sum(r.gt_sides == r.pred_sides for r in results if r.gt_sides)
+    sides_n = sum(1 for r in results if r.gt_sides)
+    zero = [r for r in results if r.gt_reps == 0]
+    print(f"\nclips: {n}  exact reps: {exact}/{n}  off-by-one: {off1}/{n}  MAE: {mae:.3f}")
+    print(f"sides exact: {sides_ok}/{sides_n}  holds within +-{HOLD_TOLERANCE_S:g}s: {hold_ok}/{hold_n}  0-rep clips with no reps: {sum(r.pred_reps == 0 for r in zero)}/{len(zero)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,70 @@
+"""Form checks: a measure (or its speed) must stay within bounds while the check applies.
+
+A fault is reported only once it has lasted ``min_s``, and its start is dated back to
+when it began, so a single noisy frame never produces a message while the report
+still says when the fault really started.
+"""
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Optional
+
+from formcheck.events import Event, EventKind
+from formcheck.exercise import CheckSpec
+
+
+@dataclass
+class CheckTracker:
+    spec: CheckSpec
+    side: Optional[str]
+    active: bool = False
+    _since: Optional[float] = None
+
+    def failing(self, value: float) -> bool:
+        if math.isnan(value):
+            return False
+        lo, hi = self.spec.min, self.spec.max
+        return (lo is not None and value < lo) or (hi is not None and value > hi)
+
+    def update(self, t: float, value: float, applies: bool) -> list[Event]:
+        if applies and self.failing(value):
+            if self._since is None:
+                self._since = t
+            if not self.active and t - self._since >= self.spec.min_s:
+                self.active = True
+                return [Event(EventKind.FAULT_STARTED, t, self.side, {"check": self.spec.id, "message": self.spec.message, "start_s": self._since, "value": value})]
+            return []
+        return self.end(t)
+
+    def end(self, t: float) -> list[Event]:
+        was_active, since = self.active, self._since
+        self.active, self._since = False, None
+        if not was_active:
+            return []
+        return [Event(EventKind.FAULT_ENDED, t, self.side, {"check": self.spec.id, "message": self.spec.message, "start_s": since, "end_s": t})]
+
+
+@dataclass
+class SpeedMeter:
+    """Rate of change of a measure over a short window (units per second).
+
+    A window, not a frame-to-frame difference, so that landmark jitter at 30 fps does
+    not read as fast movement.
+    """
+
+    window_s: float = 0.25
+    _history: deque[tuple[float, float]] = field(default_factory=deque)
+
+    def update(self, t: float, value: float) -> float:
+        if math.isnan(value):
+            self._history.clear()
+            return math.nan
+        self._history.append((t, value))
+        while len(self._history) > 2 and t - self._history[1][0] >= self.window_s:
+            self._history.popleft()
+        t0, v0 = self._history[0]
+        if t - t0 < self.window_s * 0.5:
+            return math.nan
+        return abs(value - v0) / (t - t0)

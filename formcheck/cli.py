@@ -1,0 +1,150 @@
+"""Command-line interface. ``main`` is the one place that maps errors to exit codes."""
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+from typing import Callable, Optional, Sequence, TextIO
+
+from formcheck import __version__
+from formcheck.analysis import AnalysisOptions, analyze
+from formcheck.errors import ExitStatus, FormcheckError, InputError, NoPoseError
+from formcheck.evaluator import FrameState
+from formcheck.exercise import Exercise, load_all, load_exercise
+from formcheck.pose import BACKENDS, DEFAULT_BACKEND, create_estimator
+from formcheck.report import CAUTION, build_report, summary_lines, write_json
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+DEMO_SAMPLE = SAMPLES / "bridge.mp4"
+DEMO_EXERCISE = "bridge"
+
+
+def _add_pose_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backend", choices=sorted(BACKENDS), default=DEFAULT_BACKEND, help="pose backend (default: %(default)s, works offline)")
+    p.add_argument("--model", type=Path, help="a pose_landmarker .task model file, for --backend tasks")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="formcheck", description="Exercise-form feedback for back-pain relief exercises, from video.")
+    parser.add_argument("--version", action="version", version=f"formcheck {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    a = sub.add_parser("analyze", help="analyse a recorded video", description="Count reps and holds in a recorded video and check form.")
+    a.add_argument("video", type=Path, help="video file (or a recorded landmark track .npz)")
+    a.add_argument("--exercise", "-e", required=True, help="exercise id (see 'formcheck list') or path to an exercise .toml")
+    a.add_argument("--report", type=Path, help="write the JSON report here")
+    a.add_argument("--out", type=Path, help="write the annotated video here (no video is written without it)")
+    a.add_argument("--events", action="store_true", help="print events as they happen")
+    _add_pose_options(a)
+
+    sub.add_parser("list", help="list the exercises")
+
+    s = sub.add_parser("show", help="show an exercise: instructions, targets and checks")
+    s.add_argument("exercise", help="exercise id or path to an exercise .toml")
+
+    d = sub.add_parser("demo", help="analyse the bundled sample video and write an annotated copy")
+    d.add_argument("--out", type=Path, default=Path("formcheck-demo.mp4"), help="annotated video (default: %(default)s)")
+    d.add_argument("--report", type=Path, help="also write the JSON report here")
+    return parser
+
+
+def _print_events(out: TextIO) -> Callable[[FrameState], None]:
+    def show(state: FrameState) -> None:
+        for event in state.events:
+            print(event.describe(), file=out, flush=True)
+
+    return show
+
+
+def _analyze(video: Path, exercise: Exercise, backend: str, model: Optional[Path], report_path: Optional[Path], out_video: Optional[Path], events: bool, out: TextIO) -> None:
+    if out_video is not None and out_video.resolve() == video.resolve():
+        raise InputError(f"the output video would overwrite the input: {out_video}")
+    if not video.exists():
+        raise InputError(f"video not found: {video}")
+    print(f"Caution: {CAUTION}", file=out)
+    session = analyze(
+        video,
+        exercise,
+        lambda: create_estimator(backend, model),
+        AnalysisOptions(out_video=out_video, progress=True),
+        on_state=_print_events(out) if events else None,
+    )
+    if session.frames_with_pose == 0:
+        raise NoPoseError(f"no person found in {video}: is the whole body in view?")
+    report = build_report(session)
+    if report_path is not None:
+        write_json(report, report_path)
+    print("\n".join(summary_lines(report)), file=out)
+    for label, path in (("report", report_path), ("annotated video", out_video)):
+        if path is not None:
+            print(f"  {label}: {path}", file=out)
+
+
+def _show(exercise: Exercise, out: TextIO) -> None:
+    wrap = lambda text, indent="  ": textwrap.fill(text, 88, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
+    print(f"{exercise.name} ({exercise.id})", file=out)
+    print(wrap(exercise.summary), file=out)
+    print(f"  source: {exercise.source}", file=out)
+    print("\nHow to do it:", file=out)
+    for i, step in enumerate(exercise.instructions, 1):
+        print(wrap(f"{i}. {step}"), file=out)
+    print("\nCamera:", file=out)
+    print(wrap(exercise.setup.camera), file=out)
+    print(f"  start position: {', '.join(p.value for p in exercise.setup.posture)}; view: {exercise.setup.view}", file=out)
+    rep = exercise.rep
+    m = exercise.measures[rep.measure]
+    word = "above" if rep.direction == "rise" else "below"
+    print("\nWhat counts:", file=out)
+    print(wrap(f"a rep: {rep.measure} ({m.description or m.kind}) goes {word} {rep.enter:g} and back past {rep.exit:g}, staying at least {rep.min_in_s:g} s in position; movement range at least {rep.min_range:g}"), file=out)
+    sides = "each side counted separately" if exercise.sides == "each" else "both sides together"
+    target = f"{rep.target} per side" if rep.target and exercise.sides == "each" else (f"{rep.target}" if rep.target else "no fixed number")
+    print(f"  target: {target} ({sides}){'; ' + exercise.frequency if exercise.frequency else ''}", file=out)
+    if exercise.hold:
+        print(f"  hold: {exercise.hold.target_s:g} s (holds shorter than {exercise.hold.min_s:g} s are not counted as holds)", file=out)
+    if exercise.checks:
+        print("\nChecks:", file=out)
+        for c in exercise.checks:
+            quantity = f"speed of {c.measure}" if c.of == "speed" else c.measure
+            bounds = " and ".join(b for b in (f">= {c.min:g}" if c.min is not None else "", f"<= {c.max:g}" if c.max is not None else "") if b)
+            print(wrap(f"{c.id}: {quantity} {bounds} (when: {c.when}) -> \"{c.message}\""), file=out)
+    print(f"\n{CAUTION}", file=out)
+
+
+def run(argv: Sequence[str], out: TextIO) -> None:
+    args = build_parser().parse_args(argv)
+    if args.command == "list":
+        for ex in load_all():
+            print(f"{ex.id:24s} {ex.summary}", file=out)
+    elif args.command == "show":
+        _show(load_exercise(args.exercise), out)
+    elif args.command == "analyze":
+        _analyze(args.video, load_exercise(args.exercise), args.backend, args.model, args.report, args.out, args.events, out)
+    elif args.command == "demo":
+        _analyze(DEMO_SAMPLE, load_exercise(DEMO_EXERCISE), DEFAULT_BACKEND, None, args.report, args.out, False, out)
+
+
+def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        run(argv, out)
+    except FormcheckError as exc:
+        if debug:
+            raise
+        print(f"formcheck: error: {exc}", file=err)
+        return int(exc.status)
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print("formcheck: interrupted", file=err)
+        return int(ExitStatus.INTERRUPTED)
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        return int(exc.code or 0) if isinstance(exc.code, int) else int(ExitStatus.USAGE)
+    except Exception as exc:  # a bug: say so in one line unless debugging
+        if debug:
+            raise
+        print(f"formcheck: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=err)
+        return int(ExitStatus.ERROR)
+    return int(ExitStatus.OK)

@@ -1,0 +1,220 @@
+"""Rep and hold counting for one side: a small state machine over one measure.
+
+A rep is *into the position and back out*. Peer tools count phantom reps when a person
+gets into position, lies still, pauses, half-moves, or is still up when the clip ends;
+each of those is ruled out here by one mechanism:
+
+* arming: nothing counts until the start position has been seen at rest for
+  ``min_rest_s`` (getting into position is not a rep);
+* hysteresis: separate ``enter`` and ``exit`` thresholds, so jitter around one value
+  cannot toggle the state;
+* debouncing: the measure must stay past a threshold for ``min_in_s`` / ``min_out_s``;
+* range: the peak must differ from the preceding rest value by ``min_range``;
+* completion on exit: a rep still held when the stream ends is reported as unfinished.
+
+The hold clock runs only while in position, the hold checks pass and the person is
+still; breaks shorter than ``grace_s`` are bridged.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+from formcheck.events import Event, EventKind
+from formcheck.exercise import HoldSpec, RepSpec
+
+
+@dataclass
+class HoldState:
+    start: float
+    last_ok: float
+    announced: bool = False
+    completed: bool = False
+
+    @property
+    def duration(self) -> float:
+        return self.last_ok - self.start
+
+
+class HoldTracker:
+    """Turns a per-frame "holding correctly" flag into hold intervals."""
+
+    def __init__(self, spec: HoldSpec, side: Optional[str]) -> None:
+        self.spec = spec
+        self.side = side
+        self.current: Optional[HoldState] = None
+
+    def update(self, t: float, ok: bool) -> list[Event]:
+        events: list[Event] = []
+        hold = self.current
+        if ok:
+            if hold is None:
+                hold = self.current = HoldState(start=t, last_ok=t)
+            hold.last_ok = t
+            if not hold.announced and hold.duration >= self.spec.min_s:
+                hold.announced = True
+                events.append(Event(EventKind.HOLD_STARTED, t, self.side, {"start_s": hold.start, "target_s": self.spec.target_s}))
+            if hold.announced and not hold.completed and hold.duration >= self.spec.target_s:
+                hold.completed = True
+                events.append(Event(EventKind.HOLD_COMPLETED, t, self.side, {"start_s": hold.start, "target_s": self.spec.target_s}))
+        elif hold is not None and t - hold.last_ok > self.spec.grace_s:
+            events += self.close(t)
+        return events
+
+    def close(self, t: float) -> list[Event]:
+        """End the current hold (if it lasted ``min_s``, report it)."""
+        hold, self.current = self.current, None
+        if hold is None or not hold.announced:
+            return []
+        return [
+            Event(
+                EventKind.HOLD_ENDED,
+                t,
+                self.side,
+                {
+                    "start_s": hold.start,
+                    "end_s": hold.last_ok,
+                    "duration_s": hold.duration,
+                    "target_s": self.spec.target_s,
+                    "completed": hold.duration >= self.spec.target_s,
+                },
+            )
+        ]
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds held so far (0 when not holding), for the overlay's timer."""
+        return self.current.duration if self.current is not None and self.current.announced else 0.0
+
+
+@dataclass
+class _Pending:
+    """A threshold crossing waiting out its debounce time."""
+
+    since: Optional[float] = None
+
+    def hold_for(self, t: float, crossed: bool, needed: float) -> Optional[float]:
+        """The crossing time once it has lasted ``needed`` seconds, else None."""
+        if not crossed:
+            self.since = None
+            return None
+        if self.since is None:
+            self.since = t
+        return self.since if t - self.since >= needed else None
+
+
+@dataclass
+class RepCounter:
+    """Counts reps of one side (``side`` None for exercises done with both at once)."""
+
+    spec: RepSpec
+    hold_spec: Optional[HoldSpec]
+    side: Optional[str]
+    count: int = 0
+    armed: bool = False
+    in_position: bool = False
+    entered_at: float = 0.0
+    candidate: bool = False
+    peak: float = math.nan
+    baseline: float = math.nan
+    _rest_since: Optional[float] = None
+    _enter: _Pending = field(default_factory=_Pending)
+    _exit: _Pending = field(default_factory=_Pending)
+    hold: Optional[HoldTracker] = None
+
+    def __post_init__(self) -> None:
+        if self.hold_spec is not None:
+            self.hold = HoldTracker(self.hold_spec, self.side)
+
+    def _beyond(self, value: float, threshold: float) -> bool:
+        """True when ``value`` is on the in-position side of ``threshold``."""
+        return value >= threshold if self.spec.direction == "rise" else value <= threshold
+
+    def _more_extreme(self, a: float, b: float) -> float:
+        """The value further into the position (NaN-safe)."""
+        if math.isnan(b):
+            return a
+        return max(a, b) if self.spec.direction == "rise" else min(a, b)
+
+    def _less_extreme(self, a: float, b: float) -> float:
+        if math.isnan(b):
+            return a
+        return min(a, b) if self.spec.direction == "rise" else max(a, b)
+
+    def update(self, t: float, value: float, setup_ok: bool, hold_ok: bool, blocked: bool = False) -> list[Event]:
+        """Advance by one frame.
+
+        ``setup_ok``: the start posture is seen; ``hold_ok``: the hold checks pass and
+        the person is still; ``blocked``: another side is in position, so this one may
+        not start a rep.
+        """
+        events: list[Event] = []
+        if math.isnan(value):
+            if self.hold is not None:
+                events += self.hold.update(t, False)
+            return events
+        spec = self.spec
+        if not self.in_position:
+            out = not self._beyond(value, spec.exit)
+            if out:
+                self.baseline = self._less_extreme(value, self.baseline)
+                if setup_ok:
+                    self._rest_since = t if self._rest_since is None else self._rest_since
+                    if not self.armed and t - self._rest_since >= spec.min_rest_s:
+                        self.armed = True
+                        events.append(Event(EventKind.READY, t, self.side))
+                else:
+                    self._rest_since = None
+            entered = self._enter.hold_for(t, self._beyond(value, spec.enter) and not blocked, spec.min_in_s)
+            if entered is not None:
+                self.in_position, self.entered_at, self.candidate = True, entered, self.armed
+                self.peak = value
+                self._exit.since = None
+                if self.candidate:
+                    events.append(Event(EventKind.REP_STARTED, t, self.side, {"start_s": entered}))
+        else:
+            self.peak = self._more_extreme(value, self.peak)
+            left = self._exit.hold_for(t, not self._beyond(value, spec.exit), spec.min_out_s)
+            if left is not None:
+                events += self._leave(t, left, value)
+        if self.hold is not None:
+            events += self.hold.update(t, self.in_position and hold_ok)
+        return events
+
+    def _leave(self, t: float, left_at: float, value: float) -> list[Event]:
+        events: list[Event] = []
+        if self.hold is not None:
+            events += self.hold.close(t)
+        self.in_position = False
+        self._enter.since = None
+        rep_range = abs(self.peak - self.baseline) if not math.isnan(self.baseline) else math.inf
+        info = {"start_s": self.entered_at, "end_s": left_at, "peak": self.peak, "range": rep_range}
+        if self.candidate and rep_range >= self.spec.min_range:
+            self.count += 1
+            events.append(Event(EventKind.REP_COMPLETED, t, self.side, {**info, "count": self.count}))
+        elif self.candidate:
+            events.append(Event(EventKind.REP_REJECTED, t, self.side, {**info, "reason": f"movement too small ({rep_range:.0f} < {self.spec.min_range:.0f})"}))
+        self.candidate = False
+        self.baseline = value
+        return events
+
+    def finish(self, t: float) -> list[Event]:
+        """The stream ended: close the hold; a rep still in position does not count."""
+        events: list[Event] = self.hold.close(t) if self.hold is not None else []
+        if self.in_position and self.candidate:
+            events.append(
+                Event(EventKind.REP_REJECTED, t, self.side, {"start_s": self.entered_at, "end_s": t, "peak": self.peak, "reason": "still in position when the video ended"})
+            )
+        self.candidate = False
+        return events
+
+    def disarm(self, t: float) -> list[Event]:
+        """The person was lost for long: require the start position again."""
+        events = self.finish(t)
+        self.armed = False
+        self.in_position = False
+        self._rest_since = None
+        self._enter.since = self._exit.since = None
+        self.baseline = math.nan
+        return events

@@ -1,0 +1,42 @@
+"""Exit statuses and the exceptions that map to them.
+
+Every failure the user can cause (bad file, unknown exercise, camera gone) is raised as
+a ``FormcheckError`` subclass carrying a one-line message; ``cli.main`` is the single
+place that turns them into that message and an exit status.
+"""
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    OK = 0
+    ERROR = 1  # unexpected internal error (a bug): traceback only with --debug
+    USAGE = 2  # bad command-line arguments (argparse's own convention)
+    INPUT = 3  # the video or camera cannot be read
+    EXERCISE = 4  # an exercise file is missing or invalid
+    OUTPUT = 5  # an output cannot be written
+    NO_POSE = 6  # nobody was found in the video
+    INTERRUPTED = 130  # Ctrl-C, as shells report it
+
+
+class FormcheckError(Exception):
+    """An error the user can act on; its message is printed as one line."""
+
+    status: ExitStatus = ExitStatus.ERROR
+
+
+class InputError(FormcheckError):
+    status = ExitStatus.INPUT
+
+
+class ExerciseError(FormcheckError):
+    status = ExitStatus.EXERCISE
+
+
+class OutputError(FormcheckError):
+    status = ExitStatus.OUTPUT
+
+
+class NoPoseError(FormcheckError):
+    status = ExitStatus.NO_POSE

@@ -1,0 +1,212 @@
+"""The generic exercise engine: smoothed pose frames in, events and per-frame state out.
+
+Nothing here knows any exercise by name: what to measure, what a rep is, how long to
+hold and what to check all come from the ``Exercise`` loaded from its file.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+from formcheck.checks import CheckTracker, SpeedMeter
+from formcheck.events import Event, EventKind
+from formcheck.exercise import Exercise
+from formcheck.frame import PoseFrame
+from formcheck.landmarks import SIDES
+from formcheck.measures import MeasureSet
+from formcheck.motion import BodyMotion
+from formcheck.counter import RepCounter
+from formcheck.posture import Posture, View, near_side, posture_of, view_of
+
+
+@dataclass(frozen=True)
+class EngineParams:
+    min_visibility: float = 0.5  # landmarks below this never drive a count or a fault
+    side_switch_s: float = 1.0  # the near side must persist this long to switch (sides = none)
+    lost_after_s: float = 0.5  # no usable pose for this long -> "person not visible"
+    disarm_after_s: float = 3.0  # ...and for this long -> the start position is needed again
+
+
+@dataclass
+class FrameState:
+    """What the overlay and the console need to know about one frame."""
+
+    t: float
+    frame: PoseFrame
+    side: str  # the working side shown (the near side for sides = none)
+    measures: dict[str, float]
+    posture: Posture
+    view: View
+    phase: str  # setup | ready | position
+    counts: dict[str, int]  # {"total": n} or {"left": n, "right": n}
+    hold_elapsed: float
+    hold_target: Optional[float]
+    motion: float  # body speed, trunk lengths per second
+    message: str
+    events: list[Event] = field(default_factory=list)
+
+
+class _Side:
+    """Per-side engine state: counter, checks and speed meters."""
+
+    def __init__(self, exercise: Exercise, label: Optional[str]) -> None:
+        self.counter = RepCounter(exercise.rep, exercise.hold, label)
+        self.checks = [CheckTracker(spec, label) for spec in exercise.checks]
+        self.speed = {name: SpeedMeter() for name in exercise.measures}
+
+
+class ExerciseEvaluator:
+    """Runs one exercise's rules over a stream of (already smoothed) pose frames."""
+
+    def __init__(self, exercise: Exercise, params: EngineParams | None = None) -> None:
+        self.exercise = exercise
+        self.params = params or EngineParams()
+        self.measures = MeasureSet(exercise.measures, self.params.min_visibility)
+        labels: tuple[Optional[str], ...] = SIDES if exercise.sides == "each" else (None,)
+        self._sides = {label: _Side(exercise, label) for label in labels}
+        self._near: Optional[str] = None
+        self._near_candidate_since: Optional[float] = None
+        self._active_side: Optional[str] = None
+        self._last_seen: Optional[float] = None
+        self._lost = False
+        self._last_t = 0.0
+        self._motion = BodyMotion(min_visibility=self.params.min_visibility)
+
+    # -- side selection -------------------------------------------------------------
+    def _update_near(self, frame: PoseFrame) -> str:
+        """The side facing the camera, switching only after it persists (no flicker)."""
+        seen = near_side(frame) if frame.has_person else self._near or "left"
+        if self._near is None:
+            self._near = seen
+        if seen != self._near:
+            if self._near_candidate_since is None:
+                self._near_candidate_since = frame.timestamp_s
+            if frame.timestamp_s - self._near_candidate_since >= self.params.side_switch_s:
+                self._near, self._near_candidate_since = seen, None
+        else:
+            self._near_candidate_since = None
+        return self._near
+
+    # -- main verb -------------------------------------------------------------------
+    def update(self, frame: PoseFrame) -> FrameState:
+        t = frame.timestamp_s
+        self._last_t = t
+        events: list[Event] = []
+        near = self._update_near(frame)
+        posture = posture_of(frame)
+        view = view_of(frame)
+        setup_ok = posture in self.exercise.setup.posture
+        motion = self._motion.update(frame)
+        hold_spec = self.exercise.hold
+        rep_name = self.exercise.rep.measure
+
+        values: dict[Optional[str], dict[str, float]] = {}
+        for label in self._sides:
+            values[label] = self.measures.evaluate(frame, label or near)
+        usable = any(not math.isnan(v[rep_name]) for v in values.values())
+        events += self._track_presence(t, usable)
+
+        in_position = [label for label, s in self._sides.items() if s.counter.in_position]
+        for label, state in self._sides.items():
+            vals = values[label]
+            speeds = {name: state.speed[name].update(t, v) for name, v in vals.items()}
+            counter = state.counter
+            still = hold_spec is None or (
+                not motion > hold_spec.max_motion
+                and (hold_spec.max_speed is None or not speeds[rep_name] > hold_spec.max_speed)
+            )
+            phases = {"active"} if counter.armed else set()
+            if counter.in_position:
+                phases |= {"position", "hold"} if still else {"position"}
+            elif counter.armed:
+                phases.add("rest")
+            for check in state.checks:
+                spec = check.spec
+                value = speeds[spec.measure] if spec.of == "speed" else vals[spec.measure]
+                events += check.update(t, value, spec.when in phases)
+            hold_ok = still and not any(c.active for c in state.checks if c.spec.gates_hold)
+            blocked = any(other != label for other in in_position)
+            events += counter.update(t, vals[rep_name], setup_ok, hold_ok, blocked)
+
+        events += self._track_active_side(t, events)
+        shown = self._active_side if self.exercise.sides == "each" and self._active_side else near
+        state = self._sides[shown if self.exercise.sides == "each" else None]
+        counter = state.counter
+        phase = "position" if counter.in_position else ("ready" if counter.armed else "setup")
+        hold = counter.hold
+        return FrameState(
+            t=t,
+            frame=frame,
+            side=shown,
+            measures=values[shown if self.exercise.sides == "each" else None],
+            posture=posture,
+            view=view,
+            phase=phase,
+            counts=self.counts(),
+            hold_elapsed=hold.elapsed if hold else 0.0,
+            hold_target=hold_spec.target_s if hold_spec else None,
+            motion=motion,
+            message=self._message(state, phase, setup_ok, view),
+            events=events,
+        )
+
+    def _track_presence(self, t: float, usable: bool) -> list[Event]:
+        events: list[Event] = []
+        if usable:
+            if self._lost:
+                events.append(Event(EventKind.POSE_FOUND, t))
+            self._lost, self._last_seen = False, t
+            return events
+        gone_for = t - self._last_seen if self._last_seen is not None else math.inf
+        if not self._lost and gone_for >= self.params.lost_after_s and self._last_seen is not None:
+            self._lost = True
+            events.append(Event(EventKind.POSE_LOST, t))
+        if gone_for >= self.params.disarm_after_s:
+            for state in self._sides.values():
+                if state.counter.armed:
+                    events += state.counter.disarm(t)
+        return events
+
+    def _track_active_side(self, t: float, events: list[Event]) -> list[Event]:
+        """Emit SIDE_CHANGED when a one-sided exercise moves to the other side."""
+        for event in events:
+            if event.kind is EventKind.REP_STARTED and event.side is not None:
+                previous, self._active_side = self._active_side, event.side
+                if previous is not None and previous != event.side:
+                    return [Event(EventKind.SIDE_CHANGED, t, event.side, {"from": previous})]
+        return []
+
+    def _message(self, state: _Side, phase: str, setup_ok: bool, view: View) -> str:
+        if self._lost:
+            return "Step back into view: the whole body must be visible."
+        if phase == "setup":
+            if not setup_ok:
+                return self.exercise.setup.message
+            return "Hold still in the start position."
+        active = [c for c in state.checks if c.active]
+        if active:
+            return active[-1].spec.message
+        wanted = self.exercise.setup.view
+        if wanted != "any" and view not in (View.UNKNOWN, View(wanted), View.OBLIQUE):
+            return f"Turn so the camera sees you from the {wanted}."
+        hold = state.counter.hold
+        if phase == "position" and hold is not None:
+            if hold.current is not None and hold.current.completed:
+                return "Well held. Slowly return to the start."
+            return "Hold the position and breathe."
+        return ""
+
+    def counts(self) -> dict[str, int]:
+        if self.exercise.sides == "each":
+            return {label or "": s.counter.count for label, s in self._sides.items()}
+        return {"total": self._sides[None].counter.count}
+
+    def finish(self) -> list[Event]:
+        """End of stream: close holds and faults; unfinished reps are not counted."""
+        events: list[Event] = []
+        for state in self._sides.values():
+            events += state.counter.finish(self._last_t)
+            for check in state.checks:
+                events += check.end(self._last_t)
+        return events

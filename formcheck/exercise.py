@@ -1,0 +1,214 @@
+"""Exercise files: TOML under ``poses/`` loaded into typed, validated objects.
+
+An exercise is data, not code: the engine reads what to measure, what a rep is, how
+long to hold and what to check from the file. Anything the loader does not know, any
+value out of range and any inconsistent pair is rejected with a message that names the
+file, the key and the problem, because a typo in a threshold would otherwise silently
+change what gets counted.
+"""
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from formcheck.errors import ExerciseError
+from formcheck.landmarks import resolve_point, valid_point_names
+from formcheck.posture import Posture
+
+POINT_COUNTS = {"angle": 3, "inclination": 2, "offset": 3, "distance": 2, "height": 2}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MeasureSpec(_Strict):
+    """A number computed from landmarks each frame, on the working side."""
+
+    kind: Literal["angle", "inclination", "offset", "distance", "height"]
+    points: list[str]
+    per: Optional[list[str]] = Field(default=None, description="reference segment that normalises distance/height")
+    unit: str = "deg"
+    description: str = ""
+
+    @field_validator("points", "per")
+    @classmethod
+    def _known_points(cls, names: list[str] | None) -> list[str] | None:
+        for name in names or []:
+            try:
+                resolve_point(name, "left")
+            except KeyError:
+                raise ValueError(f"unknown point {name!r}; valid points: {', '.join(valid_point_names())}") from None
+        return names
+
+    @model_validator(mode="after")
+    def _shape(self) -> "MeasureSpec":
+        want = POINT_COUNTS[self.kind]
+        if len(self.points) != want:
+            raise ValueError(f"a {self.kind} measure takes {want} points, got {len(self.points)}")
+        if self.kind in ("distance", "height") and (self.per is None or len(self.per) != 2):
+            raise ValueError(f"a {self.kind} measure needs 'per': the two points of a reference segment")
+        if self.kind not in ("distance", "height") and self.per is not None:
+            raise ValueError(f"'per' only applies to distance and height measures, not {self.kind}")
+        return self
+
+
+class RepSpec(_Strict):
+    """A rep is into the position and back out, with hysteresis and minimum times."""
+
+    measure: str
+    direction: Literal["rise", "fall"] = Field(description="rise: in position above 'enter'; fall: below it")
+    enter: float
+    exit: float
+    min_in_s: float = Field(default=0.3, ge=0.0, le=60.0)
+    min_out_s: float = Field(default=0.2, ge=0.0, le=60.0)
+    min_rest_s: float = Field(default=0.5, ge=0.0, le=60.0, description="time at rest in the start posture before counting")
+    min_range: float = Field(default=0.0, ge=0.0)
+    target: Optional[int] = Field(default=None, ge=1, le=100, description="prescribed reps per side")
+
+    @model_validator(mode="after")
+    def _hysteresis(self) -> "RepSpec":
+        if self.direction == "rise" and not self.exit < self.enter:
+            raise ValueError(f"with direction 'rise', exit ({self.exit}) must be below enter ({self.enter})")
+        if self.direction == "fall" and not self.exit > self.enter:
+            raise ValueError(f"with direction 'fall', exit ({self.exit}) must be above enter ({self.enter})")
+        return self
+
+
+class HoldSpec(_Strict):
+    """How long the position is held; the clock runs only while the hold checks pass."""
+
+    target_s: float = Field(gt=0.0, le=3600.0)
+    min_s: float = Field(default=1.0, ge=0.0, le=60.0, description="shorter dwells are not holds")
+    grace_s: float = Field(default=0.5, ge=0.0, le=10.0, description="breaks shorter than this do not end a hold")
+    max_speed: Optional[float] = Field(default=None, gt=0.0, description="rep measure speed above which the person is moving, not holding")
+    max_motion: float = Field(default=0.08, gt=0.0, le=10.0, description="body speed (trunk lengths/s) above which the person is moving, not holding")
+
+    @model_validator(mode="after")
+    def _order(self) -> "HoldSpec":
+        if self.min_s > self.target_s:
+            raise ValueError(f"min_s ({self.min_s}) must not exceed target_s ({self.target_s})")
+        return self
+
+
+class CheckSpec(_Strict):
+    """A named form check: the measure must stay within [min, max] while it applies."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    measure: str
+    of: Literal["value", "speed"] = "value"
+    when: Literal["rest", "position", "hold", "active"] = Field(
+        description=(
+            "rest: counting and out of position; position: in position; hold: in position and "
+            "still (judges the held pose, not the way into or out of it); active: any time after setup"
+        )
+    )
+    min: Optional[float] = None
+    max: Optional[float] = None
+    min_s: float = Field(default=0.5, ge=0.0, le=60.0, description="how long a fault must last before it is reported")
+    gates_hold: bool = Field(default=False, description="the hold clock stops while this check fails")
+    message: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "CheckSpec":
+        if self.min is None and self.max is None:
+            raise ValueError("a check needs 'min', 'max' or both")
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        if self.gates_hold and self.when not in ("position", "hold"):
+            raise ValueError("only checks with when = 'position' or 'hold' can gate the hold")
+        return self
+
+
+class SetupSpec(_Strict):
+    posture: list[Posture] = Field(min_length=1, description="postures accepted as the start position")
+    view: Literal["side", "front", "any"] = "any"
+    camera: str = Field(min_length=1, description="where to put the camera, in plain words")
+    message: str = Field(min_length=1, description="what to do when the start position is not seen")
+
+
+class Exercise(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    summary: str
+    source: str = Field(description="the seed text the exercise comes from")
+    instructions: list[str] = Field(min_length=1)
+    sides: Literal["none", "each"] = Field(description="none: both sides together; each: one side at a time, counted per side")
+    setup: SetupSpec
+    measures: dict[str, MeasureSpec] = Field(min_length=1)
+    rep: RepSpec
+    hold: Optional[HoldSpec] = None
+    checks: list[CheckSpec] = Field(default_factory=list)
+    frequency: str = Field(default="", description="how often, in the seed's words, e.g. 'twice a day'")
+
+    @model_validator(mode="after")
+    def _references(self) -> "Exercise":
+        if self.rep.measure not in self.measures:
+            raise ValueError(f"rep.measure {self.rep.measure!r} is not defined in [measures] ({', '.join(self.measures)})")
+        seen: set[str] = set()
+        for i, check in enumerate(self.checks):
+            if check.measure not in self.measures:
+                raise ValueError(f"checks[{i}].measure {check.measure!r} is not defined in [measures] ({', '.join(self.measures)})")
+            if check.id in seen:
+                raise ValueError(f"checks[{i}].id {check.id!r} is used twice")
+            seen.add(check.id)
+        return self
+
+
+def _format_error(path: str, exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    message = first["msg"].removeprefix("Value error, ")
+    more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
+    return f"{path}: {key}: {message}{more}"
+
+
+def parse_exercise(text: str, path: str) -> Exercise:
+    """Parse and validate one exercise file's text; ``path`` names it in errors."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ExerciseError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        exercise = Exercise.model_validate(data)
+    except ValidationError as exc:
+        raise ExerciseError(_format_error(path, exc)) from None
+    return exercise
+
+
+def load_exercise_file(path: Path) -> Exercise:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExerciseError(f"{path}: cannot read exercise file: {exc}") from None
+    exercise = parse_exercise(text, str(path))
+    if exercise.id != path.stem:
+        raise ExerciseError(f"{path}: id: {exercise.id!r} does not match the file name {path.stem!r}")
+    return exercise
+
+
+def _bundled() -> dict[str, Path]:
+    folder = resources.files("poses")
+    return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml")}
+
+
+def exercise_ids() -> list[str]:
+    return sorted(_bundled())
+
+
+def load_exercise(name_or_path: str) -> Exercise:
+    """A bundled exercise by id, or any exercise file by path."""
+    if name_or_path.endswith(".toml"):
+        return load_exercise_file(Path(name_or_path))
+    bundled = _bundled()
+    if name_or_path not in bundled:
+        raise ExerciseError(f"unknown exercise {name_or_path!r}; known: {', '.join(sorted(bundled))} (or give a .toml path)")
+    return load_exercise_file(bundled[name_or_path])
+
+
+def load_all() -> list[Exercise]:
+    return [load_exercise(i) for i in exercise_ids()]

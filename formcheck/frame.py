@@ -1,0 +1,56 @@
+"""The one frame type that flows through every stage after the pose backend."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from formcheck.landmarks import NUM_LANDMARKS
+
+
+@dataclass(frozen=True)
+class PoseFrame:
+    """Landmarks of one person in one video frame.
+
+    ``xy`` is in image pixels (x right, y down) so that angles are true image-plane
+    angles whatever the aspect ratio; ``z`` is the backend's relative depth in the same
+    pixel scale (less reliable, used only for hints); ``visibility`` is in [0, 1].
+    ``xy`` rows are NaN when the frame has no person.
+    """
+
+    index: int
+    timestamp_s: float
+    image_size: tuple[int, int]  # (width, height)
+    xy: np.ndarray  # (33, 2) float
+    z: np.ndarray  # (33,) float
+    visibility: np.ndarray  # (33,) float
+
+    def __post_init__(self) -> None:
+        shapes = {
+            "xy": (self.xy.shape, (NUM_LANDMARKS, 2)),
+            "z": (self.z.shape, (NUM_LANDMARKS,)),
+            "visibility": (self.visibility.shape, (NUM_LANDMARKS,)),
+        }
+        for name, (actual, expected) in shapes.items():
+            if actual != expected:
+                raise ValueError(f"PoseFrame.{name} must have shape {expected}, got {actual}")
+
+    @property
+    def has_person(self) -> bool:
+        return bool(np.isfinite(self.xy).all())
+
+    @classmethod
+    def empty(cls, index: int, timestamp_s: float, image_size: tuple[int, int]) -> "PoseFrame":
+        """A frame in which the backend found nobody."""
+        return cls(
+            index=index,
+            timestamp_s=timestamp_s,
+            image_size=image_size,
+            xy=np.full((NUM_LANDMARKS, 2), np.nan),
+            z=np.full(NUM_LANDMARKS, np.nan),
+            visibility=np.zeros(NUM_LANDMARKS),
+        )
+
+    def with_points(self, xy: np.ndarray, z: np.ndarray) -> "PoseFrame":
+        """A copy with new coordinates (used by filters, which never mutate)."""
+        return replace(self, xy=xy, z=z)

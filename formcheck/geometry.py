@@ -1,0 +1,51 @@
+"""Plane geometry on image points (x right, y down), in degrees.
+
+Pure functions on numpy arrays with no knowledge of landmarks or exercises; NaN in,
+NaN out, so a missing landmark propagates instead of producing a false angle.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
+    """Angle a-b-c at b, in [0, 180]."""
+    u, v = a - b, c - b
+    nu, nv = np.hypot(*u), np.hypot(*v)
+    if not (nu > 0 and nv > 0):
+        return float("nan")
+    cos = float(np.dot(u, v) / (nu * nv))
+    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+
+
+def inclination_deg(a: np.ndarray, b: np.ndarray) -> float:
+    """How steep the segment a-b is: 0 level with the floor, 90 vertical."""
+    dx, dy = b - a
+    if not (dx or dy):
+        return float("nan")
+    return float(np.degrees(np.arctan2(abs(dy), abs(dx))))
+
+
+def offset_from_line(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """Signed distance of p from the line a-b in units of |ab|; positive when p is above it.
+
+    "Above" is towards the top of the image whichever way a-b runs, so the sign means
+    the same for a person lying with the head to the left or to the right.
+    """
+    d = b - a
+    length = float(np.hypot(*d))
+    if not length > 0:
+        return float("nan")
+    normal = np.array([d[1], -d[0]]) / length  # perpendicular to a-b
+    if normal[1] > 0:  # make it point up the image (y decreasing)
+        normal = -normal
+    return float(np.dot(p - a, normal) / length)
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.hypot(*(b - a)))
+
+
+def height_above(a: np.ndarray, b: np.ndarray) -> float:
+    """How far a is above b in pixels (image y grows downwards)."""
+    return float(b[1] - a[1])

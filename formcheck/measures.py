@@ -1,0 +1,81 @@
+"""Exercise measures evaluated on a frame, for one working side.
+
+Each measure is compiled once from its spec into landmark indices; evaluating it is a
+few numpy operations. A measure whose landmarks are not confidently visible is NaN, so
+an occluded or guessed joint can never drive a count or raise a fault.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck import geometry
+from formcheck.exercise import MeasureSpec
+from formcheck.frame import PoseFrame
+from formcheck.landmarks import SIDES, resolve_point
+
+
+@dataclass(frozen=True)
+class CompiledMeasure:
+    name: str
+    spec: MeasureSpec
+    points: tuple[tuple[int, ...], ...]
+    per: tuple[tuple[int, ...], ...]
+
+    @classmethod
+    def compile(cls, name: str, spec: MeasureSpec, side: str) -> "CompiledMeasure":
+        return cls(
+            name=name,
+            spec=spec,
+            points=tuple(resolve_point(p, side) for p in spec.points),
+            per=tuple(resolve_point(p, side) for p in spec.per or ()),
+        )
+
+    def evaluate(self, frame: PoseFrame, min_visibility: float) -> float:
+        used = [i for group in self.points + self.per for i in group]
+        if not frame.has_person or float(frame.visibility[used].min()) < min_visibility:
+            return float("nan")
+        pts = [frame.xy[list(group)].mean(axis=0) for group in self.points]
+        kind = self.spec.kind
+        if kind == "angle":
+            return geometry.angle_deg(*pts)
+        if kind == "inclination":
+            return geometry.inclination_deg(*pts)
+        if kind == "offset":
+            return geometry.offset_from_line(*pts)
+        ref = geometry.distance(*(frame.xy[list(group)].mean(axis=0) for group in self.per))
+        if not ref > 0:
+            return float("nan")
+        if kind == "distance":
+            return geometry.distance(*pts) / ref
+        return geometry.height_above(*pts) / ref  # kind == "height"
+
+
+class MeasureSet:
+    """All of an exercise's measures, compiled for both sides."""
+
+    def __init__(self, specs: dict[str, MeasureSpec], min_visibility: float) -> None:
+        self.min_visibility = min_visibility
+        self._compiled = {
+            side: [CompiledMeasure.compile(name, spec, side) for name, spec in specs.items()] for side in SIDES
+        }
+
+    def evaluate(self, frame: PoseFrame, side: str) -> dict[str, float]:
+        return {m.name: m.evaluate(frame, self.min_visibility) for m in self._compiled[side]}
+
+    def names(self) -> list[str]:
+        return [m.name for m in self._compiled["left"]]
+
+    def visibility(self, frame: PoseFrame, side: str) -> float:
+        """Mean visibility of the landmarks the measures use on ``side``."""
+        used = sorted({i for m in self._compiled[side] for g in m.points + m.per for i in g})
+        return float(np.mean(frame.visibility[used])) if used else 0.0
+
+    def points_of(self, name: str, side: str) -> tuple[tuple[int, ...], ...]:
+        """Landmark groups of a measure, for drawing it where it is measured."""
+        for m in self._compiled[side]:
+            if m.name == name:
+                return m.points
+        raise KeyError(name)
+

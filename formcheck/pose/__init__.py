@@ -1,0 +1,44 @@
+"""Pose backends, chosen by name.
+
+Only the modules in this package import a model library; the rest of formcheck sees
+``PoseFrame`` objects. Add a backend by writing a module with a class that satisfies
+``PoseEstimator`` and registering a factory in ``BACKENDS``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from formcheck.errors import InputError
+from formcheck.pose.base import PoseEstimator
+
+
+def _solution(model: Path | None, min_confidence: float) -> PoseEstimator:
+    from formcheck.pose.mediapipe_solution import MediaPipeSolutionEstimator
+
+    if model is not None:
+        raise InputError("the 'mediapipe' backend uses its bundled model; use --backend tasks for a .task model")
+    return MediaPipeSolutionEstimator(min_confidence=min_confidence)
+
+
+def _tasks(model: Path | None, min_confidence: float) -> PoseEstimator:
+    from formcheck.pose.mediapipe_tasks import MediaPipeTasksEstimator
+
+    if model is None:
+        raise InputError("the 'tasks' backend needs --model PATH to a pose_landmarker .task file")
+    return MediaPipeTasksEstimator(model, min_confidence=min_confidence)
+
+
+BACKENDS: dict[str, Callable[[Path | None, float], PoseEstimator]] = {
+    "mediapipe": _solution,
+    "tasks": _tasks,
+}
+DEFAULT_BACKEND = "mediapipe"
+
+
+def create_estimator(name: str = DEFAULT_BACKEND, model: Path | None = None, min_confidence: float = 0.5) -> PoseEstimator:
+    try:
+        factory = BACKENDS[name]
+    except KeyError:
+        raise InputError(f"unknown pose backend {name!r}; choose one of: {', '.join(BACKENDS)}") from None
+    return factory(model, min_confidence)

@@ -1,0 +1,42 @@
+"""The interface every pose backend satisfies."""
+from __future__ import annotations
+
+from typing import Protocol
+
+import numpy as np
+
+from formcheck.frame import PoseFrame
+
+
+class PoseEstimator(Protocol):
+    """Finds one person's landmarks in a frame.
+
+    Backends run in video mode: they are fed frames in time order and may use the
+    previous frame to track the person, which is both faster and steadier than
+    detecting from scratch every frame.
+    """
+
+    def estimate(self, image_rgb: np.ndarray, index: int, timestamp_s: float) -> PoseFrame:
+        """Landmarks in pixels; ``PoseFrame.empty`` when nobody is found."""
+        ...
+
+    def close(self) -> None:
+        """Release the model."""
+        ...
+
+
+def frame_from_normalised(
+    index: int,
+    timestamp_s: float,
+    image_size: tuple[int, int],
+    points: np.ndarray,
+    visibility: np.ndarray,
+) -> PoseFrame:
+    """Build a ``PoseFrame`` from (33, 3) normalised x, y, z as MediaPipe returns them.
+
+    MediaPipe's z uses roughly the same scale as x, so it is scaled by the width too.
+    """
+    width, height = image_size
+    xy = points[:, :2] * np.array([width, height], dtype=float)
+    z = points[:, 2] * width
+    return PoseFrame(index, timestamp_s, image_size, xy, z, np.clip(visibility, 0.0, 1.0))

@@ -1,0 +1,38 @@
+"""MediaPipe's legacy ``solutions.pose`` backend: the default, because the 0.10.21 wheel
+carries its model and so works offline."""
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.frame import PoseFrame
+from formcheck.pose.base import frame_from_normalised
+
+
+class MediaPipeSolutionEstimator:
+    """BlazePose full model (``model_complexity=1``) in video (tracking) mode."""
+
+    def __init__(self, min_confidence: float = 0.5) -> None:
+        import mediapipe as mp
+
+        # Our own One Euro filter smooths landmarks downstream; MediaPipe's smoothing
+        # on top of it would only add lag.
+        self._pose = mp.solutions.pose.Pose(
+            static_image_mode=False,
+            model_complexity=1,
+            smooth_landmarks=False,
+            min_detection_confidence=min_confidence,
+            min_tracking_confidence=min_confidence,
+        )
+
+    def estimate(self, image_rgb: np.ndarray, index: int, timestamp_s: float) -> PoseFrame:
+        height, width = image_rgb.shape[:2]
+        result = self._pose.process(image_rgb)
+        if result.pose_landmarks is None:
+            return PoseFrame.empty(index, timestamp_s, (width, height))
+        marks = result.pose_landmarks.landmark
+        points = np.array([(m.x, m.y, m.z) for m in marks], dtype=float)
+        visibility = np.array([m.visibility for m in marks], dtype=float)
+        return frame_from_normalised(index, timestamp_s, (width, height), points, visibility)
+
+    def close(self) -> None:
+        self._pose.close()

@@ -1,0 +1,77 @@
+"""Recorded landmark tracks: the pose stage's output saved to an ``.npz`` file.
+
+A track lets the later stages (smoothing, measures, rules) be re-run and tuned in
+milliseconds without running the pose model again, and lets tests feed exact,
+generated landmark sequences through the same code path as a video.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from formcheck.errors import InputError
+from formcheck.frame import PoseFrame
+
+TRACK_FORMAT = "formcheck.track/1"
+
+
+@dataclass
+class Track:
+    source: str
+    fps: float
+    image_size: tuple[int, int]
+    t: np.ndarray  # (n,)
+    xy: np.ndarray  # (n, 33, 2), NaN where nobody was found
+    z: np.ndarray  # (n, 33)
+    visibility: np.ndarray  # (n, 33)
+
+    def frames(self) -> Iterator[PoseFrame]:
+        for i in range(len(self.t)):
+            yield PoseFrame(i, float(self.t[i]), self.image_size, self.xy[i], self.z[i], self.visibility[i])
+
+    @classmethod
+    def from_frames(cls, frames: list[PoseFrame], source: str, fps: float) -> "Track":
+        size = frames[0].image_size if frames else (0, 0)
+        return cls(
+            source=source,
+            fps=fps,
+            image_size=size,
+            t=np.array([f.timestamp_s for f in frames], dtype=float),
+            xy=np.stack([f.xy for f in frames]) if frames else np.zeros((0, 33, 2)),
+            z=np.stack([f.z for f in frames]) if frames else np.zeros((0, 33)),
+            visibility=np.stack([f.visibility for f in frames]) if frames else np.zeros((0, 33)),
+        )
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            format=TRACK_FORMAT,
+            source=self.source,
+            fps=self.fps,
+            image_size=np.array(self.image_size),
+            t=self.t,
+            xy=self.xy.astype(np.float32),
+            z=self.z.astype(np.float32),
+            visibility=self.visibility.astype(np.float32),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> "Track":
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if str(data["format"]) != TRACK_FORMAT:
+                    raise InputError(f"{path}: not a {TRACK_FORMAT} landmark track")
+                return cls(
+                    source=str(data["source"]),
+                    fps=float(data["fps"]),
+                    image_size=(int(data["image_size"][0]), int(data["image_size"][1])),
+                    t=data["t"].astype(float),
+                    xy=data["xy"].astype(float),
+                    z=data["z"].astype(float),
+                    visibility=data["visibility"].astype(float),
+                )
+        except (OSError, ValueError, KeyError) as exc:
+            raise InputError(f"cannot read landmark track {path}: {exc}") from None

@@ -1,0 +1,1 @@
+"""Exercise files, one TOML file per exercise; see README "Writing an exercise file"."""

@@ -1,0 +1,160 @@
+"""The rep/hold state machine on exact measure sequences (no pose model involved)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from formcheck.counter import RepCounter
+from formcheck.events import EventKind
+from formcheck.exercise import HoldSpec, RepSpec
+from tests.synthetic import schedule
+
+FPS = 30.0
+REP = RepSpec(measure="hip", direction="rise", enter=160, exit=145, min_in_s=0.3, min_out_s=0.2, min_rest_s=0.5, min_range=15)
+HOLD = HoldSpec(target_s=3.0, min_s=1.0, grace_s=0.5)
+
+
+def run(pieces, setup_ok=True, hold_ok=None, spec=REP, hold=HOLD, jitter=0.0):
+    t, v = schedule(FPS, pieces)
+    if jitter:
+        v = v + np.random.default_rng(0).normal(0, jitter, v.shape)
+    counter = RepCounter(spec, hold, None)
+    events = []
+    for i, (ti, vi) in enumerate(zip(t, v)):
+        ok = True if hold_ok is None else hold_ok(ti)
+        events += counter.update(float(ti), float(vi), setup_ok, ok)
+    events += counter.finish(float(t[-1]))
+    return counter, events
+
+
+def kinds(events, kind):
+    return [e for e in events if e.kind is kind]
+
+
+def rep(rest=1.0, up=1.0, top=2.0, down=1.0, low=130.0, high=175.0):
+    return [(rest, low, low), (up, low, high), (top, high, high), (down, high, low)]
+
+
+def test_counts_clean_reps_and_times_them():
+    counter, events = run(rep() + rep() + rep() + [(1.0, 130, 130)])
+    assert counter.count == 3
+    done = kinds(events, EventKind.REP_COMPLETED)
+    assert [e.data["count"] for e in done] == [1, 2, 3]
+    first = done[0].data
+    assert first["start_s"] == pytest.approx(1.0 + 30 / 45, abs=0.05)  # crossing 160 on the way up
+    assert first["peak"] == pytest.approx(175)
+
+
+def test_getting_into_position_is_not_a_rep():
+    # Starts already up (e.g. sitting up before lying down), comes down, then one real rep.
+    counter, events = run([(2.0, 175, 175), (1.0, 175, 130)] + rep() + [(1.0, 130, 130)])
+    assert counter.count == 1
+
+
+def test_nothing_counts_until_the_start_posture_is_seen():
+    counter, _ = run(rep() + rep() + [(1.0, 130, 130)], setup_ok=False)
+    assert counter.count == 0
+    assert not counter.armed
+
+
+def test_lying_still_and_pausing_count_nothing():
+    counter, events = run([(10.0, 130, 130)] + rep(top=0.5) + [(8.0, 130, 130)])
+    assert counter.count == 1
+    assert len(kinds(events, EventKind.REP_STARTED)) == 1
+
+
+def test_partial_movements_do_not_count():
+    # Up to 155: past exit but short of enter, three times.
+    partial = [(1.0, 130, 130), (0.7, 130, 155), (0.5, 155, 155), (0.7, 155, 130)]
+    counter, events = run(partial * 3 + [(1.0, 130, 130)])
+    assert counter.count == 0
+    assert kinds(events, EventKind.REP_STARTED) == []
+
+
+def test_a_touch_shorter_than_min_in_s_does_not_count():
+    blip = [(1.0, 130, 130), (0.1, 130, 170), (0.1, 170, 170), (0.1, 170, 130), (1.0, 130, 130)]
+    counter, _ = run(blip)
+    assert counter.count == 0
+
+
+def test_jitter_while_holding_does_not_toggle():
+    counter, events = run([(1.0, 130, 130), (1.0, 130, 170), (4.0, 170, 170), (1.0, 170, 130), (1.0, 130, 130)], jitter=3.0)
+    assert counter.count == 1
+
+
+def test_sagging_between_the_thresholds_stays_one_rep():
+    # Up, then wobbling between exit (145) and enter (160) several times, then down.
+    wobble = [(0.4, 170, 150), (0.4, 150, 165)] * 4
+    counter, events = run([(1.0, 130, 130), (1.0, 130, 170)] + wobble + [(1.0, 165, 130), (1.0, 130, 130)])
+    assert counter.count == 1
+    assert len(kinds(events, EventKind.REP_STARTED)) == 1
+
+
+def test_last_raise_still_held_at_the_end_does_not_count():
+    counter, events = run(rep() + [(1.0, 130, 130), (1.0, 130, 175), (3.0, 175, 175)])
+    assert counter.count == 1
+    rejected = kinds(events, EventKind.REP_REJECTED)
+    assert len(rejected) == 1 and "end" in rejected[0].data["reason"]
+
+
+def test_small_range_is_rejected():
+    spec = REP.model_copy(update={"min_range": 40})
+    counter, events = run(rep(low=140, high=170) + [(1.0, 140, 140)], spec=spec)
+    assert counter.count == 0
+    assert "too small" in kinds(events, EventKind.REP_REJECTED)[0].data["reason"]
+
+
+def test_falling_direction():
+    spec = RepSpec(measure="hip", direction="fall", enter=60, exit=90, min_range=20)
+    counter, _ = run(rep(low=150, high=40) * 2 + [(1.0, 150, 150)], spec=spec)
+    assert counter.count == 2
+
+
+def test_hold_is_timed_from_when_the_position_is_reached():
+    counter, events = run(rep(top=4.0) + [(1.0, 130, 130)])
+    (hold,) = kinds(events, EventKind.HOLD_ENDED)
+    # In position from crossing 160 on the way up to crossing 145 on the way down.
+    assert hold.data["duration_s"] == pytest.approx(4.0 + 1 / 3 + 2 / 3, abs=0.1)
+    assert hold.data["completed"] is True
+    assert len(kinds(events, EventKind.HOLD_COMPLETED)) == 1
+
+
+def test_hold_clock_stops_while_a_hold_check_fails_but_bridges_short_breaks():
+    # Fails for 0.3 s (bridged by grace 0.5) and later for 1.5 s (splits the hold).
+    failing = lambda t: not (3.0 <= t < 3.3 or 5.0 <= t < 6.5)  # noqa: E731
+    counter, events = run(rep(top=7.0) + [(1.0, 130, 130)], hold_ok=failing)
+    holds = [e.data for e in kinds(events, EventKind.HOLD_ENDED)]
+    assert len(holds) == 2
+    assert holds[0]["end_s"] == pytest.approx(5.0, abs=0.05)
+    assert holds[1]["start_s"] == pytest.approx(6.5, abs=0.05)
+
+
+def test_dwell_shorter_than_min_hold_is_not_a_hold():
+    # hold_ok is true only while still at the top (the evaluator's stillness test).
+    counter, events = run(rep(top=0.2) + [(1.0, 130, 130)], hold_ok=lambda t: 2.0 <= t < 2.2)
+    assert counter.count == 1
+    assert kinds(events, EventKind.HOLD_ENDED) == []
+
+
+def test_hold_at_end_of_stream_is_reported_unfinished():
+    counter, events = run([(1.0, 130, 130), (1.0, 130, 175), (2.0, 175, 175)])
+    (hold,) = kinds(events, EventKind.HOLD_ENDED)
+    assert hold.data["completed"] is False
+    assert counter.count == 0
+
+
+def test_blocked_side_cannot_start():
+    t, v = schedule(FPS, rep() + [(1.0, 130, 130)])
+    counter = RepCounter(REP, None, "left")
+    for ti, vi in zip(t, v):
+        counter.update(float(ti), float(vi), True, True, blocked=True)
+    assert counter.count == 0
+
+
+def test_nan_frames_freeze_the_state():
+    t, v = schedule(FPS, rep(top=3.0) + [(1.0, 130, 130)])
+    v[(t > 3.0) & (t < 4.0)] = np.nan  # landmarks lost while up
+    counter = RepCounter(REP, None, None)
+    for ti, vi in zip(t, v):
+        counter.update(float(ti), float(vi), True, True)
+    assert counter.count == 1

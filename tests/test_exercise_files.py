@@ -1,0 +1,69 @@
+"""Exercise files: every bundled one loads; broken ones name the file, the key and the problem."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from formcheck.errors import ExerciseError
+from formcheck.exercise import exercise_ids, load_exercise, load_exercise_file
+
+BRIDGE = Path(__file__).resolve().parent.parent / "poses" / "bridge.toml"
+
+
+def test_every_bundled_exercise_loads():
+    ids = exercise_ids()
+    assert "bridge" in ids
+    for name in ids:
+        assert load_exercise(name).id == name
+
+
+def broken(tmp_path: Path, old: str, new: str) -> Path:
+    text = BRIDGE.read_text()
+    assert old in text, old
+    path = tmp_path / "bridge.toml"
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+@pytest.mark.parametrize(
+    "old,new,key,problem",
+    [
+        ('direction = "rise"', 'direction = "rise"\nspeed = 3', "rep.speed", "Extra inputs are not permitted"),
+        ("enter = 155.0", 'enter = "high"', "rep.enter", "valid number"),
+        ("exit = 145.0", "exit = 165.0", "rep", "exit (165.0) must be below enter (155.0)"),
+        ('measure = "hip"\ndirection', 'measure = "hips"\ndirection', "(top level)", "rep.measure 'hips' is not defined"),
+        ('points = ["shoulder", "hip", "knee"]', 'points = ["shoulder", "hipp", "knee"]', "measures.hip.points", "unknown point 'hipp'"),
+        ('points = ["shoulder", "hip", "knee"]', 'points = ["shoulder", "hip"]', "measures.hip", "takes 3 points"),
+        ("target_s = 12.0", "target_s = -1", "hold.target_s", "greater than 0"),
+        ('posture = ["supine"]', 'posture = ["upside_down"]', "setup.posture.0", "Input should be"),
+        ('name = "Bridges"\n', "", "name", "Field required"),
+        ("max = 0.5", "max = 0.5\nmin = 0.9", "checks.1", "min (0.9) must be below max (0.5)"),
+    ],
+)
+def test_broken_file_error_names_file_key_and_problem(tmp_path, old, new, key, problem):
+    path = broken(tmp_path, old, new)
+    with pytest.raises(ExerciseError) as info:
+        load_exercise_file(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: {key}: "), message
+    assert problem in message
+    assert "\n" not in message
+
+
+def test_toml_syntax_error(tmp_path):
+    path = broken(tmp_path, "enter = 155.0", "enter = = 155.0")
+    with pytest.raises(ExerciseError, match=r"bridge.toml: not valid TOML"):
+        load_exercise_file(path)
+
+
+def test_id_must_match_file_name(tmp_path):
+    path = tmp_path / "other.toml"
+    path.write_text(BRIDGE.read_text())
+    with pytest.raises(ExerciseError, match=r"other.toml: id: 'bridge' does not match"):
+        load_exercise_file(path)
+
+
+def test_unknown_exercise_lists_known_ones():
+    with pytest.raises(ExerciseError, match=r"unknown exercise 'bridges'; known: .*bridge"):
+        load_exercise("bridges")
