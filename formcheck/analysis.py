@@ -1,8 +1,9 @@
-"""Runs the pipeline over a recorded source:
+"""Runs the pipeline over a source:
 source -> pose -> smoothing -> exercise rules -> events -> overlay / session.
 
-A source is a video file or a recorded landmark track (``.npz``); a track skips the
-pose model, so the same rules can be re-run in milliseconds.
+``Pipeline`` is the per-frame stage chain shared by recorded analysis and live coaching;
+``analyze`` drives it over a recorded video file or landmark track (``.npz``; a track
+skips the pose model, so the same rules can be re-run in milliseconds).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from formcheck.overlay import Overlay
 from formcheck.pose import PoseEstimator
 from formcheck.session import Session
 from formcheck.smoothing import LandmarkFilter, OneEuroSmoother
-from formcheck.sources import SourceInfo, VideoFile
+from formcheck.sources import SourceInfo, VideoFile, VideoFrame
 from formcheck.track import Track
 from formcheck.video_out import AnnotatedVideoWriter
 
@@ -37,26 +38,60 @@ class AnalysisOptions:
     params: EngineParams = field(default_factory=EngineParams)
 
 
-def _video_frames(path: Path, estimator_factory: Callable[[], PoseEstimator]) -> tuple[SourceInfo, Iterator[tuple[PoseFrame, Optional[np.ndarray]]]]:
-    source = VideoFile(path)
+class Pipeline:
+    """The stages after the source, for one exercise: pose, smoothing, rules, session."""
 
-    def frames() -> Iterator[tuple[PoseFrame, Optional[np.ndarray]]]:
-        estimator = estimator_factory()
-        try:
-            with source:
-                for vf in source.frames():
-                    rgb = cv2.cvtColor(vf.image_bgr, cv2.COLOR_BGR2RGB)
-                    yield estimator.estimate(rgb, vf.index, vf.timestamp_s), vf.image_bgr
-        finally:
-            estimator.close()
+    def __init__(
+        self,
+        exercise: Exercise,
+        source: SourceInfo,
+        estimator: Optional[PoseEstimator] = None,
+        params: EngineParams | None = None,
+        smoother: LandmarkFilter | None = None,
+    ) -> None:
+        self.estimator = estimator
+        self.smoother = smoother or OneEuroSmoother()
+        self.evaluator = ExerciseEvaluator(exercise, params)
+        self.session = Session(exercise, source)
+        self.overlay = Overlay(exercise, self.evaluator.measures)
 
-    return source.info, frames()
+    def process(self, frame: VideoFrame) -> FrameState:
+        """Run the pose model on a video frame, then the rest of the stages."""
+        if self.estimator is None:
+            raise RuntimeError("this pipeline was built without a pose estimator")
+        rgb = cv2.cvtColor(frame.image_bgr, cv2.COLOR_BGR2RGB)
+        return self.step(self.estimator.estimate(rgb, frame.index, frame.timestamp_s))
+
+    def step(self, pose: PoseFrame) -> FrameState:
+        """The stages after the pose model, for one frame."""
+        state = self.evaluator.update(self.smoother.update(pose))
+        self.session.add(state)
+        return state
+
+    def finish(self) -> Session:
+        """End of stream: close holds and faults; returns the complete session."""
+        self.session.close(self.evaluator.finish())
+        return self.session
+
+    def close(self) -> None:
+        if self.estimator is not None:
+            self.estimator.close()
 
 
-def _track_frames(path: Path) -> tuple[SourceInfo, Iterator[tuple[PoseFrame, Optional[np.ndarray]]]]:
-    track = Track.load(path)
-    info = SourceInfo(name=str(path), fps=track.fps, frame_count=len(track.t), size=track.image_size)
-    return info, ((frame, None) for frame in track.frames())
+def _open(path: Path, estimator_factory: Callable[[], PoseEstimator]) -> tuple[SourceInfo, Optional[PoseEstimator], Iterator[tuple[Optional[PoseFrame], Optional[VideoFrame]]]]:
+    """Source info, the estimator it needs (none for tracks), and its frames."""
+    if path.suffix.lower() == TRACK_SUFFIX:
+        track = Track.load(path)
+        info = SourceInfo(name=str(path), fps=track.fps, frame_count=len(track.t), size=track.image_size)
+        return info, None, ((pose, None) for pose in track.frames())
+    video = VideoFile(path)
+
+    def frames() -> Iterator[tuple[Optional[PoseFrame], Optional[VideoFrame]]]:
+        with video:
+            for vf in video.frames():
+                yield None, vf
+
+    return video.info, estimator_factory(), frames()
 
 
 def analyze(
@@ -64,38 +99,31 @@ def analyze(
     exercise: Exercise,
     estimator_factory: Callable[[], PoseEstimator],
     options: AnalysisOptions | None = None,
-    smoother: LandmarkFilter | None = None,
     on_state: Callable[[FrameState], None] | None = None,
 ) -> Session:
     """Analyse a whole recording and return the session (events and timeline)."""
     options = options or AnalysisOptions()
-    if path.suffix.lower() == TRACK_SUFFIX:
-        info, stream = _track_frames(path)
-    else:
-        info, stream = _video_frames(path, estimator_factory)
-    smoother = smoother or OneEuroSmoother()
-    evaluator = ExerciseEvaluator(exercise, options.params)
-    overlay = Overlay(exercise, evaluator.measures) if options.out_video else None
+    info, estimator, stream = _open(path, estimator_factory)
+    pipeline = Pipeline(exercise, info, estimator, options.params)
     writer = AnnotatedVideoWriter(options.out_video, info.fps, info.size) if options.out_video else None
-    session = Session(exercise, info)
     bar = tqdm(total=info.frame_count or None, unit="frame", disable=not options.progress or not sys.stderr.isatty(), leave=False)
     try:
-        for pose, image in stream:
-            state = evaluator.update(smoother.update(pose))
-            session.add(state)
+        for pose, video_frame in stream:
+            state = pipeline.step(pose) if pose is not None else pipeline.process(video_frame)  # type: ignore[arg-type]
             if on_state is not None:
                 on_state(state)
-            if writer is not None and overlay is not None:
-                canvas = image if image is not None else np.full((info.size[1], info.size[0], 3), BLANK_GREY, np.uint8)
-                writer.write(overlay.annotate(canvas, state))
+            if writer is not None:
+                canvas = video_frame.image_bgr if video_frame is not None else np.full((info.size[1], info.size[0], 3), BLANK_GREY, np.uint8)
+                writer.write(pipeline.overlay.annotate(canvas, state))
             bar.update(1)
-        session.close(evaluator.finish())
+        session = pipeline.finish()
     except BaseException:
         if writer is not None:
             writer.abort()
         raise
     finally:
         bar.close()
+        pipeline.close()
     if writer is not None:
         writer.commit()
     return session
