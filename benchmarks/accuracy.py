@@ -31,9 +31,29 @@ from formcheck.report import build_report  # noqa: E402
 from formcheck.sources import VideoFile  # noqa: E402
 from formcheck.track import Track  # noqa: E402
 
-#: Clip labels whose names differ from exercise ids (cat_cow clips are judged as cat_stretch).
-LABEL_TO_EXERCISE = {"cat_cow": "cat_stretch"}
+#: Labels that cover two exercises: each exercise with the indices of its holds in the
+#: label's hold list. A cat_cow clip's holds are "cow hold then cat hold" (labels.csv),
+#: and one full cycle is one rep of each.
+SPLIT_LABELS = {"cat_cow": (("cow_pose", (0,)), ("cat_stretch", (1,)))}
 HOLD_TOLERANCE_S = 1.0
+
+
+@dataclass(frozen=True)
+class Expectation:
+    exercise: str
+    reps: int
+    sides: Optional[tuple[int, int]]
+    holds: list[tuple[float, float]]
+
+
+def expectations(row: dict[str, str]) -> list[Expectation]:
+    """What a labelled clip should give, per supported exercise (none if unsupported)."""
+    sides = (int(row["reps_left"]), int(row["reps_right"])) if row["reps_left"] else None
+    holds = parse_holds(row["holds"])
+    label = row["exercise_label"]
+    split = SPLIT_LABELS.get(label, ((label, tuple(range(len(holds)))),))
+    known = set(exercise_ids())
+    return [Expectation(ex, int(row["reps"]), sides, [holds[i] for i in idx if i < len(holds)]) for ex, idx in split if ex in known]
 
 
 @dataclass
@@ -87,23 +107,18 @@ def landmark_source(video: Path, cache: Optional[Path]) -> Path:
     return track_path
 
 
-def evaluate_clip(row: dict[str, str], clips: Path, cache: Optional[Path]) -> Optional[ClipResult]:
-    exercise_id = LABEL_TO_EXERCISE.get(row["exercise_label"], row["exercise_label"])
-    if exercise_id not in exercise_ids():
-        return None
-    exercise = load_exercise(exercise_id)
-    session = analyze(landmark_source(clips / row["file"], cache), exercise, create_estimator)
+def evaluate_clip(row: dict[str, str], expected: Expectation, clips: Path, cache: Optional[Path]) -> ClipResult:
+    session = analyze(landmark_source(clips / row["file"], cache), load_exercise(expected.exercise), create_estimator)
     report: dict[str, Any] = build_report(session)
-    gt_sides = (int(row["reps_left"]), int(row["reps_right"])) if row["reps_left"] else None
     by_side = report["rep_count_by_side"]
     return ClipResult(
         file=row["file"],
-        exercise=exercise_id,
-        gt_reps=int(row["reps"]),
+        exercise=expected.exercise,
+        gt_reps=expected.reps,
         pred_reps=report["rep_count"],
-        gt_sides=gt_sides,
+        gt_sides=expected.sides,
         pred_sides=(by_side["left"], by_side["right"]) if by_side else None,
-        gt_holds=parse_holds(row["holds"]),
+        gt_holds=expected.holds,
         pred_holds=[(h["start_s"], h["end_s"]) for h in report["holds"]],
     )
 
@@ -127,9 +142,8 @@ def main() -> int:
     for row in read_labels(args.clips):
         if args.only and args.only not in row["file"]:
             continue
-        result = evaluate_clip(row, args.clips, args.cache)
-        if result is not None:
-            results.append(result)
+        for expected in expectations(row):
+            results.append(evaluate_clip(row, expected, args.clips, args.cache))
     print(f"{'clip':52s} {'exercise':14s} {'reps gt/pred':>12s} {'sides gt/pred':>15s}  holds gt | pred (duration error)")
     hold_ok = hold_n = 0
     for r in results:

@@ -146,8 +146,8 @@ class RepCounter:
         """Advance by one frame.
 
         ``setup_ok``: the start posture is seen; ``hold_ok``: the hold checks pass and
-        the person is still; ``blocked``: another side is in position, so this one may
-        not start a rep.
+        the person is still; ``blocked``: this side may not enter the position now
+        (another side is in position, or one of the rep's requirements fails).
         """
         events: list[Event] = []
         if math.isnan(value):

@@ -126,7 +126,9 @@ class ExerciseEvaluator:
                 value = speeds[spec.measure] if spec.of == "speed" else vals[spec.measure]
                 events += check.update(t, value, spec.when in phases)
             hold_ok = still and not any(c.active for c in state.checks if c.spec.gates_hold)
-            blocked = any(other != label for other in in_position)
+            blocked = any(other != label for other in in_position) or not all(
+                bounds.contains(vals[name]) for name, bounds in self.exercise.rep.require.items()
+            )
             events += counter.update(t, vals[rep_name], setup_ok, hold_ok, blocked)
 
         events += self._track_active_side(t, events)

@@ -57,10 +57,31 @@ class MeasureSpec(_Strict):
         return self
 
 
+class Bounds(_Strict):
+    min: Optional[float] = None
+    max: Optional[float] = None
+
+    @model_validator(mode="after")
+    def _order(self) -> "Bounds":
+        if self.min is None and self.max is None:
+            raise ValueError("give 'min', 'max' or both")
+        if self.min is not None and self.max is not None and self.min >= self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        return self
+
+    def contains(self, value: float) -> bool:
+        """NaN is never inside: an unseen measure cannot satisfy a requirement."""
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max) and value == value
+
+
 class RepSpec(_Strict):
     """A rep is into the position and back out, with hysteresis and minimum times."""
 
     measure: str
+    require: dict[str, Bounds] = Field(
+        default_factory=dict,
+        description="other measures that must be within bounds to enter the position (e.g. hips down in a cobra, not a plank)",
+    )
     direction: Literal["rise", "fall"] = Field(description="rise: in position above 'enter'; fall: below it")
     enter: float
     exit: float
@@ -149,6 +170,9 @@ class Exercise(_Strict):
     def _references(self) -> "Exercise":
         if self.rep.measure not in self.measures:
             raise ValueError(f"rep.measure {self.rep.measure!r} is not defined in [measures] ({', '.join(self.measures)})")
+        for name in self.rep.require:
+            if name not in self.measures:
+                raise ValueError(f"rep.require.{name} is not defined in [measures] ({', '.join(self.measures)})")
         seen: set[str] = set()
         for i, check in enumerate(self.checks):
             if check.measure not in self.measures:

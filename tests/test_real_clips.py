@@ -18,23 +18,19 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 pytestmark = pytest.mark.skipif(not (CLIPS / "labels.csv").exists(), reason="../shared/clips not present")
 
 
-def supported_rows():
+def cases():
     if not (CLIPS / "labels.csv").exists():
         return []
-    from accuracy import LABEL_TO_EXERCISE, read_labels
+    from accuracy import expectations, read_labels
 
-    from formcheck.exercise import exercise_ids
-
-    ids = set(exercise_ids())
-    return [r for r in read_labels(CLIPS) if LABEL_TO_EXERCISE.get(r["exercise_label"], r["exercise_label"]) in ids]
+    return [pytest.param(row, exp, id=f"{row['file']}:{exp.exercise}") for row in read_labels(CLIPS) for exp in expectations(row)]
 
 
-@pytest.mark.parametrize("row", supported_rows(), ids=lambda r: r["file"])
-def test_clip_counts_match_labels(row):
+@pytest.mark.parametrize("row,expected", cases())
+def test_clip_counts_match_labels(row, expected):
     from accuracy import evaluate_clip
 
-    result = evaluate_clip(row, CLIPS, None)
-    assert result is not None
+    result = evaluate_clip(row, expected, CLIPS, None)
     assert result.pred_reps == result.gt_reps
     if result.gt_sides:
         assert result.pred_sides == result.gt_sides
