@@ -19,7 +19,7 @@ from formcheck.errors import ExerciseError
 from formcheck.landmarks import resolve_point, valid_point_names
 from formcheck.posture import Posture
 
-POINT_COUNTS = {"angle": 3, "inclination": 2, "offset": 3, "distance": 2, "height": 2}
+POINT_COUNTS = {"angle": 3, "inclination": 2, "offset": 3, "distance": 2, "height": 2, "swing": 2}
 
 
 class _Strict(BaseModel):
@@ -29,7 +29,7 @@ class _Strict(BaseModel):
 class MeasureSpec(_Strict):
     """A number computed from landmarks each frame, on the working side."""
 
-    kind: Literal["angle", "inclination", "offset", "distance", "height"]
+    kind: Literal["angle", "inclination", "offset", "distance", "height", "swing"]
     points: list[str]
     per: Optional[list[str]] = Field(default=None, description="reference segment that normalises distance/height")
     unit: str = "deg"

@@ -49,3 +49,16 @@ def distance(a: np.ndarray, b: np.ndarray) -> float:
 def height_above(a: np.ndarray, b: np.ndarray) -> float:
     """How far a is above b in pixels (image y grows downwards)."""
     return float(b[1] - a[1])
+
+
+def swing_deg(a: np.ndarray, b: np.ndarray, facing: float) -> float:
+    """Angle of a->b from straight down, positive towards the way the person faces.
+
+    ``facing`` is +1 when the person faces image-right, -1 for image-left. A thigh
+    stepping forward swings positive, one stepping back negative: the sign a side-view
+    split stance needs, which an unsigned angle cannot give.
+    """
+    dx, dy = b - a
+    if not (dx or dy) or facing == 0 or facing != facing:
+        return float("nan")
+    return float(np.degrees(np.arctan2(dx * np.sign(facing), dy)))

@@ -13,7 +13,13 @@ import numpy as np
 from formcheck import geometry
 from formcheck.exercise import MeasureSpec
 from formcheck.frame import PoseFrame
-from formcheck.landmarks import SIDES, resolve_point
+from formcheck.landmarks import SIDES, Landmark, resolve_point
+
+
+def facing_of(frame: PoseFrame) -> float:
+    """+1 when the person faces image-right, -1 image-left: the nose leads the ears."""
+    ears = (frame.xy[Landmark.LEFT_EAR, 0] + frame.xy[Landmark.RIGHT_EAR, 0]) / 2.0
+    return float(np.sign(frame.xy[Landmark.NOSE, 0] - ears))
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ class CompiledMeasure:
             return geometry.inclination_deg(*pts)
         if kind == "offset":
             return geometry.offset_from_line(*pts)
+        if kind == "swing":
+            return geometry.swing_deg(*pts, facing_of(frame))
         ref = geometry.distance(*(frame.xy[list(group)].mean(axis=0) for group in self.per))
         if not ref > 0:
             return float("nan")
