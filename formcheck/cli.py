@@ -82,6 +82,10 @@ def _analyze(video: Path, exercise: Exercise, backend: str, model: Optional[Path
             print(f"  {label}: {path}", file=out)
 
 
+def _limits(low: Optional[float], high: Optional[float]) -> str:
+    return " and ".join(text for text in (f">= {low:g}" if low is not None else "", f"<= {high:g}" if high is not None else "") if text)
+
+
 def _show(exercise: Exercise, out: TextIO) -> None:
     wrap = lambda text, indent="  ": textwrap.fill(text, 88, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
     print(f"{exercise.name} ({exercise.id})", file=out)
@@ -93,22 +97,29 @@ def _show(exercise: Exercise, out: TextIO) -> None:
     print("\nCamera:", file=out)
     print(wrap(exercise.setup.camera), file=out)
     print(f"  start position: {', '.join(p.value for p in exercise.setup.posture)}; view: {exercise.setup.view}", file=out)
-    rep = exercise.rep
-    m = exercise.measures[rep.measure]
-    word = "above" if rep.direction == "rise" else "below"
     print("\nWhat counts:", file=out)
-    print(wrap(f"a rep: {rep.measure} ({m.description or m.kind}) goes {word} {rep.enter:g} and back past {rep.exit:g}, staying at least {rep.min_in_s:g} s in position; movement range at least {rep.min_range:g}"), file=out)
-    sides = "each side counted separately" if exercise.sides == "each" else "both sides together"
-    target = f"{rep.target} per side" if rep.target and exercise.sides == "each" else (f"{rep.target}" if rep.target else "no fixed number")
-    print(f"  target: {target} ({sides}){'; ' + exercise.frequency if exercise.frequency else ''}", file=out)
+    rep = exercise.rep
+    if rep is not None:
+        m = exercise.measures[rep.measure]
+        word = "above" if rep.direction == "rise" else "below"
+        print(wrap(f"a rep: {rep.measure} ({m.description or m.kind}) goes {word} {rep.enter:g} and back past {rep.exit:g}, staying at least {rep.min_in_s:g} s in position; movement range at least {rep.min_range:g}"), file=out)
+        for name, bounds in rep.require.items():
+            print(wrap(f"  only while {name} {_limits(bounds.min, bounds.max)}"), file=out)
+        sides = "each side counted separately" if exercise.sides == "each" else "both sides together"
+        target = f"{rep.target} per side" if rep.target and exercise.sides == "each" else (f"{rep.target}" if rep.target else "no fixed number")
+        print(f"  target: {target} ({sides}){'; ' + exercise.frequency if exercise.frequency else ''}", file=out)
     if exercise.hold:
         print(f"  hold: {exercise.hold.target_s:g} s (holds shorter than {exercise.hold.min_s:g} s are not counted as holds)", file=out)
+    if exercise.activity:
+        a = exercise.activity
+        print(wrap(f"active time: moving faster than {a.min_motion:g} trunk lengths/s for at least {a.min_s:g} s (pauses up to {a.grace_s:g} s allowed)"), file=out)
+    for item in exercise.not_measured:
+        print(wrap(f"not measured: {item}"), file=out)
     if exercise.checks:
         print("\nChecks:", file=out)
         for c in exercise.checks:
             quantity = f"speed of {c.measure}" if c.of == "speed" else c.measure
-            bounds = " and ".join(b for b in (f">= {c.min:g}" if c.min is not None else "", f"<= {c.max:g}" if c.max is not None else "") if b)
-            print(wrap(f"{c.id}: {quantity} {bounds} (when: {c.when}) -> \"{c.message}\""), file=out)
+            print(wrap(f"{c.id}: {quantity} {_limits(c.min, c.max)} (when: {c.when}) -> \"{c.message}\""), file=out)
     print(f"\n{CAUTION}", file=out)
 
 

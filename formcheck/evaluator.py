@@ -11,7 +11,8 @@ from typing import Optional
 
 from formcheck.checks import CheckTracker, SpeedMeter
 from formcheck.events import Event, EventKind
-from formcheck.exercise import Exercise
+from formcheck.activity import ActivityTracker
+from formcheck.exercise import Exercise, RepSpec
 from formcheck.frame import PoseFrame
 from formcheck.landmarks import SIDES
 from formcheck.measures import MeasureSet
@@ -43,6 +44,7 @@ class FrameState:
     hold_elapsed: float
     hold_target: Optional[float]
     motion: float  # body speed, trunk lengths per second
+    active_s: Optional[float]  # time in motion, for activities (None otherwise)
     message: str
     events: list[Event] = field(default_factory=list)
 
@@ -50,8 +52,8 @@ class FrameState:
 class _Side:
     """Per-side engine state: counter, checks and speed meters."""
 
-    def __init__(self, exercise: Exercise, label: Optional[str]) -> None:
-        self.counter = RepCounter(exercise.rep, exercise.hold, label)
+    def __init__(self, exercise: Exercise, rep: RepSpec, label: Optional[str]) -> None:
+        self.counter = RepCounter(rep, exercise.hold, label)
         self.checks = [CheckTracker(spec, label) for spec in exercise.checks]
         self.speed = {name: SpeedMeter() for name in exercise.measures}
 
@@ -63,8 +65,10 @@ class ExerciseEvaluator:
         self.exercise = exercise
         self.params = params or EngineParams()
         self.measures = MeasureSet(exercise.measures, self.params.min_visibility)
-        labels: tuple[Optional[str], ...] = SIDES if exercise.sides == "each" else (None,)
-        self._sides = {label: _Side(exercise, label) for label in labels}
+        self._labels: tuple[Optional[str], ...] = SIDES if exercise.sides == "each" else (None,)
+        rep = exercise.rep
+        self._sides = {label: _Side(exercise, rep, label) for label in self._labels} if rep else {}
+        self._activity = ActivityTracker(exercise.activity) if exercise.activity else None
         self._near: Optional[str] = None
         self._near_candidate_since: Optional[float] = None
         self._active_side: Optional[str] = None
@@ -92,21 +96,51 @@ class ExerciseEvaluator:
     def update(self, frame: PoseFrame) -> FrameState:
         t = frame.timestamp_s
         self._last_t = t
-        events: list[Event] = []
         near = self._update_near(frame)
-        posture = posture_of(frame)
+        posture = posture_of(frame, self.params.min_visibility)
         view = view_of(frame)
         setup_ok = posture in self.exercise.setup.posture
         motion = self._motion.update(frame)
-        hold_spec = self.exercise.hold
-        rep_name = self.exercise.rep.measure
+        values = {label: self.measures.evaluate(frame, label or near) for label in self._labels}
+        key = self.exercise.rep.measure if self.exercise.rep else None
+        usable = frame.has_person and (key is None or any(not math.isnan(v[key]) for v in values.values()))
+        events = self._track_presence(t, usable)
+        if self._activity is not None:
+            events += self._activity.update(t, motion)
+        events += self._update_reps(t, values, motion, setup_ok)
+        events += self._track_active_side(t, events)
 
-        values: dict[Optional[str], dict[str, float]] = {}
-        for label in self._sides:
-            values[label] = self.measures.evaluate(frame, label or near)
-        usable = any(not math.isnan(v[rep_name]) for v in values.values())
-        events += self._track_presence(t, usable)
+        shown = self._active_side if self.exercise.sides == "each" and self._active_side else near
+        label = shown if self.exercise.sides == "each" else None
+        state = self._sides.get(label)
+        counter = state.counter if state else None
+        phase = "setup" if counter is None or not counter.armed else ("position" if counter.in_position else "ready")
+        if counter is None and self._activity is not None:
+            phase = "ready" if usable else "setup"
+        hold = counter.hold if counter else None
+        return FrameState(
+            t=t,
+            frame=frame,
+            side=shown,
+            measures=values[label],
+            posture=posture,
+            view=view,
+            phase=phase,
+            counts=self.counts(),
+            hold_elapsed=hold.elapsed if hold else 0.0,
+            hold_target=self.exercise.hold.target_s if self.exercise.hold else None,
+            motion=motion,
+            active_s=self._activity.active_s if self._activity else None,
+            message=self._message(state, phase, setup_ok, view),
+            events=events,
+        )
 
+    def _update_reps(self, t: float, values: dict[Optional[str], dict[str, float]], motion: float, setup_ok: bool) -> list[Event]:
+        """Checks, holds and rep counters of every side for one frame."""
+        rep, hold_spec = self.exercise.rep, self.exercise.hold
+        if rep is None:
+            return []
+        events: list[Event] = []
         in_position = [label for label, s in self._sides.items() if s.counter.in_position]
         for label, state in self._sides.items():
             vals = values[label]
@@ -114,7 +148,7 @@ class ExerciseEvaluator:
             counter = state.counter
             still = hold_spec is None or (
                 not motion > hold_spec.max_motion
-                and (hold_spec.max_speed is None or not speeds[rep_name] > hold_spec.max_speed)
+                and (hold_spec.max_speed is None or not speeds[rep.measure] > hold_spec.max_speed)
             )
             phases = {"active"} if counter.armed else set()
             if counter.in_position:
@@ -127,31 +161,10 @@ class ExerciseEvaluator:
                 events += check.update(t, value, spec.when in phases)
             hold_ok = still and not any(c.active for c in state.checks if c.spec.gates_hold)
             blocked = any(other != label for other in in_position) or not all(
-                bounds.contains(vals[name]) for name, bounds in self.exercise.rep.require.items()
+                bounds.contains(vals[name]) for name, bounds in rep.require.items()
             )
-            events += counter.update(t, vals[rep_name], setup_ok, hold_ok, blocked)
-
-        events += self._track_active_side(t, events)
-        shown = self._active_side if self.exercise.sides == "each" and self._active_side else near
-        state = self._sides[shown if self.exercise.sides == "each" else None]
-        counter = state.counter
-        phase = "position" if counter.in_position else ("ready" if counter.armed else "setup")
-        hold = counter.hold
-        return FrameState(
-            t=t,
-            frame=frame,
-            side=shown,
-            measures=values[shown if self.exercise.sides == "each" else None],
-            posture=posture,
-            view=view,
-            phase=phase,
-            counts=self.counts(),
-            hold_elapsed=hold.elapsed if hold else 0.0,
-            hold_target=hold_spec.target_s if hold_spec else None,
-            motion=motion,
-            message=self._message(state, phase, setup_ok, view),
-            events=events,
-        )
+            events += counter.update(t, vals[rep.measure], setup_ok, hold_ok, blocked)
+        return events
 
     def _track_presence(self, t: float, usable: bool) -> list[Event]:
         events: list[Event] = []
@@ -179,9 +192,11 @@ class ExerciseEvaluator:
                     return [Event(EventKind.SIDE_CHANGED, t, event.side, {"from": previous})]
         return []
 
-    def _message(self, state: _Side, phase: str, setup_ok: bool, view: View) -> str:
+    def _message(self, state: Optional[_Side], phase: str, setup_ok: bool, view: View) -> str:
         if self._lost:
             return "Step back into view: the whole body must be visible."
+        if state is None:
+            return "" if phase == "ready" else self.exercise.setup.message
         if phase == "setup":
             if not setup_ok:
                 return self.exercise.setup.message
@@ -200,13 +215,15 @@ class ExerciseEvaluator:
         return ""
 
     def counts(self) -> dict[str, int]:
+        if not self._sides:
+            return {}
         if self.exercise.sides == "each":
             return {label or "": s.counter.count for label, s in self._sides.items()}
         return {"total": self._sides[None].counter.count}
 
     def finish(self) -> list[Event]:
         """End of stream: close holds and faults; unfinished reps are not counted."""
-        events: list[Event] = []
+        events: list[Event] = self._activity.close(self._last_t) if self._activity else []
         for state in self._sides.values():
             events += state.counter.finish(self._last_t)
             for check in state.checks:

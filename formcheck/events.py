@@ -18,6 +18,8 @@ class EventKind(str, Enum):
     FAULT_STARTED = "fault_started"
     FAULT_ENDED = "fault_ended"
     SIDE_CHANGED = "side_changed"
+    ACTIVE_STARTED = "active_started"  # a bout of movement (activities without reps)
+    ACTIVE_ENDED = "active_ended"
     POSE_LOST = "pose_lost"
     POSE_FOUND = "pose_found"
 
@@ -44,6 +46,8 @@ class Event:
             EventKind.FAULT_STARTED: str(d.get("message", "")),
             EventKind.FAULT_ENDED: f"fixed: {d.get('check', '')}",
             EventKind.SIDE_CHANGED: "switched side",
+            EventKind.ACTIVE_STARTED: "moving",
+            EventKind.ACTIVE_ENDED: f"active for {d.get('duration_s', 0):.0f} s",
             EventKind.POSE_LOST: "person not visible",
             EventKind.POSE_FOUND: "person visible again",
         }[self.kind]

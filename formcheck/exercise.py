@@ -19,7 +19,7 @@ from formcheck.errors import ExerciseError
 from formcheck.landmarks import resolve_point, valid_point_names
 from formcheck.posture import Posture
 
-POINT_COUNTS = {"angle": 3, "inclination": 2, "offset": 3, "distance": 2, "height": 2, "swing": 2}
+POINT_COUNTS = {"angle": 3, "inclination": 2, "offset": 3, "distance": 2, "height": 2, "swing": 2, "lateral": 2}
 
 
 class _Strict(BaseModel):
@@ -29,7 +29,7 @@ class _Strict(BaseModel):
 class MeasureSpec(_Strict):
     """A number computed from landmarks each frame, on the working side."""
 
-    kind: Literal["angle", "inclination", "offset", "distance", "height", "swing"]
+    kind: Literal["angle", "inclination", "offset", "distance", "height", "swing", "lateral"]
     points: list[str]
     per: Optional[list[str]] = Field(default=None, description="reference segment that normalises distance/height")
     unit: str = "deg"
@@ -50,10 +50,10 @@ class MeasureSpec(_Strict):
         want = POINT_COUNTS[self.kind]
         if len(self.points) != want:
             raise ValueError(f"a {self.kind} measure takes {want} points, got {len(self.points)}")
-        if self.kind in ("distance", "height") and (self.per is None or len(self.per) != 2):
+        if self.kind in ("distance", "height", "lateral") and (self.per is None or len(self.per) != 2):
             raise ValueError(f"a {self.kind} measure needs 'per': the two points of a reference segment")
-        if self.kind not in ("distance", "height") and self.per is not None:
-            raise ValueError(f"'per' only applies to distance and height measures, not {self.kind}")
+        if self.kind not in ("distance", "height", "lateral") and self.per is not None:
+            raise ValueError(f"'per' only applies to distance, height and lateral measures, not {self.kind}")
         return self
 
 
@@ -145,6 +145,15 @@ class CheckSpec(_Strict):
         return self
 
 
+class ActivitySpec(_Strict):
+    """Time in motion, for activities whose form a pose cannot judge (walking, biking)."""
+
+    min_motion: float = Field(default=0.15, gt=0.0, le=10.0, description="body speed (trunk lengths/s) that counts as moving")
+    min_s: float = Field(default=2.0, ge=0.0, le=600.0, description="shorter bouts of movement are not counted")
+    grace_s: float = Field(default=1.5, ge=0.0, le=60.0, description="pauses shorter than this do not end a bout")
+    target_min: Optional[float] = Field(default=None, gt=0.0, le=600.0, description="prescribed active minutes, if any")
+
+
 class SetupSpec(_Strict):
     posture: list[Posture] = Field(min_length=1, description="postures accepted as the start position")
     view: Literal["side", "front", "any"] = "any"
@@ -160,14 +169,22 @@ class Exercise(_Strict):
     instructions: list[str] = Field(min_length=1)
     sides: Literal["none", "each"] = Field(description="none: both sides together; each: one side at a time, counted per side")
     setup: SetupSpec
-    measures: dict[str, MeasureSpec] = Field(min_length=1)
-    rep: RepSpec
+    measures: dict[str, MeasureSpec] = Field(default_factory=dict)
+    rep: Optional[RepSpec] = None
     hold: Optional[HoldSpec] = None
+    activity: Optional[ActivitySpec] = None
+    not_measured: list[str] = Field(default_factory=list, description="what formcheck cannot judge for this exercise, said by 'show'")
     checks: list[CheckSpec] = Field(default_factory=list)
     frequency: str = Field(default="", description="how often, in the seed's words, e.g. 'twice a day'")
 
     @model_validator(mode="after")
     def _references(self) -> "Exercise":
+        if self.rep is None:
+            if self.activity is None:
+                raise ValueError("an exercise needs [rep] (what a repetition is) or [activity] (time in motion)")
+            if self.hold is not None or self.checks:
+                raise ValueError("[hold] and [[checks]] need a [rep] that says what the position is")
+            return self
         if self.rep.measure not in self.measures:
             raise ValueError(f"rep.measure {self.rep.measure!r} is not defined in [measures] ({', '.join(self.measures)})")
         for name in self.rep.require:

@@ -62,3 +62,17 @@ def swing_deg(a: np.ndarray, b: np.ndarray, facing: float) -> float:
     if not (dx or dy) or facing == 0 or facing != facing:
         return float("nan")
     return float(np.degrees(np.arctan2(dx * np.sign(facing), dy)))
+
+
+def lateral(p: np.ndarray, origin: np.ndarray, axis_from: np.ndarray, axis_to: np.ndarray) -> float:
+    """How far p lies from origin along the axis_from->axis_to direction, in axis lengths.
+
+    Works on 2D or 3D points. With the hips as the axis and 3D points, it tells which
+    way the knees have rolled whatever the camera angle: side-on, most of that axis is
+    depth, seen from above it is in the image plane.
+    """
+    axis = axis_to - axis_from
+    norm2 = float(np.dot(axis, axis))
+    if not norm2 > 0:
+        return float("nan")
+    return float(np.dot(p - origin, axis) / norm2)

@@ -88,11 +88,15 @@ class Overlay:
         cv2.rectangle(overlay, (0, 0), (panel_w, line * rows + 10), _bgr(s.panel), -1)
         cv2.addWeighted(overlay, 0.6, img, 0.4, 0, dst=img)
         _text(img, self.exercise.name, (10, line), s.text, scale)
-        if "total" in state.counts:
+        rep = self.exercise.rep
+        if state.active_s is not None:
+            minutes, seconds = divmod(int(state.active_s), 60)
+            counts = f"Active {minutes}:{seconds:02d}"
+        elif "total" in state.counts:
             counts = f"Reps {state.counts['total']}"
         else:
             counts = f"Reps  L {state.counts.get('left', 0)}   R {state.counts.get('right', 0)}"
-        target = f" / {self.exercise.rep.target}" if self.exercise.rep.target else ""
+        target = f" / {rep.target}" if rep and rep.target else ""
         _text(img, counts + target, (10, 2 * line), s.text, scale * 1.2, 2)
         phase = {"setup": "getting ready", "ready": "ready", "position": "in position"}[state.phase]
         _text(img, f"{phase}  ({state.side} side)", (10, 3 * line), s.text, scale * 0.85)

@@ -63,9 +63,16 @@ def view_of(frame: PoseFrame) -> View:
     return View.FRONT
 
 
-def posture_of(frame: PoseFrame) -> Posture:
-    """Classify the whole-body posture from the torso, thigh, shin and arm directions."""
-    if not frame.has_person:
+CORE_PAIRS = ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_KNEE, L.RIGHT_KNEE))
+
+
+def posture_of(frame: PoseFrame, min_visibility: float = 0.5) -> Posture:
+    """Classify the whole-body posture from the torso, thigh, shin and arm directions.
+
+    UNKNOWN unless at least one shoulder, one hip and one knee are visible (side-on, the
+    far side is hidden): a guess from hips out of frame would be worse than no answer.
+    """
+    if not frame.has_person or any(max(frame.visibility[a], frame.visibility[b]) < min_visibility for a, b in CORE_PAIRS):
         return Posture.UNKNOWN
     shoulder = _mid(frame, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
     hip = _mid(frame, L.LEFT_HIP, L.RIGHT_HIP)

@@ -73,6 +73,10 @@ def build_report(session: Session) -> dict[str, Any]:
         {"start_s": _r(e.data["start_s"]), "end_s": _r(e.data["end_s"]), "side": e.side, "reason": e.data["reason"]}
         for e in session.of_kind(EventKind.REP_REJECTED)
     ]
+    activity = [
+        {"start_s": _r(e.data["start_s"]), "end_s": _r(e.data["end_s"]), "duration_s": _r(e.data["duration_s"])}
+        for e in session.of_kind(EventKind.ACTIVE_ENDED)
+    ]
     by_side: Optional[dict[str, int]] = None
     if ex.sides == "each":
         by_side = {s: sum(1 for r in reps if r["side"] == s) for s in ("left", "right")}
@@ -88,11 +92,13 @@ def build_report(session: Session) -> dict[str, Any]:
         "duration_s": _r(session.duration_s),
         "rep_count": len(reps),
         "rep_count_by_side": by_side,
-        "rep_target": ex.rep.target,
+        "rep_target": ex.rep.target if ex.rep else None,
         "reps": reps,
         "not_counted": not_counted,
         "holds": holds,
         "faults": faults,
+        "active_s": _r(sum(a["duration_s"] for a in activity)) if ex.activity else None,
+        "activity": activity if ex.activity else None,
         "caution": CAUTION,
     }
 
@@ -103,7 +109,10 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     by_side = report["rep_count_by_side"]
     reps = f"{report['rep_count']}" + (f" (left {by_side['left']}, right {by_side['right']})" if by_side else "")
     target = f", target {report['rep_target']}" + (" per side" if by_side else "") if report["rep_target"] else ""
-    lines.append(f"  reps: {reps}{target}")
+    if report["active_s"] is not None:
+        lines.append(f"  active: {report['active_s'] / 60:.1f} min in {len(report['activity'])} bouts of movement")
+    else:
+        lines.append(f"  reps: {reps}{target}")
     for h in report["holds"]:
         side = f" {h['side']}" if h["side"] else ""
         mark = "done" if h["completed"] else f"target {h['target_s']:g} s"

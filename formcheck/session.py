@@ -59,6 +59,8 @@ class Session:
     def peak_measures(self, start_s: float, end_s: float, side: Optional[str]) -> dict[str, float]:
         """All measures at the frame where the rep measure was furthest into the position."""
         rep = self.exercise.rep
+        if rep is None:
+            return {}
         rows = [r for r in self.timeline if start_s <= r.t <= end_s and (side is None or r.side == side)]
         rows = [r for r in rows if not math.isnan(r.measures.get(rep.measure, math.nan))]
         if not rows:

@@ -31,7 +31,8 @@ def three_bridges(tmp_path: Path) -> Path:
 
 def test_list_and_show():
     code, out, _ = cli("list")
-    assert code == 0 and out.startswith("bridge")
+    ids = [line.split()[0] for line in out.splitlines()]
+    assert code == 0 and ids == sorted(ids) and {"bridge", "childs_pose", "knee_to_chest", "aerobics"} <= set(ids)
     code, out, _ = cli("show", "bridge")
     assert code == 0
     assert "straight_line" in out and "165" in out and "sharp pain" in out
