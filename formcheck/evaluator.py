@@ -141,7 +141,6 @@ class ExerciseEvaluator:
         if rep is None:
             return []
         events: list[Event] = []
-        in_position = [label for label, s in self._sides.items() if s.counter.in_position]
         for label, state in self._sides.items():
             vals = values[label]
             speeds = {name: state.speed[name].update(t, v) for name, v in vals.items()}
@@ -160,7 +159,9 @@ class ExerciseEvaluator:
                 value = speeds[spec.measure] if spec.of == "speed" else vals[spec.measure]
                 events += check.update(t, value, spec.when in phases)
             hold_ok = still and not any(c.active for c in state.checks if c.spec.gates_hold)
-            blocked = any(other != label for other in in_position) or not all(
+            # One side at a time; sides are updated in turn, so two sides reaching the
+            # position in the same frame cannot both start a rep.
+            blocked = any(s.counter.in_position for other, s in self._sides.items() if other != label) or not all(
                 bounds.contains(vals[name]) for name, bounds in rep.require.items()
             )
             events += counter.update(t, vals[rep.measure], setup_ok, hold_ok, blocked)

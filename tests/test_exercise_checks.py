@@ -1,0 +1,134 @@
+"""Every check of every exercise file: present, it fires with its message; absent, silence.
+
+The measures are scripted (the pose stage is replaced) so that each check is tested in
+exactly the phase its file says it applies to: a clean rep (rest -> position -> rest)
+with every measure inside its bounds, then the same rep with one measure outside them.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from formcheck import evaluator as evaluator_module
+from formcheck.evaluator import ExerciseEvaluator
+from formcheck.events import EventKind
+from formcheck.exercise import CheckSpec, Exercise, load_all
+from formcheck.frame import PoseFrame
+
+FPS = 30.0
+STILL_FRAME_XY = np.random.default_rng(0).uniform(100, 300, (33, 2))
+
+
+def _inside(lo: float | None, hi: float | None) -> float:
+    """A value comfortably inside [lo, hi] (either may be open)."""
+    if lo is not None and hi is not None:
+        return (lo + hi) / 2
+    if lo is not None:
+        return lo + 0.25 * abs(lo) + 1
+    return hi - 0.25 * abs(hi) - 1  # type: ignore[operator]
+
+
+def good_values(ex: Exercise) -> dict[str, float]:
+    """Per measure, a value that passes every value check and rep requirement."""
+    values = {}
+    for name in ex.measures:
+        lo, hi = None, None
+        bounds = [(c.min, c.max) for c in ex.checks if c.measure == name and c.of == "value"]
+        if ex.rep and name in ex.rep.require:
+            bounds.append((ex.rep.require[name].min, ex.rep.require[name].max))
+        for a, b in bounds:
+            lo = a if lo is None or (a is not None and a > lo) else lo
+            hi = b if hi is None or (b is not None and b < hi) else hi
+        values[name] = _inside(lo, hi) if (lo, hi) != (None, None) else 0.0
+    return values
+
+
+def rep_levels(ex: Exercise, good: dict[str, float]) -> tuple[float, float]:
+    """(rest value, in-position value) of the rep measure, the latter passing its checks."""
+    rep = ex.rep
+    sign = 1 if rep.direction == "rise" else -1
+    span = abs(rep.enter - rep.exit)
+    rest = rep.exit - sign * (rep.min_range + span)
+    inside = rep.enter + sign * span
+    for c in ex.checks:
+        if c.measure == rep.measure and c.of == "value" and c.when in ("position", "hold"):
+            inside = min(max(inside, c.min if c.min is not None else -math.inf), c.max if c.max is not None else math.inf)
+            inside = _inside(c.min, c.max) if c.min is not None and c.max is not None else inside + sign * 0.1 * span
+    return rest, inside
+
+
+def bad_value(ex: Exercise, fault: CheckSpec) -> float:
+    """A value outside the check's bounds; for the rep measure, still in position."""
+    if fault.measure == ex.rep.measure:
+        bound = fault.min if fault.min is not None else fault.max
+        return (ex.rep.enter + bound) / 2
+    if fault.max is not None:
+        return fault.max + 0.2 * abs(fault.max) + 1
+    return fault.min - 0.2 * abs(fault.min) - 1
+
+
+def script(ex: Exercise, fault: CheckSpec | None) -> list[dict[str, float]]:
+    """Per-frame measures of one slow rep (2 s rest, 1.5 s up, 4 s in position, 1.5 s
+    down, 2 s rest), optionally with one check's fault where that check applies."""
+    good = good_values(ex)
+    rest, inside = rep_levels(ex, good)
+    away = -1 if ex.rep.direction == "rise" else 1  # from rest, further away from the position
+    pieces = (("rest0", 2.0, rest, rest), ("up", 1.5, rest, inside), ("position", 4.0, inside, inside), ("down", 1.5, inside, rest), ("rest", 2.0, rest, rest))
+    frames = []
+    for phase, seconds, a, b in pieces:
+        n = int(seconds * FPS)
+        for i in range(n):
+            values = dict(good)
+            values[ex.rep.measure] = a + (b - a) * i / n
+            if fault is not None and fault.of == "value":
+                applies = phase == "rest" if fault.when == "rest" else phase == "position"
+                if applies:
+                    values[fault.measure] = bad_value(ex, fault)
+            elif fault is not None and phase == "rest0" and i >= FPS:
+                # Moving fast (three times the limit) for the last second of rest,
+                # within the rest zone so that no rep starts.
+                amplitude = fault.max  # ramps of 1/3 s: longer than the speed window
+                wave = amplitude * abs(((i / FPS) * 3 * fault.max / amplitude) % 2 - 1)
+                values[fault.measure] += (away if fault.measure == ex.rep.measure else 1) * wave
+            frames.append(values)
+    return frames
+
+
+def run(ex: Exercise, frames: list[dict[str, float]], monkeypatch) -> list:
+    posture = ex.setup.posture[0]
+    monkeypatch.setattr(evaluator_module, "posture_of", lambda frame, min_visibility=0.5: posture)
+    scripted = iter(frames)
+    current: dict[str, float] = {}
+
+    def evaluate(self, frame, side):
+        return dict(current)
+
+    monkeypatch.setattr(evaluator_module.MeasureSet, "evaluate", evaluate)
+    ev = ExerciseEvaluator(ex)
+    events = []
+    for i, values in enumerate(scripted):
+        current.clear()
+        current.update(values)
+        frame = PoseFrame(i, i / FPS, (640, 480), STILL_FRAME_XY, np.zeros(33), np.ones(33))
+        events += ev.update(frame).events
+    return events + ev.finish()
+
+
+CASES = [(ex, check) for ex in load_all() if ex.rep for check in ex.checks]
+
+
+@pytest.mark.parametrize("ex", [ex for ex in load_all() if ex.rep], ids=lambda ex: ex.id)
+def test_clean_rep_raises_no_fault(ex, monkeypatch):
+    events = run(ex, script(ex, None), monkeypatch)
+    assert [e.data["check"] for e in events if e.kind is EventKind.FAULT_STARTED] == []
+    assert len([e for e in events if e.kind is EventKind.REP_COMPLETED]) == 1
+
+
+@pytest.mark.parametrize("ex,check", CASES, ids=[f"{ex.id}:{c.id}" for ex, c in CASES])
+def test_fault_fires_with_its_message(ex, check, monkeypatch):
+    events = run(ex, script(ex, check), monkeypatch)
+    fired = [e for e in events if e.kind is EventKind.FAULT_STARTED]
+    assert [e.data["check"] for e in fired] == [check.id] * len(fired) and fired, [e.data for e in fired]
+    assert fired[0].data["message"] == check.message
