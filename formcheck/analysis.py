@@ -38,6 +38,12 @@ class AnalysisOptions:
     params: EngineParams = field(default_factory=EngineParams)
 
 
+def mean_brightness(image_bgr: np.ndarray) -> float:
+    """Mean luminance (0-255) from a small thumbnail: enough to tell a dark room."""
+    small = cv2.resize(image_bgr, (64, 36), interpolation=cv2.INTER_AREA)
+    return float(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).mean())
+
+
 class Pipeline:
     """The stages after the source, for one exercise: pose, smoothing, rules, session."""
 
@@ -60,7 +66,8 @@ class Pipeline:
         if self.estimator is None:
             raise RuntimeError("this pipeline was built without a pose estimator")
         rgb = cv2.cvtColor(frame.image_bgr, cv2.COLOR_BGR2RGB)
-        return self.step(self.estimator.estimate(rgb, frame.index, frame.timestamp_s))
+        pose = self.estimator.estimate(rgb, frame.index, frame.timestamp_s)
+        return self.step(pose.with_brightness(mean_brightness(frame.image_bgr)))
 
     def step(self, pose: PoseFrame) -> FrameState:
         """The stages after the pose model, for one frame."""

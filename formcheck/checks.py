@@ -16,25 +16,23 @@ from formcheck.exercise import CheckSpec
 
 
 @dataclass
-class CheckTracker:
-    spec: CheckSpec
+class FaultTracker:
+    """Turns a per-frame "failing" flag into debounced fault events."""
+
+    check: str
+    message: str
+    min_s: float
     side: Optional[str]
     active: bool = False
     _since: Optional[float] = None
 
-    def failing(self, value: float) -> bool:
-        if math.isnan(value):
-            return False
-        lo, hi = self.spec.min, self.spec.max
-        return (lo is not None and value < lo) or (hi is not None and value > hi)
-
-    def update(self, t: float, value: float, applies: bool) -> list[Event]:
-        if applies and self.failing(value):
+    def update(self, t: float, failing: bool, value: float = math.nan) -> list[Event]:
+        if failing:
             if self._since is None:
                 self._since = t
-            if not self.active and t - self._since >= self.spec.min_s:
+            if not self.active and t - self._since >= self.min_s:
                 self.active = True
-                return [Event(EventKind.FAULT_STARTED, t, self.side, {"check": self.spec.id, "message": self.spec.message, "start_s": self._since, "value": value})]
+                return [Event(EventKind.FAULT_STARTED, t, self.side, {"check": self.check, "message": self.message, "start_s": self._since, "value": value})]
             return []
         return self.end(t)
 
@@ -43,7 +41,24 @@ class CheckTracker:
         self.active, self._since = False, None
         if not was_active:
             return []
-        return [Event(EventKind.FAULT_ENDED, t, self.side, {"check": self.spec.id, "message": self.spec.message, "start_s": since, "end_s": t})]
+        return [Event(EventKind.FAULT_ENDED, t, self.side, {"check": self.check, "message": self.message, "start_s": since, "end_s": t})]
+
+
+class CheckTracker(FaultTracker):
+    """A form check from an exercise file: fails when its value leaves [min, max]."""
+
+    def __init__(self, spec: CheckSpec, side: Optional[str]) -> None:
+        super().__init__(spec.id, spec.message, spec.min_s, side)
+        self.spec = spec
+
+    def failing(self, value: float) -> bool:
+        if math.isnan(value):
+            return False
+        lo, hi = self.spec.min, self.spec.max
+        return (lo is not None and value < lo) or (hi is not None and value > hi)
+
+    def check_value(self, t: float, value: float, applies: bool) -> list[Event]:
+        return self.update(t, applies and self.failing(value), value)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from formcheck.measures import MeasureSet
 from formcheck.motion import BodyMotion
 from formcheck.counter import RepCounter
 from formcheck.posture import Posture, View, near_side, posture_of, view_of
+from formcheck.setup_check import SetupMonitor
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ class ExerciseEvaluator:
         rep = exercise.rep
         self._sides = {label: _Side(exercise, rep, label) for label in self._labels} if rep else {}
         self._activity = ActivityTracker(exercise.activity) if exercise.activity else None
+        self._setup = SetupMonitor(exercise.setup)
         self._near: Optional[str] = None
         self._near_candidate_since: Optional[float] = None
         self._active_side: Optional[str] = None
@@ -105,6 +107,7 @@ class ExerciseEvaluator:
         key = self.exercise.rep.measure if self.exercise.rep else None
         usable = frame.has_person and (key is None or any(not math.isnan(v[key]) for v in values.values()))
         events = self._track_presence(t, usable)
+        events += self._setup.update(frame, view)
         if self._activity is not None:
             events += self._activity.update(t, motion)
         events += self._update_reps(t, values, motion, setup_ok)
@@ -131,7 +134,7 @@ class ExerciseEvaluator:
             hold_target=self.exercise.hold.target_s if self.exercise.hold else None,
             motion=motion,
             active_s=self._activity.active_s if self._activity else None,
-            message=self._message(state, phase, setup_ok, view),
+            message=self._message(state, phase, setup_ok),
             events=events,
         )
 
@@ -157,7 +160,7 @@ class ExerciseEvaluator:
             for check in state.checks:
                 spec = check.spec
                 value = speeds[spec.measure] if spec.of == "speed" else vals[spec.measure]
-                events += check.update(t, value, spec.when in phases)
+                events += check.check_value(t, value, spec.when in phases)
             hold_ok = still and not any(c.active for c in state.checks if c.spec.gates_hold)
             # One side at a time; sides are updated in turn, so two sides reaching the
             # position in the same frame cannot both start a rep.
@@ -193,21 +196,20 @@ class ExerciseEvaluator:
                     return [Event(EventKind.SIDE_CHANGED, t, event.side, {"from": previous})]
         return []
 
-    def _message(self, state: Optional[_Side], phase: str, setup_ok: bool, view: View) -> str:
+    def _message(self, state: Optional[_Side], phase: str, setup_ok: bool) -> str:
+        """The one thing to tell the person now, most basic first."""
         if self._lost:
             return "Step back into view: the whole body must be visible."
+        problems = self._setup.problems()
+        if problems:
+            return problems[0]
         if state is None:
             return "" if phase == "ready" else self.exercise.setup.message
         if phase == "setup":
-            if not setup_ok:
-                return self.exercise.setup.message
-            return "Hold still in the start position."
+            return self.exercise.setup.message if not setup_ok else "Hold still in the start position."
         active = [c for c in state.checks if c.active]
         if active:
             return active[-1].spec.message
-        wanted = self.exercise.setup.view
-        if wanted != "any" and view not in (View.UNKNOWN, View(wanted), View.OBLIQUE):
-            return f"Turn so the camera sees you from the {wanted}."
         hold = state.counter.hold
         if phase == "position" and hold is not None:
             if hold.current is not None and hold.current.completed:
@@ -225,6 +227,7 @@ class ExerciseEvaluator:
     def finish(self) -> list[Event]:
         """End of stream: close holds and faults; unfinished reps are not counted."""
         events: list[Event] = self._activity.close(self._last_t) if self._activity else []
+        events += self._setup.finish(self._last_t)
         for state in self._sides.values():
             events += state.counter.finish(self._last_t)
             for check in state.checks:

@@ -154,8 +154,14 @@ class ActivitySpec(_Strict):
     target_min: Optional[float] = Field(default=None, gt=0.0, le=600.0, description="prescribed active minutes, if any")
 
 
+BODY_PARTS = ("head", "shoulders", "hands", "hips", "knees", "feet")
+
+
 class SetupSpec(_Strict):
     posture: list[Posture] = Field(min_length=1, description="postures accepted as the start position")
+    in_view: list[Literal["head", "shoulders", "hands", "hips", "knees", "feet"]] = Field(
+        default=["head", "shoulders", "hips", "knees", "feet"], description="body parts that must be in the picture"
+    )
     view: Literal["side", "front", "any"] = "any"
     camera: str = Field(min_length=1, description="where to put the camera, in plain words")
     message: str = Field(min_length=1, description="what to do when the start position is not seen")

@@ -24,6 +24,7 @@ class PoseFrame:
     xy: np.ndarray  # (33, 2) float
     z: np.ndarray  # (33,) float
     visibility: np.ndarray  # (33,) float
+    brightness: float = float("nan")  # mean image luminance 0-255, when the image was seen
 
     def __post_init__(self) -> None:
         shapes = {
@@ -54,3 +55,6 @@ class PoseFrame:
     def with_points(self, xy: np.ndarray, z: np.ndarray) -> "PoseFrame":
         """A copy with new coordinates (used by filters, which never mutate)."""
         return replace(self, xy=xy, z=z)
+
+    def with_brightness(self, brightness: float) -> "PoseFrame":
+        return replace(self, brightness=brightness)

@@ -1,0 +1,82 @@
+"""Is the camera set up so that the exercise can be judged? Checked on every frame.
+
+Before counting starts, and whenever it stops being true, the person is told what is
+wrong in words they can act on: a body part out of the picture, the wrong camera view,
+too far away, too dark. Each problem is a debounced fault (``setup.<id>``), so it shows
+in the overlay and in the report like any form fault.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.checks import FaultTracker
+from formcheck.events import Event
+from formcheck.exercise import SetupSpec
+from formcheck.frame import PoseFrame
+from formcheck.landmarks import Landmark as L
+from formcheck.posture import View
+
+PARTS: dict[str, tuple[L, ...]] = {
+    "head": (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR),
+    "shoulders": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+    "hands": (L.LEFT_WRIST, L.RIGHT_WRIST),
+    "hips": (L.LEFT_HIP, L.RIGHT_HIP),
+    "knees": (L.LEFT_KNEE, L.RIGHT_KNEE),
+    "feet": (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL),
+}
+
+
+@dataclass(frozen=True)
+class SetupParams:
+    min_visibility: float = 0.5
+    edge_margin: float = 0.005  # fraction of the frame a landmark must be inside
+    min_body_fraction: float = 0.3  # body extent / frame size below which "too far"
+    min_brightness: float = 35.0  # mean luminance 0-255 below which "too dark"
+    min_s: float = 1.0  # a problem must last this long to be reported
+
+
+class SetupMonitor:
+    def __init__(self, setup: SetupSpec, params: SetupParams | None = None) -> None:
+        self.setup = setup
+        self.params = params or SetupParams()
+        min_s = self.params.min_s
+        self._parts = {part: FaultTracker(f"setup.{part}_in_view", _out_of_view_message(part), min_s, None) for part in setup.in_view}
+        self._too_far = FaultTracker("setup.too_far", "You are too far from the camera: come closer so you fill more of the picture.", min_s, None)
+        self._too_dark = FaultTracker("setup.too_dark", "It is too dark: add light in front of you.", min_s, None)
+        wanted = "Turn side-on to the camera." if setup.view == "side" else "Face the camera."
+        self._view = FaultTracker("setup.view", wanted, min_s, None)
+
+    def _trackers(self) -> list[FaultTracker]:
+        return [*self._parts.values(), self._too_far, self._too_dark, self._view]
+
+    def update(self, frame: PoseFrame, view: View) -> list[Event]:
+        t, p = frame.timestamp_s, self.params
+        events = self._too_dark.update(t, frame.brightness < p.min_brightness)
+        if not frame.has_person:
+            return events
+        w, h = frame.image_size
+        x, y = frame.xy[:, 0], frame.xy[:, 1]
+        inside = (x >= p.edge_margin * w) & (x <= (1 - p.edge_margin) * w) & (y >= p.edge_margin * h) & (y <= (1 - p.edge_margin) * h)
+        seen = inside & (frame.visibility >= p.min_visibility)
+        for part, tracker in self._parts.items():
+            events += tracker.update(t, not seen[list(PARTS[part])].any())
+        if seen.sum() >= 4:
+            extent = max(np.ptp(x[seen]), np.ptp(y[seen])) / max(w, h)
+            events += self._too_far.update(t, extent < p.min_body_fraction)
+        opposite = {"side": View.FRONT, "front": View.SIDE}.get(self.setup.view)
+        events += self._view.update(t, opposite is not None and view is opposite)
+        return events
+
+    def problems(self) -> list[str]:
+        """Messages of the problems active now, most basic first."""
+        return [tr.message for tr in (self._too_dark, *self._parts.values(), self._too_far, self._view) if tr.active]
+
+    def finish(self, t: float) -> list[Event]:
+        return [e for tr in self._trackers() for e in tr.end(t)]
+
+
+def _out_of_view_message(part: str) -> str:
+    verb = "is" if part == "head" else "are"
+    return f"Your {part} {verb} out of the picture: move the camera or step back so your whole body is visible."

@@ -1,0 +1,74 @@
+"""The setup check: what is wrong with the camera set-up, in words, after it lasts 1 s."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from formcheck.events import EventKind
+from formcheck.exercise import load_exercise
+from formcheck.landmarks import Landmark as L
+from formcheck.posture import View, view_of
+from formcheck.setup_check import SetupMonitor
+from tests.synthetic import bridge_frame
+
+FPS = 30
+
+
+def run(transform, seconds: float = 2.0, exercise: str = "bridge"):
+    monitor = SetupMonitor(load_exercise(exercise).setup)
+    events = []
+    for i in range(int(seconds * FPS)):
+        frame = transform(bridge_frame(i, i / FPS, 0.0).with_brightness(120.0))
+        events += monitor.update(frame, view_of(frame))
+    return monitor, [e.data["check"] for e in events if e.kind is EventKind.FAULT_STARTED]
+
+
+def test_a_good_setup_raises_nothing():
+    monitor, fired = run(lambda f: f)
+    assert fired == [] and monitor.problems() == []
+
+
+def test_feet_out_of_the_picture():
+    def crop(f):
+        xy = f.xy.copy()
+        xy[[L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL], 0] = -20.0
+        return replace(f, xy=xy)
+
+    monitor, fired = run(crop)
+    assert fired == ["setup.feet_in_view"]
+    assert monitor.problems()[0].startswith("Your feet are out of the picture")
+
+
+def test_too_dark():
+    monitor, fired = run(lambda f: f.with_brightness(12.0))
+    assert fired == ["setup.too_dark"] and "too dark" in monitor.problems()[0]
+
+
+def test_too_far():
+    def shrink(f):
+        centre = f.xy.mean(axis=0)
+        return replace(f, xy=centre + (f.xy - centre) * 0.3)
+
+    _, fired = run(shrink)
+    assert fired == ["setup.too_far"]
+
+
+def test_facing_the_camera_for_a_side_view_exercise():
+    def turn(f):
+        xy = f.xy.copy()
+        xy[[L.RIGHT_SHOULDER, L.RIGHT_HIP], 1] += 90.0  # shoulders and hips far apart
+        return replace(f, xy=xy)
+
+    frame = turn(bridge_frame(0, 0.0, 0.0))
+    assert view_of(frame) is View.FRONT
+    monitor, fired = run(turn)
+    assert "setup.view" in fired and "Turn side-on to the camera." in monitor.problems()
+
+
+def test_a_short_glitch_is_not_reported():
+    def blink(f):
+        return f.with_brightness(5.0) if 10 <= f.index < 20 else f
+
+    _, fired = run(blink)
+    assert fired == []
