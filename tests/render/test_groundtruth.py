@@ -1,0 +1,85 @@
+"""Schedule timing and ground-truth consistency (no GL needed)."""
+
+import numpy as np
+import pytest
+
+from tools.render import groundtruth
+from tools.render.body import BodyShape, load_body
+from tools.render.camera import Camera
+from tools.render.clip import pose_at, posed
+from tools.render.motions import EXERCISES, Dims
+from tools.render.schedule import LEAD_IN_S, build_timeline
+
+
+def test_bridge_timeline_reps_and_holds():
+    tl = build_timeline(EXERCISES["bridge"], 3, 3.0, "both", 1.0, {})
+    assert len(tl.reps) == 3
+    assert tl.reps[0].start_s == pytest.approx(LEAD_IN_S)
+    for r in tl.reps:
+        assert r.start_s < r.peak_s < r.hold_end_s < r.end_s
+        assert r.hold_end_s - r.peak_s == pytest.approx(3.0, rel=0.06)
+        assert tl.at(r.start_s)[0] == pytest.approx(0.0)
+        assert tl.at((r.peak_s + r.hold_end_s) / 2)[0] == pytest.approx(r.peak_p)
+        assert tl.at(r.end_s)[0] == pytest.approx(0.0, abs=1e-9)
+    assert tl.at(0.5)[0] == 0.0
+    assert tl.duration_s > tl.reps[-1].end_s
+
+
+def test_sides_alternate_and_faults_target_reps():
+    ex = EXERCISES["knee_to_chest"]
+    tl = build_timeline(ex, 2, 1.0, "both", 1.0, {"too_fast": {1}})
+    assert [r.side for r in tl.reps] == ["left", "right", "left", "right"]
+    assert [bool(r.faults) for r in tl.reps] == [False, True, False, False]
+    moves = [r.peak_s - r.start_s for r in tl.reps]
+    assert moves[1] < moves[0] / 2
+
+
+def test_hips_low_fault_lowers_the_bridge():
+    body = load_body()
+    dims = Dims.of(body)
+    ex = EXERCISES["bridge"]
+    heights = {}
+    for faults in ({}, {"hips_low": None}):
+        tl = build_timeline(ex, 1, 2.0, "both", 1.0, faults)
+        r = tl.reps[0]
+        _, _, joints = posed(body, pose_at(ex, tl, dims, (r.peak_s + r.hold_end_s) / 2, 0))
+        heights[bool(faults)] = joints[body.bone("root"), 1]
+    assert heights[True] < heights[False] - 0.08
+
+
+def test_angles_match_joints2d_and_straight_bridge_at_peak():
+    body = load_body(BodyShape())
+    dims = Dims.of(body)
+    ex = EXERCISES["bridge"]
+    tl = build_timeline(ex, 1, 2.0, "both", 1.0, {})
+    r = tl.reps[0]
+    times = [0.5, (r.peak_s + r.hold_end_s) / 2]
+    pts = []
+    for t in times:
+        verts, _, joints = posed(body, pose_at(ex, tl, dims, t, 0))
+        pts.append(groundtruth.landmarks_3d(body, joints, verts))
+    cam = Camera(0, 0, 3.0, (0.0, 0.3, 0.0), 854, 480)
+    doc = groundtruth.build("bridge", tl, cam, BodyShape(), 30.0, "none", np.stack(pts))
+    assert doc["schema"] == "formcheck.groundtruth/1"
+    assert set(doc["joints2d"]) == set(groundtruth.LANDMARKS)
+    j2d = np.stack([np.array(doc["joints2d"][n]) for n in groundtruth.LANDMARKS], axis=1)
+    recomputed = groundtruth.image_angles(j2d)
+    for name, values in doc["angles"].items():
+        np.testing.assert_allclose(values, recomputed[name], atol=0.3)
+    # Side view: at rest the hips are flexed; at the peak knee-hip-shoulder is nearly straight.
+    assert doc["angles"]["right_hip"][0] < 150
+    assert doc["angles"]["right_hip"][1] > 165
+    assert doc["reps"][0]["peak_s"] == pytest.approx(r.peak_s, abs=1e-3)
+    assert doc["holds"][0]["end_s"] == pytest.approx(r.hold_end_s, abs=1e-3)
+
+
+def test_every_exercise_poses_without_error():
+    body = load_body()
+    dims = Dims.of(body)
+    for ex in EXERCISES.values():
+        tl = build_timeline(ex, 1, 0.5, "both", 1.0, {})
+        r = tl.reps[0]
+        for t in (0.0, (r.start_s + r.peak_s) / 2, r.peak_s):
+            verts, _, _ = posed(body, pose_at(ex, tl, dims, t, 0))
+            assert np.isfinite(verts).all()
+            assert verts[:, 1].min() == pytest.approx(0.012, abs=1e-6)

@@ -1,0 +1,1 @@
+"""Developer tools for formcheck (not part of the runtime package)."""

@@ -1,0 +1,104 @@
+"""The timeline of a clip: when each rep moves, holds and rests.
+
+Why separate from motion: the schedule alone defines the ground-truth
+timing (reps, holds, faults), so it is built first and both the renderer and
+the ground truth read from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tools.render.motions import Exercise
+
+LEAD_IN_S = 1.5
+LEAD_OUT_S = 1.0
+TOO_FAST = 3.0  # speed-up of the moving phases in a ``too_fast`` rep
+PARTIAL = 0.5  # fraction of the range reached in a ``partial_range`` rep
+
+
+@dataclass(frozen=True)
+class Rep:
+    index: int
+    side: str | None
+    start_s: float
+    peak_s: float  # the target position is first reached
+    hold_end_s: float  # lowering starts
+    end_s: float  # back in the start position
+    peak_p: float
+    faults: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    reps: tuple[Rep, ...]
+    duration_s: float
+
+    def at(self, t: float) -> tuple[float, Rep | None]:
+        """Progress p and the current (or last started) rep at time t.
+
+        Moves use a smootherstep ease: zero velocity and acceleration at both
+        ends, so holds start and end without a jerk.
+        """
+        for rep in self.reps:
+            if t < rep.start_s:
+                break
+            if t <= rep.peak_s:
+                return rep.peak_p * ease((t - rep.start_s) / (rep.peak_s - rep.start_s)), rep
+            if t <= rep.hold_end_s:
+                return rep.peak_p, rep
+            if t <= rep.end_s:
+                return rep.peak_p * ease((rep.end_s - t) / (rep.end_s - rep.hold_end_s)), rep
+        previous = [r for r in self.reps if r.end_s < t]
+        return 0.0, previous[-1] if previous else None
+
+
+def ease(x: float) -> float:
+    x = min(max(x, 0.0), 1.0)
+    return x * x * x * (x * (6 * x - 15) + 10)
+
+
+def rep_sides(exercise: Exercise, reps: int, sides: str) -> list[str | None]:
+    """One entry per rep.  Sided exercises do ``reps`` per side, alternating
+    left, right, ... when ``sides`` is "both"."""
+    if not exercise.sided:
+        return [None] * reps
+    if sides == "both":
+        return ["left", "right"] * reps
+    return [sides] * reps
+
+
+def build_timeline(
+    exercise: Exercise,
+    reps: int,
+    hold_s: float | None,
+    sides: str,
+    tempo: float,
+    faults: dict[str, set[int] | None],
+    seed: int = 0,
+) -> Timeline:
+    """Lay out the reps with small random variation in speed and depth.
+
+    ``tempo`` > 1 moves faster.  ``faults`` maps a fault name to the rep
+    indices it applies to (None = every rep).
+    """
+    rng = np.random.default_rng(seed)
+    hold = exercise.hold_s if hold_s is None else hold_s
+    t = LEAD_IN_S
+    out: list[Rep] = []
+    for i, side in enumerate(rep_sides(exercise, reps, sides)):
+        active = frozenset(f for f, idx in faults.items() if idx is None or i in idx)
+        move = exercise.move_s / tempo * rng.uniform(0.92, 1.08)
+        if "too_fast" in active:
+            move /= TOO_FAST
+        peak_p = rng.uniform(0.96, 1.0) * (PARTIAL if "partial_range" in active else 1.0)
+        start = t
+        peak = start + move
+        hold_end = peak + hold * rng.uniform(0.95, 1.05)
+        end = hold_end + move * rng.uniform(0.95, 1.05)
+        out.append(Rep(i, side, start, peak, hold_end, end, peak_p, active))
+        t = end + exercise.rest_s * rng.uniform(0.9, 1.1)
+    duration = (out[-1].end_s if out else LEAD_IN_S) + LEAD_OUT_S
+    return Timeline(tuple(out), duration)
