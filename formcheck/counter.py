@@ -18,6 +18,8 @@ still; breaks shorter than ``grace_s`` are bridged.
 from __future__ import annotations
 
 import math
+import statistics
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -44,11 +46,22 @@ class HoldTracker:
         self.spec = spec
         self.side = side
         self.current: Optional[HoldState] = None
+        self._ok_since: Optional[float] = None
+
+    #: After a break, the position must be held again this long before the clock resumes:
+    #: a movement that turns round (lowering after overshooting) is briefly "still".
+    SETTLE_S = 0.25
 
     def update(self, t: float, ok: bool) -> list[Event]:
         events: list[Event] = []
         hold = self.current
-        if ok:
+        if not ok:
+            self._ok_since = None
+        elif self._ok_since is None:
+            self._ok_since = t
+        # Continuing without a break, or back in position for long enough after one.
+        resumed = hold is not None and self._ok_since is not None and (self._ok_since <= hold.last_ok or t - self._ok_since >= self.SETTLE_S)
+        if ok and (hold is None or resumed):
             if hold is None:
                 hold = self.current = HoldState(start=t, last_ok=t)
             hold.last_ok = t
@@ -58,8 +71,13 @@ class HoldTracker:
             if hold.announced and not hold.completed and hold.duration >= self.spec.target_s:
                 hold.completed = True
                 events.append(Event(EventKind.HOLD_COMPLETED, t, self.side, {"start_s": hold.start, "target_s": self.spec.target_s}))
-        elif hold is not None and t - hold.last_ok > self.spec.grace_s:
-            events += self.close(t)
+        elif hold is not None:
+            # The break lasts until the current "ok" streak began (or until now).
+            break_end = self._ok_since if self._ok_since is not None else t
+            if break_end - hold.last_ok > self.spec.grace_s:
+                events += self.close(t)
+                if ok:  # back in position after a long break: a new hold starts now
+                    events += self.update(t, ok)
         return events
 
     def close(self, t: float) -> list[Event]:
@@ -104,6 +122,30 @@ class _Pending:
         return self.since if t - self.since >= needed else None
 
 
+class RestLevel:
+    """The person's own rest value: the median of the last few seconds at rest.
+
+    Used when an exercise's thresholds are relative: how far the head drops in a cat
+    stretch says more than where it ends, because people carry their head differently.
+    """
+
+    def __init__(self, window_s: float = 2.0) -> None:
+        self.window_s = window_s
+        self._samples: deque[tuple[float, float]] = deque()
+
+    def add(self, t: float, value: float) -> None:
+        self._samples.append((t, value))
+        while self._samples and t - self._samples[0][0] > self.window_s:
+            self._samples.popleft()
+
+    def clear(self) -> None:
+        self._samples.clear()
+
+    @property
+    def level(self) -> float:
+        return statistics.median(v for _, v in self._samples) if self._samples else math.nan
+
+
 @dataclass
 class RepCounter:
     """Counts reps of one side (``side`` None for exercises done with both at once)."""
@@ -122,10 +164,22 @@ class RepCounter:
     _enter: _Pending = field(default_factory=_Pending)
     _exit: _Pending = field(default_factory=_Pending)
     hold: Optional[HoldTracker] = None
+    rest: Optional[RestLevel] = None
+    _held_sum: float = 0.0
+    _held_n: int = 0
 
     def __post_init__(self) -> None:
         if self.hold_spec is not None:
             self.hold = HoldTracker(self.hold_spec, self.side)
+        if self.spec.relative:
+            self.rest = RestLevel()
+
+    def thresholds(self) -> tuple[float, float]:
+        """(enter, exit) now: fixed, or offsets from the rest level (NaN until it is known)."""
+        if self.rest is None:
+            return self.spec.enter, self.spec.exit
+        level = self.rest.level if self.armed else math.nan
+        return level + self.spec.enter, level + self.spec.exit
 
     def _beyond(self, value: float, threshold: float) -> bool:
         """True when ``value`` is on the in-position side of ``threshold``."""
@@ -155,10 +209,22 @@ class RepCounter:
                 events += self.hold.update(t, False)
             return events
         spec = self.spec
+        enter, exit_ = self.thresholds()
         if not self.in_position:
-            out = not self._beyond(value, spec.exit)
+            out = math.isnan(exit_) or not self._beyond(value, exit_)
             if out:
                 self.baseline = self._less_extreme(value, self.baseline)
+                # The rest level follows slow drift but not other positions held still
+                # (the cow, for a cat stretch): only values near it are rest values.
+                # Before counting starts, a value far from it means the person is still
+                # moving: the rest position has to be seen again from the start.
+                if self.rest is not None:
+                    near = math.isnan(self.rest.level) or abs(value - self.rest.level) <= abs(spec.exit)
+                    if near:
+                        self.rest.add(t, value)
+                    elif not self.armed:
+                        self.rest.clear()
+                        self._rest_since = None
                 if setup_ok:
                     self._rest_since = t if self._rest_since is None else self._rest_since
                     if not self.armed and t - self._rest_since >= spec.min_rest_s:
@@ -166,7 +232,7 @@ class RepCounter:
                         events.append(Event(EventKind.READY, t, self.side))
                 else:
                     self._rest_since = None
-            entered = self._enter.hold_for(t, self._beyond(value, spec.enter) and not blocked, spec.min_in_s)
+            entered = self._enter.hold_for(t, not math.isnan(enter) and self._beyond(value, enter) and not blocked, spec.min_in_s)
             if entered is not None:
                 self.in_position, self.entered_at, self.candidate = True, entered, self.armed
                 self.peak = value
@@ -175,12 +241,25 @@ class RepCounter:
                     events.append(Event(EventKind.REP_STARTED, t, self.side, {"start_s": entered}))
         else:
             self.peak = self._more_extreme(value, self.peak)
-            left = self._exit.hold_for(t, not self._beyond(value, spec.exit), spec.min_out_s)
+            left = self._exit.hold_for(t, not self._beyond(value, exit_), spec.min_out_s)
             if left is not None:
                 events += self._leave(t, left, value)
         if self.hold is not None:
-            events += self.hold.update(t, self.in_position and hold_ok)
+            events += self.hold.update(t, self.in_position and hold_ok and self._near_held_value(value))
         return events
+
+    def _near_held_value(self, value: float) -> bool:
+        """Within the hold's tolerance of the mean value held so far (always, without one)."""
+        tolerance = self.hold_spec.tolerance if self.hold_spec else None
+        if tolerance is None or self.hold is None:
+            return True
+        if self.hold.current is None:
+            self._held_sum, self._held_n = 0.0, 0
+        near = self._held_n == 0 or abs(value - self._held_sum / self._held_n) <= tolerance
+        if near:
+            self._held_sum += value
+            self._held_n += 1
+        return near
 
     def _leave(self, t: float, left_at: float, value: float) -> list[Event]:
         events: list[Event] = []

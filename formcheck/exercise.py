@@ -90,9 +90,15 @@ class RepSpec(_Strict):
     min_rest_s: float = Field(default=0.5, ge=0.0, le=60.0, description="time at rest in the start posture before counting")
     min_range: float = Field(default=0.0, ge=0.0)
     target: Optional[int] = Field(default=None, ge=1, le=100, description="prescribed reps per side")
+    relative: bool = Field(
+        default=False,
+        description="enter/exit are offsets from the person's own rest value (for measures whose rest value varies between people)",
+    )
 
     @model_validator(mode="after")
     def _hysteresis(self) -> "RepSpec":
+        if self.relative and (self.exit <= 0 if self.direction == "rise" else self.exit >= 0):
+            raise ValueError(f"with relative = true, exit ({self.exit}) must be an offset towards the position ({'above' if self.direction == 'rise' else 'below'} 0)")
         if self.direction == "rise" and not self.exit < self.enter:
             raise ValueError(f"with direction 'rise', exit ({self.exit}) must be below enter ({self.enter})")
         if self.direction == "fall" and not self.exit > self.enter:
@@ -107,6 +113,9 @@ class HoldSpec(_Strict):
     min_s: float = Field(default=1.0, ge=0.0, le=60.0, description="shorter dwells are not holds")
     grace_s: float = Field(default=0.5, ge=0.0, le=10.0, description="breaks shorter than this do not end a hold")
     max_speed: Optional[float] = Field(default=None, gt=0.0, description="rep measure speed above which the person is moving, not holding")
+    tolerance: Optional[float] = Field(
+        default=None, gt=0.0, description="rep measure may drift this far from its mean over the hold before the hold ends"
+    )
     max_motion: float = Field(default=0.08, gt=0.0, le=10.0, description="body speed (trunk lengths/s) above which the person is moving, not holding")
 
     @model_validator(mode="after")

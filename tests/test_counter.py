@@ -158,3 +158,28 @@ def test_nan_frames_freeze_the_state():
     for ti, vi in zip(t, v):
         counter.update(float(ti), float(vi), True, True)
     assert counter.count == 1
+
+
+def test_relative_thresholds_follow_the_persons_own_rest_value():
+    # Same movement (down by 0.2) from two different rest values; a cow-like lift to
+    # +0.25 in between must not move the rest level (it is not near it).
+    spec = RepSpec(measure="head", direction="fall", enter=-0.12, exit=-0.07, min_range=0.1, relative=True, min_rest_s=0.5)
+    for rest in (0.05, -0.12):
+        pieces = [(2.0, rest, rest), (0.5, rest, rest + 0.25), (2.0, rest + 0.25, rest + 0.25), (0.5, rest + 0.25, rest), (1.0, rest, rest)]
+        pieces += [(0.5, rest, rest - 0.2), (2.0, rest - 0.2, rest - 0.2), (0.5, rest - 0.2, rest), (1.0, rest, rest)]
+        counter, events = run(pieces, spec=spec, hold=None)
+        assert counter.count == 1, rest
+
+
+def test_relative_thresholds_wait_for_a_rest_level():
+    spec = RepSpec(measure="head", direction="fall", enter=-0.12, exit=-0.07, relative=True, min_rest_s=1.0)
+    counter, _ = run([(0.5, 0.0, 0.0), (0.3, 0.0, -0.3), (2.0, -0.3, -0.3), (0.3, -0.3, 0.0), (0.5, 0.0, 0.0)], spec=spec, hold=None)
+    assert counter.count == 0  # moved before the rest position had been seen for 1 s
+
+
+def test_hold_ends_when_the_value_drifts_beyond_the_tolerance():
+    hold = HoldSpec(target_s=10.0, min_s=1.0, grace_s=0.5, tolerance=5.0)
+    # Held at 175 for 3 s, then a slow sag to 160 (still "in position", and slow).
+    counter, events = run([(1.0, 130, 130), (1.0, 130, 175), (3.0, 175, 175), (3.0, 175, 160), (1.0, 160, 130), (1.0, 130, 130)], hold=hold)
+    first = [e.data for e in kinds(events, EventKind.HOLD_ENDED)][0]
+    assert first["end_s"] == pytest.approx(2.0 + 3.0 + 1.0, abs=0.15)  # 5 deg into the 15 deg sag
