@@ -37,8 +37,8 @@ class FrameReader(Protocol):
 class CameraReader:
     """A camera by index. A camera that stops delivering for ``lost_after_s`` is gone."""
 
-    def __init__(self, index: int, opener: Callable[[int], "cv2.VideoCapture"] = cv2.VideoCapture, lost_after_s: float = 2.0, clock: Clock = time.monotonic) -> None:
-        self._capture = opener(index)
+    def __init__(self, index: int, opener: Optional[Callable[[int], "cv2.VideoCapture"]] = None, lost_after_s: float = 2.0, clock: Clock = time.monotonic) -> None:
+        self._capture = (opener or cv2.VideoCapture)(index)
         self._name = f"camera {index}"
         self._lost_after_s = lost_after_s
         self._clock = clock

@@ -43,7 +43,8 @@ class WindowDisplay:
         self.title = title
         self._shown = False
         self._closed = False
-        cv2.namedWindow(title, cv2.WINDOW_NORMAL)
+        # Resizable, keeps the picture's proportions, no toolbar (Qt builds add one otherwise).
+        cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
         cv2.resizeWindow(title, *size)
 
     def show(self, image_bgr: Optional[np.ndarray]) -> list[str]:

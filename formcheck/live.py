@@ -161,7 +161,7 @@ class LiveCoach:
         self.out = out
         self.options = options
         self.writer = writer
-        self.stop = stop or StopFlag()
+        self.stop = stop if stop is not None else StopFlag()
         self.show_stats = options.show_stats
         self.timings: list[FrameTiming] = []
         self._recent: deque[FrameTiming] = deque(maxlen=30)
