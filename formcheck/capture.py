@@ -81,9 +81,10 @@ class CameraReader:
 class PacedFile:
     """A video file delivered in real time: frame i is released at its own timestamp."""
 
-    def __init__(self, path: Path, loop: bool = False, clock: Clock = time.monotonic) -> None:
+    def __init__(self, path: Path, loop: bool = False, fps: Optional[float] = None, clock: Clock = time.monotonic) -> None:
         self._path = path
         self._loop = loop
+        self._fps = fps  # play at this rate instead of the file's own timestamps
         self._clock = clock
         self._video = VideoFile(path)
         self.info = self._video.info
@@ -96,7 +97,7 @@ class PacedFile:
             last_t = 0.0
             for frame in self._video.frames():
                 last_t = frame.timestamp_s
-                due = start + offset + frame.timestamp_s
+                due = start + (index / self._fps if self._fps else offset + frame.timestamp_s)
                 wait = due - self._clock()
                 if wait > 0:
                     time.sleep(wait)

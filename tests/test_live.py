@@ -46,7 +46,7 @@ def test_live_file_as_camera_counts_and_saves(tmp_path, bridges):
     assert any(line.endswith("holding") for line in lines)
     data = json.loads(report.read_text())
     assert data["rep_count"] == 2 and data["exercise"] == "bridge" and data["source"] == str(clip)
-    assert [round(h["duration_s"]) for h in data["holds"]] == [1, 1]
+    assert len(data["holds"]) == 2 and all(0.6 <= h["duration_s"] <= 1.8 for h in data["holds"])  # 1.2 s at the top
     assert video.stat().st_size > 0
     assert "reps: 2, target 10" in out
 

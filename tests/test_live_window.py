@@ -66,8 +66,10 @@ def test_window_shows_the_overlay(tmp_path, display):
         deadline = time.monotonic() + 30
         while "counting" not in proc.stdout.readline() and time.monotonic() < deadline:  # type: ignore[union-attr]
             pass
-        time.sleep(1.5)
         shot = screenshot(display)
+        while bluish(shot) <= 300 and time.monotonic() < deadline:  # until the window is drawn
+            time.sleep(0.5)
+            shot = screenshot(display)
     finally:
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=20)
