@@ -12,6 +12,7 @@ from formcheck.analysis import AnalysisOptions, analyze
 from formcheck.errors import ExitStatus, FormcheckError, InputError, NoPoseError
 from formcheck.evaluator import FrameState
 from formcheck.exercise import Exercise, load_all, load_exercise
+from formcheck.live_cli import add_live_parsers, run_live_command
 from formcheck.pose import BACKENDS, DEFAULT_BACKEND, create_estimator
 from formcheck.report import CAUTION, build_report, summary_lines, write_json
 
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="analyse the bundled sample video and write an annotated copy")
     d.add_argument("--out", type=Path, default=Path("formcheck-demo.mp4"), help="annotated video (default: %(default)s)")
     d.add_argument("--report", type=Path, help="also write the JSON report here")
+
+    add_live_parsers(sub, _add_pose_options)
     return parser
 
 
@@ -132,6 +135,8 @@ def run(argv: Sequence[str], out: TextIO) -> None:
         _show(load_exercise(args.exercise), out)
     elif args.command == "analyze":
         _analyze(args.video, load_exercise(args.exercise), args.backend, args.model, args.report, args.out, args.events, out)
+    elif args.command in ("live", "routine"):
+        run_live_command(args, out)
     elif args.command == "demo":
         _analyze(DEMO_SAMPLE, load_exercise(DEMO_EXERCISE), DEFAULT_BACKEND, None, args.report, args.out, False, out)
 

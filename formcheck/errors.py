@@ -26,8 +26,18 @@ class FormcheckError(Exception):
     status: ExitStatus = ExitStatus.ERROR
 
 
+class UsageError(FormcheckError):
+    """Arguments that cannot work together or here (e.g. a window without a display)."""
+
+    status = ExitStatus.USAGE
+
+
 class InputError(FormcheckError):
     status = ExitStatus.INPUT
+
+
+class CameraError(InputError):
+    """The camera cannot be opened, or stopped sending frames during a session."""
 
 
 class ExerciseError(FormcheckError):

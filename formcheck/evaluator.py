@@ -46,6 +46,7 @@ class FrameState:
     hold_target: Optional[float]
     motion: float  # body speed, trunk lengths per second
     active_s: Optional[float]  # time in motion, for activities (None otherwise)
+    setup_problems: list[str]  # what is wrong with the camera set-up now
     message: str
     events: list[Event] = field(default_factory=list)
 
@@ -134,6 +135,7 @@ class ExerciseEvaluator:
             hold_target=self.exercise.hold.target_s if self.exercise.hold else None,
             motion=motion,
             active_s=self._activity.active_s if self._activity else None,
+            setup_problems=self._setup.problems(),
             message=self._message(state, phase, setup_ok),
             events=events,
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Literal, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -223,17 +223,24 @@ def _format_error(path: str, exc: ValidationError) -> str:
     return f"{path}: {key}: {message}{more}"
 
 
-def parse_exercise(text: str, path: str) -> Exercise:
-    """Parse and validate one exercise file's text; ``path`` names it in errors."""
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def parse_toml_model(model: type[Model], text: str, path: str) -> Model:
+    """Parse TOML text into a validated ``model``; errors name ``path`` and the key."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ExerciseError(f"{path}: not valid TOML: {exc}") from None
     try:
-        exercise = Exercise.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         raise ExerciseError(_format_error(path, exc)) from None
-    return exercise
+
+
+def parse_exercise(text: str, path: str) -> Exercise:
+    """Parse and validate one exercise file's text; ``path`` names it in errors."""
+    return parse_toml_model(Exercise, text, path)
 
 
 def load_exercise_file(path: Path) -> Exercise:

@@ -13,10 +13,12 @@ import numpy as np
 
 from formcheck.checks import FaultTracker
 from formcheck.events import Event
-from formcheck.exercise import SetupSpec
+from formcheck.exercise import Exercise, SetupSpec
 from formcheck.frame import PoseFrame
 from formcheck.landmarks import Landmark as L
-from formcheck.posture import View
+from formcheck.posture import Posture, View
+
+FLOOR_POSTURES = frozenset({Posture.SUPINE, Posture.PRONE, Posture.QUADRUPED, Posture.KNEELING})
 
 PARTS: dict[str, tuple[L, ...]] = {
     "head": (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR),
@@ -80,3 +82,29 @@ class SetupMonitor:
 def _out_of_view_message(part: str) -> str:
     verb = "is" if part == "head" else "are"
     return f"Your {part} {verb} out of the picture: move the camera or step back so your whole body is visible."
+
+
+def is_floor_exercise(exercise: Exercise) -> bool:
+    return all(p in FLOOR_POSTURES for p in exercise.setup.posture)
+
+
+def find_me_message(exercise: Exercise) -> str:
+    """What to do when nobody is found yet: the pose model finds people by the face."""
+    if is_floor_exercise(exercise):
+        return "Face the camera so I can find you, then get down into the start position."
+    return "Step in front of the camera so I can see you."
+
+
+def readiness_problem(exercise: Exercise, has_person: bool, problems: list[str], posture: Posture) -> str | None:
+    """The one thing to fix before counting may start; None when ready.
+
+    Live coaching waits for this to be None (and stay so through a countdown) before it
+    starts counting.
+    """
+    if not has_person:
+        return find_me_message(exercise)
+    if problems:
+        return problems[0]
+    if posture not in exercise.setup.posture:
+        return exercise.setup.message
+    return None

@@ -1,0 +1,81 @@
+"""The real window, under a virtual X server: the overlay must be on screen.
+
+Skipped when ``Xvfb`` or ``xwd`` is not installed (Debian: ``xvfb``, ``x11-apps``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.overlay import OverlayStyle
+from tests.fakes import two_bridges, write_clip
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xwd")), reason="Xvfb and xwd are not installed")
+
+
+@pytest.fixture
+def display():
+    """A virtual X server; yields its DISPLAY name."""
+    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    number = server.stdout.readline().strip()  # type: ignore[union-attr]
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def screenshot(display: str) -> np.ndarray:
+    """The whole screen as a BGR array, from xwd's format (TrueColor, 32 bits a pixel)."""
+    raw = subprocess.run(["xwd", "-root", "-silent"], env={**os.environ, "DISPLAY": display}, capture_output=True, check=True).stdout
+    header = struct.unpack(">25I", raw[:100])
+    header_size, width, height, bytes_per_line, colours = header[0], header[4], header[5], header[12], header[19]
+    pixels = np.frombuffer(raw, np.uint8, count=height * bytes_per_line, offset=header_size + 12 * colours)
+    return pixels.reshape(height, bytes_per_line)[:, : width * 4].reshape(height, width, 4)[..., :3]
+
+
+def bluish(image: np.ndarray) -> int:
+    """Pixels clearly bluer than red: the bone colour, even blended by the window's scaling.
+    The test clip is grey and the window's frame has no blue."""
+    b, r = image[..., 0].astype(int), image[..., 2].astype(int)
+    return int(((b - r > 60) & (b > 150)).sum())
+
+
+def test_window_shows_the_overlay(tmp_path, display):
+    track = two_bridges(tmp_path / "track.npz", rest_s=3.0)
+    clip = write_clip(tmp_path / "clip.mp4", len(track.t))
+    report = tmp_path / "r.json"
+    before = screenshot(display)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes", "live", "--source", str(clip), "-e", "bridge", "--backend", "track", "--model", str(tmp_path / "track.npz"), "--mute", "--countdown", "0", "--report", str(report)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "DISPLAY": display, "PYTHONPATH": str(ROOT)},
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while "counting" not in proc.stdout.readline() and time.monotonic() < deadline:  # type: ignore[union-attr]
+            pass
+        shot = screenshot(display)
+        while bluish(shot) <= 300 and time.monotonic() < deadline:  # until the window is drawn
+            time.sleep(0.5)
+            shot = screenshot(display)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert OverlayStyle().bone == (90, 200, 255)
+    assert bluish(before) == 0
+    assert bluish(shot) > 300  # the skeleton, in the overlay's bone colour
+    assert (shot.min(axis=2) >= 250).sum() > 300  # joints and the counter panel's text
+    assert json.loads(report.read_text())["frames"] > 0
