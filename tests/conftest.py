@@ -1,0 +1,27 @@
+"""Shared fixtures."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.synthetic import bridge_track, schedule
+
+
+@pytest.fixture
+def mixed_bridges(tmp_path: Path) -> Path:
+    """Four counted bridges: two with 2 s at the top, one only 60 % up (hips too low:
+    a 'straight_line' fault) and one held 5 s; then 1.5 s lying still. The person is
+    hidden for 0.5 s in the final rest, so some measures are missing there."""
+    full = [(1.0, 0.0, 0.0), (1.0, 0.0, 1.0), (2.0, 1.0, 1.0), (1.0, 1.0, 0.0)]
+    partial = [(1.0, 0.0, 0.0), (1.0, 0.0, 0.6), (1.0, 0.6, 0.6), (1.0, 0.6, 0.0)]
+    long_hold = [(1.0, 0.0, 0.0), (1.0, 0.0, 1.0), (5.0, 1.0, 1.0), (1.0, 1.0, 0.0), (1.5, 0.0, 0.0)]
+    t, lift = schedule(30.0, full * 2 + partial + long_hold)
+    track = bridge_track(lift, t, jitter=0.8)
+    hidden = slice(len(t) - 20, len(t) - 5)
+    track.xy[hidden] = np.nan
+    track.visibility[hidden] = 0.0
+    path = tmp_path / "mixed.npz"
+    track.save(path)
+    return path
