@@ -1,4 +1,5 @@
-"""Shared fixtures."""
+"""Shared fixtures. History is always redirected to a temporary database, so no test
+(and no CI run) ever writes to the real user's data directory."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +7,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from formcheck.history import ENV_VAR
 from tests.synthetic import bridge_track, schedule
+
+
+@pytest.fixture(autouse=True)
+def history_db(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh database path per test, outside the test's own tmp_path."""
+    path = tmp_path_factory.mktemp("history") / "history.sqlite3"
+    monkeypatch.setenv(ENV_VAR, str(path))
+    return path
 
 
 @pytest.fixture
