@@ -28,8 +28,8 @@ def _reps(r: SessionRecord) -> str:
 def _holds(r: SessionRecord) -> str:
     if not r.holds:
         return "-"
-    target = f"/{r.hold_target_s:g}s" if r.hold_target_s else ""
-    return f"{r.holds_completed}/{r.holds} {r.hold_s:.0f}s{target}"
+    target = f" reached {r.hold_target_s:g}s" if r.hold_target_s else ""
+    return f"{r.holds_completed}/{r.holds}{target}; {r.hold_s:.0f}s total"
 
 
 def _faults(r: SessionRecord) -> str:
@@ -40,7 +40,7 @@ def table_lines(records: Sequence[SessionRecord]) -> list[str]:
     """A fixed-width table of sessions (local times), as printed by ``formcheck history``."""
     if not records:
         return ["no sessions recorded yet"]
-    header = ("when", "exercise", "reps", "holds done/all, time", "faults", "length", "source")
+    header = ("when", "exercise", "reps", "holds", "faults", "length", "source")
     rows = [
         (
             r.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
@@ -100,6 +100,8 @@ def per_day_plot_png(records: Sequence[SessionRecord], first: date, last: date, 
             bottom = [b + v for b, v in zip(bottom, values)]
         ax.set_ylabel(label)
         ax.grid(axis="y", alpha=0.3)
+        top = max([*bottom, *(per_day or {}).values()] if what == "sessions" else bottom, default=0.0)
+        ax.set_ylim(0, top * (1.45 if what == "sessions" else 1.1) + 1)  # room for the legend above the bars
     for k, ex in enumerate(exercises):
         if per_day and ex in per_day:
             axes[0].axhline(per_day[ex], color=colours(k % 10), ls="--", lw=1.2, label=f"{ex}: {per_day[ex]} a day prescribed")

@@ -36,21 +36,23 @@ class _Candidate:
     image: Optional[np.ndarray] = None
 
 
-def downscale(image: np.ndarray, max_width: int) -> np.ndarray:
+def downscale(image: np.ndarray, max_side: int) -> np.ndarray:
+    """A copy that fits in a ``max_side`` square (portrait videos stay small too)."""
     h, w = image.shape[:2]
-    if w <= max_width:
+    scale = max_side / max(h, w)
+    if scale >= 1.0:
         return image.copy()
-    return cv2.resize(image, (max_width, max(1, round(h * max_width / w))), interpolation=cv2.INTER_AREA)
+    return cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
 
 
 class KeyFrameCollector:
     """Feed it every frame's state; ``frames`` holds one picture per counted rep."""
 
-    def __init__(self, exercise: Exercise, max_width: int = 320, jpeg_quality: int = 80, max_reps: int = 300) -> None:
+    def __init__(self, exercise: Exercise, max_side: int = 320, jpeg_quality: int = 80, max_reps: int = 300) -> None:
         self._measure = exercise.rep.measure
         self._sign = 1.0 if exercise.rep.direction == "rise" else -1.0
         self._one_sided = exercise.sides == "each"
-        self.max_width = max_width
+        self.max_side = max_side
         self.jpeg_quality = jpeg_quality
         self.max_reps = max_reps
         self._open: dict[Optional[str], _Candidate] = {}
@@ -66,7 +68,7 @@ class KeyFrameCollector:
         candidate = self._open.get(key)
         if candidate is not None and not math.isnan(value):
             if candidate.image is None or self._sign * (value - candidate.value) > 0:
-                candidate.t, candidate.value, candidate.image = state.t, value, downscale(render(), self.max_width)
+                candidate.t, candidate.value, candidate.image = state.t, value, downscale(render(), self.max_side)
         for event in state.events:
             if event.kind == EventKind.REP_COMPLETED:
                 self._keep(self._open.pop(event.side, None), event.side)

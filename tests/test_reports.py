@@ -5,11 +5,13 @@ import csv
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from formcheck import html_report
 from formcheck.exercise import load_exercise
 from formcheck.html_report import best_and_worst
+from formcheck.keyframes import downscale
 from tests.test_cli import cli
 
 EXTERNAL_REF = re.compile(r"""(?:src|href|action|poster|srcset)\s*=\s*["']?\s*(?!data:)[^"'\s>]""", re.I)
@@ -104,3 +106,8 @@ def test_best_and_worst_rep(direction, expected):
     best, worst = best_and_worst({"reps": reps}, ex)
     assert (best["index"], worst["index"]) == expected
     assert best_and_worst({"reps": reps[:1]}, ex) == (reps[0], None)
+
+
+@pytest.mark.parametrize("shape,expected", [((1920, 1080, 3), (320, 180)), ((720, 1280, 3), (180, 320)), ((100, 80, 3), (100, 80))])
+def test_key_frame_thumbnails_fit_a_square(shape, expected):
+    assert downscale(np.zeros(shape, np.uint8), 320).shape[:2] == expected
