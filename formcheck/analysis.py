@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
@@ -19,6 +20,7 @@ from tqdm import tqdm
 from formcheck.evaluator import EngineParams, ExerciseEvaluator, FrameState
 from formcheck.exercise import Exercise
 from formcheck.frame import PoseFrame
+from formcheck.keyframes import KeyFrameCollector
 from formcheck.overlay import Overlay
 from formcheck.pose import PoseEstimator
 from formcheck.session import Session
@@ -36,6 +38,7 @@ class AnalysisOptions:
     out_video: Optional[Path] = None
     progress: bool = False
     params: EngineParams = field(default_factory=EngineParams)
+    keyframes: Optional[KeyFrameCollector] = None  # collects rep-peak pictures when set
 
 
 def mean_brightness(image_bgr: np.ndarray) -> float:
@@ -101,6 +104,17 @@ def _open(path: Path, estimator_factory: Callable[[], PoseEstimator]) -> tuple[S
     return video.info, estimator_factory(), frames()
 
 
+def _drawer(overlay: Overlay, state: FrameState, video_frame: Optional[VideoFrame], size: tuple[int, int]) -> Callable[[], np.ndarray]:
+    """Draws the annotated frame on first call only (a track has no picture: grey canvas)."""
+
+    @cache
+    def draw() -> np.ndarray:
+        canvas = video_frame.image_bgr if video_frame is not None else np.full((size[1], size[0], 3), BLANK_GREY, np.uint8)
+        return overlay.annotate(canvas, state)
+
+    return draw
+
+
 def analyze(
     path: Path,
     exercise: Exercise,
@@ -119,9 +133,12 @@ def analyze(
             state = pipeline.step(pose) if pose is not None else pipeline.process(video_frame)  # type: ignore[arg-type]
             if on_state is not None:
                 on_state(state)
-            if writer is not None:
-                canvas = video_frame.image_bgr if video_frame is not None else np.full((info.size[1], info.size[0], 3), BLANK_GREY, np.uint8)
-                writer.write(pipeline.overlay.annotate(canvas, state))
+            if writer is not None or options.keyframes is not None:
+                draw = _drawer(pipeline.overlay, state, video_frame, info.size)
+                if writer is not None:
+                    writer.write(draw())
+                if options.keyframes is not None:
+                    options.keyframes.update(state, draw)
             bar.update(1)
         session = pipeline.finish()
     except BaseException:

@@ -4,17 +4,21 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Optional, Sequence, TextIO
 
 from formcheck import __version__
-from formcheck.analysis import AnalysisOptions, analyze
+from formcheck.analysis import TRACK_SUFFIX, AnalysisOptions, analyze
 from formcheck.errors import ExitStatus, FormcheckError, InputError, NoPoseError
 from formcheck.evaluator import FrameState
 from formcheck.exercise import Exercise, load_all, load_exercise
+from formcheck.history import record_session
+from formcheck.history_cli import add_history_command, add_history_options, history_path, run_history
 from formcheck.live_cli import add_live_parsers, run_live_command
+from formcheck.outputs import OutputRequest, add_report_options, write_outputs
 from formcheck.pose import BACKENDS, DEFAULT_BACKEND, create_estimator
-from formcheck.report import CAUTION, build_report, summary_lines, write_json
+from formcheck.report import CAUTION, build_report, summary_lines
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 DEMO_SAMPLE = SAMPLES / "bridge.mp4"
@@ -38,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--report", type=Path, help="write the JSON report here")
     a.add_argument("--out", type=Path, help="write the annotated video here (no video is written without it)")
     a.add_argument("--events", action="store_true", help="print events as they happen")
+    add_report_options(a)
+    add_history_options(a)
     _add_pose_options(a)
 
     sub.add_parser("list", help="list the exercises")
@@ -50,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--report", type=Path, help="also write the JSON report here")
 
     add_live_parsers(sub, _add_pose_options)
+    add_history_command(sub)
     return parser
 
 
@@ -61,28 +68,33 @@ def _print_events(out: TextIO) -> Callable[[FrameState], None]:
     return show
 
 
-def _analyze(video: Path, exercise: Exercise, backend: str, model: Optional[Path], report_path: Optional[Path], out_video: Optional[Path], events: bool, out: TextIO) -> None:
+def _analyze(video: Path, exercise: Exercise, backend: str, model: Optional[Path], outputs: OutputRequest, out_video: Optional[Path], events: bool, out: TextIO, history: Optional[Path] = None) -> None:
     if out_video is not None and out_video.resolve() == video.resolve():
         raise InputError(f"the output video would overwrite the input: {out_video}")
     if not video.exists():
         raise InputError(f"video not found: {video}")
+    outputs.check(video, out_video)
     print(f"Caution: {CAUTION}", file=out)
+    started = datetime.now(timezone.utc)
+    keyframes = outputs.keyframe_collector(exercise)
     session = analyze(
         video,
         exercise,
         lambda: create_estimator(backend, model),
-        AnalysisOptions(out_video=out_video, progress=True),
+        AnalysisOptions(out_video=out_video, progress=True, keyframes=keyframes),
         on_state=_print_events(out) if events else None,
     )
     if session.frames_with_pose == 0:
         raise NoPoseError(f"no person found in {video}: is the whole body in view?")
     report = build_report(session)
-    if report_path is not None:
-        write_json(report, report_path)
+    written = write_outputs(session, report, outputs, keyframes)
     print("\n".join(summary_lines(report)), file=out)
-    for label, path in (("report", report_path), ("annotated video", out_video)):
+    for label, path in written + [("annotated video", out_video)]:
         if path is not None:
             print(f"  {label}: {path}", file=out)
+    if history is not None:
+        record_session(session, report, history, "track" if video.suffix.lower() == TRACK_SUFFIX else "file", started)
+        print(f"  recorded in history: {history}", file=out)
 
 
 def _limits(low: Optional[float], high: Optional[float]) -> str:
@@ -134,11 +146,14 @@ def run(argv: Sequence[str], out: TextIO) -> None:
     elif args.command == "show":
         _show(load_exercise(args.exercise), out)
     elif args.command == "analyze":
-        _analyze(args.video, load_exercise(args.exercise), args.backend, args.model, args.report, args.out, args.events, out)
+        outputs = OutputRequest.from_args(args, args.out)
+        _analyze(args.video, load_exercise(args.exercise), args.backend, args.model, outputs, args.out, args.events, out, history_path(args))
     elif args.command in ("live", "routine"):
         run_live_command(args, out)
     elif args.command == "demo":
-        _analyze(DEMO_SAMPLE, load_exercise(DEMO_EXERCISE), DEFAULT_BACKEND, None, args.report, args.out, False, out)
+        _analyze(DEMO_SAMPLE, load_exercise(DEMO_EXERCISE), DEFAULT_BACKEND, None, OutputRequest(report=args.report), args.out, False, out)
+    elif args.command == "history":
+        run_history(args, out)
 
 
 def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:

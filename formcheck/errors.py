@@ -50,3 +50,7 @@ class OutputError(FormcheckError):
 
 class NoPoseError(FormcheckError):
     status = ExitStatus.NO_POSE
+
+
+class HistoryError(OutputError):
+    """The session history database is damaged, busy, or from a newer formcheck."""

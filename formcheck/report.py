@@ -130,6 +130,12 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside ``target`` that replaces it only if the block succeeds."""
@@ -142,6 +148,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         raise OutputError(f"cannot write to {directory}: {exc.strerror}") from None
     os.close(fd)
     tmp = Path(tmp_name)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it a normal file's mode
     try:
         yield tmp
         os.replace(tmp, target)

@@ -45,13 +45,32 @@ def good_values(ex: Exercise) -> dict[str, float]:
     return values
 
 
+def rep_thresholds(ex: Exercise) -> tuple[float, float]:
+    """Absolute (enter, exit) of the rep measure in the script.
+
+    For relative thresholds the scripted rest value is chosen so that a check on the rep
+    measure in position (e.g. hips high enough) can both pass and fail while in position.
+    """
+    rep = ex.rep
+    if not rep.relative:
+        return rep.enter, rep.exit
+    span = abs(rep.enter - rep.exit)
+    base = 0.0
+    for c in ex.checks:
+        bound = c.min if rep.direction == "rise" else c.max
+        if c.measure == rep.measure and c.of == "value" and c.when in ("position", "hold") and bound is not None:
+            base = bound - rep.enter - (span if rep.direction == "rise" else -span)
+    return base + rep.enter, base + rep.exit
+
+
 def rep_levels(ex: Exercise, good: dict[str, float]) -> tuple[float, float]:
     """(rest value, in-position value) of the rep measure, the latter passing its checks."""
     rep = ex.rep
+    enter, exit_ = rep_thresholds(ex)
     sign = 1 if rep.direction == "rise" else -1
-    span = abs(rep.enter - rep.exit)
-    rest = rep.exit - sign * (rep.min_range + span)
-    inside = rep.enter + sign * span
+    span = abs(enter - exit_)
+    rest = exit_ - sign * (rep.min_range + span)
+    inside = enter + sign * span
     for c in ex.checks:
         if c.measure == rep.measure and c.of == "value" and c.when in ("position", "hold"):
             inside = min(max(inside, c.min if c.min is not None else -math.inf), c.max if c.max is not None else math.inf)
@@ -63,7 +82,7 @@ def bad_value(ex: Exercise, fault: CheckSpec) -> float:
     """A value outside the check's bounds; for the rep measure, still in position."""
     if fault.measure == ex.rep.measure:
         bound = fault.min if fault.min is not None else fault.max
-        return (ex.rep.enter + bound) / 2
+        return (rep_thresholds(ex)[0] + bound) / 2
     if fault.max is not None:
         return fault.max + 0.2 * abs(fault.max) + 1
     return fault.min - 0.2 * abs(fault.min) - 1

@@ -30,8 +30,9 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
     "old,new,key,problem",
     [
         ('direction = "rise"', 'direction = "rise"\nspeed = 3', "rep.speed", "Extra inputs are not permitted"),
-        ("enter = 158.0", 'enter = "high"', "rep.enter", "valid number"),
-        ("exit = 150.0", "exit = 165.0", "rep", "exit (165.0) must be below enter (158.0)"),
+        ("enter = 14.0", 'enter = "high"', "rep.enter", "valid number"),
+        ("exit = 8.0", "exit = 16.0", "rep", "exit (16.0) must be below enter (14.0)"),
+        ("exit = 8.0", "exit = -2.0", "rep", "with relative = true, exit (-2.0) must be an offset towards the position"),
         ('measure = "hip"\ndirection', 'measure = "hips"\ndirection', "(top level)", "rep.measure 'hips' is not defined"),
         ('points = ["shoulder", "hip", "knee"]', 'points = ["shoulder", "hipp", "knee"]', "measures.hip.points", "unknown point 'hipp'"),
         ('points = ["shoulder", "hip", "knee"]', 'points = ["shoulder", "hip"]', "measures.hip", "takes 3 points"),
@@ -52,7 +53,7 @@ def test_broken_file_error_names_file_key_and_problem(tmp_path, old, new, key, p
 
 
 def test_toml_syntax_error(tmp_path):
-    path = broken(tmp_path, "enter = 158.0", "enter = = 158.0")
+    path = broken(tmp_path, "enter = 14.0", "enter = = 14.0")
     with pytest.raises(ExerciseError, match=r"bridge.toml: not valid TOML"):
         load_exercise_file(path)
 
