@@ -21,7 +21,7 @@ import math
 import statistics
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import ClassVar, Optional
 
 from formcheck.events import Event, EventKind
 from formcheck.exercise import HoldSpec, RepSpec
@@ -150,6 +150,8 @@ class RestLevel:
 class RepCounter:
     """Counts reps of one side (``side`` None for exercises done with both at once)."""
 
+    MOVE_WINDOW_S: ClassVar[float] = 0.5  # the body must have moved this close to leaving the position
+
     spec: RepSpec
     hold_spec: Optional[HoldSpec]
     side: Optional[str]
@@ -165,6 +167,7 @@ class RepCounter:
     _exit: _Pending = field(default_factory=_Pending)
     hold: Optional[HoldTracker] = None
     rest: Optional[RestLevel] = None
+    _last_moving: float = -math.inf
     _held_sum: float = 0.0
     _held_n: int = 0
 
@@ -196,14 +199,18 @@ class RepCounter:
             return a
         return min(a, b) if self.spec.direction == "rise" else max(a, b)
 
-    def update(self, t: float, value: float, setup_ok: bool, hold_ok: bool, blocked: bool = False) -> list[Event]:
+    def update(self, t: float, value: float, setup_ok: bool, hold_ok: bool, blocked: bool = False, moving: bool = True) -> list[Event]:
         """Advance by one frame.
 
         ``setup_ok``: the start posture is seen; ``hold_ok``: the hold checks pass and
         the person is still; ``blocked``: this side may not enter the position now
-        (another side is in position, or one of the rep's requirements fails).
+        (another side is in position, or one of the rep's requirements fails);
+        ``moving``: the body is visibly moving (a way out of the position without any
+        movement is a tracking or camera artefact, not a rep).
         """
         events: list[Event] = []
+        if moving:
+            self._last_moving = t
         if math.isnan(value):
             if self.hold is not None:
                 events += self.hold.update(t, False)
@@ -227,9 +234,8 @@ class RepCounter:
                         self._rest_since = None
                 if setup_ok:
                     self._rest_since = t if self._rest_since is None else self._rest_since
-                    if not self.armed and t - self._rest_since >= spec.min_rest_s:
-                        self.armed = True
-                        events.append(Event(EventKind.READY, t, self.side))
+                    if t - self._rest_since >= spec.min_rest_s:
+                        events += self.arm(t)
                 else:
                     self._rest_since = None
             entered = self._enter.hold_for(t, not math.isnan(enter) and self._beyond(value, enter) and not blocked, spec.min_in_s)
@@ -261,6 +267,14 @@ class RepCounter:
             self._held_n += 1
         return near
 
+    def arm(self, t: float) -> list[Event]:
+        """Start counting because the start position was seen (e.g. by the other side's
+        counter, when this side's landmarks were hidden at the time)."""
+        if self.armed:
+            return []
+        self.armed = True
+        return [Event(EventKind.READY, t, self.side)]
+
     def _leave(self, t: float, left_at: float, value: float) -> list[Event]:
         events: list[Event] = []
         if self.hold is not None:
@@ -269,7 +283,10 @@ class RepCounter:
         self._enter.since = None
         rep_range = abs(self.peak - self.baseline) if not math.isnan(self.baseline) else math.inf
         info = {"start_s": self.entered_at, "end_s": left_at, "peak": self.peak, "range": rep_range}
-        if self.candidate and rep_range >= self.spec.min_range:
+        moved = self._last_moving >= left_at - self.MOVE_WINDOW_S
+        if self.candidate and not moved:
+            events.append(Event(EventKind.REP_REJECTED, t, self.side, {**info, "reason": "the measure changed while the body stayed still (tracking or camera change)"}))
+        elif self.candidate and rep_range >= self.spec.min_range:
             self.count += 1
             events.append(Event(EventKind.REP_COMPLETED, t, self.side, {**info, "count": self.count}))
         elif self.candidate:

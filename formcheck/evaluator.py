@@ -28,6 +28,7 @@ class EngineParams:
     side_switch_s: float = 1.0  # the near side must persist this long to switch (sides = none)
     lost_after_s: float = 0.5  # no usable pose for this long -> "person not visible"
     disarm_after_s: float = 3.0  # ...and for this long -> the start position is needed again
+    moving_motion: float = 0.15  # speed of the rep's joints (trunk lengths/s) that counts as moving
 
 
 @dataclass
@@ -52,10 +53,11 @@ class FrameState:
 
 
 class _Side:
-    """Per-side engine state: counter, checks and speed meters."""
+    """Per-side engine state: counter, checks, speed meters and the rep joints' motion."""
 
-    def __init__(self, exercise: Exercise, rep: RepSpec, label: Optional[str]) -> None:
+    def __init__(self, exercise: Exercise, rep: RepSpec, label: Optional[str], rep_points: list[int], min_visibility: float) -> None:
         self.counter = RepCounter(rep, exercise.hold, label)
+        self.rep_motion = BodyMotion(min_visibility=min_visibility, points=rep_points, fastest=True)
         self.checks = [CheckTracker(spec, label) for spec in exercise.checks]
         self.speed = {name: SpeedMeter() for name in exercise.measures}
 
@@ -69,7 +71,9 @@ class ExerciseEvaluator:
         self.measures = MeasureSet(exercise.measures, self.params.min_visibility)
         self._labels: tuple[Optional[str], ...] = SIDES if exercise.sides == "each" else (None,)
         rep = exercise.rep
-        self._sides = {label: _Side(exercise, rep, label) for label in self._labels} if rep else {}
+        self._sides = {
+            label: _Side(exercise, rep, label, self._points_of(rep.measure, label), self.params.min_visibility) for label in self._labels
+        } if rep else {}
         self._activity = ActivityTracker(exercise.activity) if exercise.activity else None
         self._setup = SetupMonitor(exercise.setup)
         self._near: Optional[str] = None
@@ -79,6 +83,11 @@ class ExerciseEvaluator:
         self._lost = False
         self._last_t = 0.0
         self._motion = BodyMotion(min_visibility=self.params.min_visibility)
+
+    def _points_of(self, measure: str, label: Optional[str]) -> list[int]:
+        """Landmarks a measure uses, on a side (both sides' for sides = none)."""
+        sides = (label,) if label else SIDES
+        return sorted({i for side in sides for group in self.measures.points_of(measure, side) for i in group})
 
     # -- side selection -------------------------------------------------------------
     def _update_near(self, frame: PoseFrame) -> str:
@@ -111,7 +120,7 @@ class ExerciseEvaluator:
         events += self._setup.update(frame, view)
         if self._activity is not None:
             events += self._activity.update(t, motion)
-        events += self._update_reps(t, values, motion, setup_ok)
+        events += self._update_reps(frame, values, motion, setup_ok)
         events += self._track_active_side(t, events)
 
         shown = self._active_side if self.exercise.sides == "each" and self._active_side else near
@@ -140,8 +149,9 @@ class ExerciseEvaluator:
             events=events,
         )
 
-    def _update_reps(self, t: float, values: dict[Optional[str], dict[str, float]], motion: float, setup_ok: bool) -> list[Event]:
+    def _update_reps(self, frame: PoseFrame, values: dict[Optional[str], dict[str, float]], motion: float, setup_ok: bool) -> list[Event]:
         """Checks, holds and rep counters of every side for one frame."""
+        t = frame.timestamp_s
         rep, hold_spec = self.exercise.rep, self.exercise.hold
         if rep is None:
             return []
@@ -169,7 +179,16 @@ class ExerciseEvaluator:
             blocked = any(s.counter.in_position for other, s in self._sides.items() if other != label) or not all(
                 bounds.contains(vals[name]) for name, bounds in rep.require.items()
             )
-            events += counter.update(t, vals[rep.measure], setup_ok, hold_ok, blocked)
+            rep_motion = state.rep_motion.update(frame)
+            moving = math.isnan(rep_motion) or rep_motion >= self.params.moving_motion
+            events += counter.update(t, vals[rep.measure], setup_ok, hold_ok, blocked, moving)
+        # The start position is a whole-body thing: once one side has seen it while no
+        # side is in its position, every side counts (side-on, the far leg may be hidden
+        # until it moves).
+        counters = [s.counter for s in self._sides.values()]
+        if any(c.armed for c in counters) and not any(c.in_position for c in counters):
+            for state in self._sides.values():
+                events += state.counter.arm(t)
         return events
 
     def _track_presence(self, t: float, usable: bool) -> list[Event]:

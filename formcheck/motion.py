@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from typing import Sequence
 
 import numpy as np
 
@@ -22,11 +23,17 @@ BODY = [
 
 
 class BodyMotion:
-    """Median landmark speed over a short window, in trunk lengths per second."""
+    """Landmark speed over a short window, in trunk lengths per second.
 
-    def __init__(self, window_s: float = 0.3, min_visibility: float = 0.5) -> None:
+    By default the median over the whole body (is the person still?); given ``points``
+    and ``fastest=True``, the fastest of those landmarks (is this joint moving?).
+    """
+
+    def __init__(self, window_s: float = 0.3, min_visibility: float = 0.5, points: Sequence[int] = BODY, fastest: bool = False) -> None:
         self.window_s = window_s
         self.min_visibility = min_visibility
+        self.points = list(points)
+        self.reduce = np.max if fastest else np.median
         self._history: deque[tuple[float, np.ndarray]] = deque()
 
     def update(self, frame: PoseFrame) -> float:
@@ -34,7 +41,7 @@ class BodyMotion:
             self._history.clear()
             return math.nan
         t = frame.timestamp_s
-        self._history.append((t, frame.xy[BODY].copy()))
+        self._history.append((t, frame.xy[self.points].copy()))
         while len(self._history) > 2 and t - self._history[1][0] >= self.window_s:
             self._history.popleft()
         t0, xy0 = self._history[0]
@@ -43,8 +50,8 @@ class BodyMotion:
         trunk = np.hypot(*((frame.xy[L.LEFT_SHOULDER] + frame.xy[L.RIGHT_SHOULDER]) / 2 - (frame.xy[L.LEFT_HIP] + frame.xy[L.RIGHT_HIP]) / 2))
         if not trunk > 0:
             return math.nan
-        visible = frame.visibility[BODY] >= self.min_visibility
+        visible = frame.visibility[self.points] >= self.min_visibility
         if not visible.any():
             return math.nan
-        speeds = np.hypot(*(frame.xy[BODY] - xy0).T)[visible] / (t - t0)
-        return float(np.median(speeds) / trunk)
+        speeds = np.hypot(*(frame.xy[self.points] - xy0).T)[visible] / (t - t0)
+        return float(self.reduce(speeds) / trunk)

@@ -34,7 +34,7 @@ PARTS: dict[str, tuple[L, ...]] = {
 class SetupParams:
     min_visibility: float = 0.5
     edge_margin: float = 0.005  # fraction of the frame a landmark must be inside
-    min_body_fraction: float = 0.3  # body extent / frame size below which "too far"
+    min_body_fraction: float = 0.3  # body extent / frame size (the larger of width and height fractions) below which "too far"
     min_brightness: float = 35.0  # mean luminance 0-255 below which "too dark"
     min_s: float = 1.0  # a problem must last this long to be reported
 
@@ -65,7 +65,7 @@ class SetupMonitor:
         for part, tracker in self._parts.items():
             events += tracker.update(t, not seen[list(PARTS[part])].any())
         if seen.sum() >= 4:
-            extent = max(np.ptp(x[seen]), np.ptp(y[seen])) / max(w, h)
+            extent = max(np.ptp(x[seen]) / w, np.ptp(y[seen]) / h)
             events += self._too_far.update(t, extent < p.min_body_fraction)
         opposite = {"side": View.FRONT, "front": View.SIDE}.get(self.setup.view)
         events += self._view.update(t, opposite is not None and view is opposite)

@@ -183,3 +183,16 @@ def test_hold_ends_when_the_value_drifts_beyond_the_tolerance():
     counter, events = run([(1.0, 130, 130), (1.0, 130, 175), (3.0, 175, 175), (3.0, 175, 160), (1.0, 160, 130), (1.0, 130, 130)], hold=hold)
     first = [e.data for e in kinds(events, EventKind.HOLD_ENDED)][0]
     assert first["end_s"] == pytest.approx(2.0 + 3.0 + 1.0, abs=0.15)  # 5 deg into the 15 deg sag
+
+
+def test_leaving_the_position_without_moving_is_not_a_rep():
+    # The measure jumps out of position while the rep's joints stay still (a tracking
+    # flip or a camera cut): rejected, not counted.
+    t, v = schedule(FPS, rep() + [(1.0, 130, 130)])
+    counter = RepCounter(REP, None, None)
+    events = []
+    for ti, vi in zip(t, v):
+        still_at_exit = ti > 3.5  # moving on the way up only
+        events += counter.update(float(ti), float(vi), True, True, moving=not still_at_exit)
+    assert counter.count == 0
+    assert "body stayed still" in kinds(events, EventKind.REP_REJECTED)[0].data["reason"]

@@ -18,7 +18,8 @@ from formcheck.exercise import CheckSpec, Exercise, load_all
 from formcheck.frame import PoseFrame
 
 FPS = 30.0
-STILL_FRAME_XY = np.random.default_rng(0).uniform(100, 300, (33, 2))
+BODY_XY = np.random.default_rng(0).uniform(100, 300, (33, 2))
+SWAY_PX = 40.0  # the body moves this far between rest and position, so the move is seen
 
 
 def _inside(lo: float | None, hi: float | None) -> float:
@@ -125,12 +126,14 @@ def run(ex: Exercise, frames: list[dict[str, float]], monkeypatch) -> list:
         return dict(current)
 
     monkeypatch.setattr(evaluator_module.MeasureSet, "evaluate", evaluate)
+    rest, inside = rep_levels(ex, good_values(ex))
     ev = ExerciseEvaluator(ex)
     events = []
     for i, values in enumerate(scripted):
         current.clear()
         current.update(values)
-        frame = PoseFrame(i, i / FPS, (640, 480), STILL_FRAME_XY, np.zeros(33), np.ones(33))
+        progress = (values[ex.rep.measure] - rest) / (inside - rest)
+        frame = PoseFrame(i, i / FPS, (640, 480), BODY_XY + SWAY_PX * progress, np.zeros(33), np.ones(33))
         events += ev.update(frame).events
     return events + ev.finish()
 
