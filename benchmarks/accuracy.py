@@ -28,6 +28,7 @@ from formcheck.analysis import analyze  # noqa: E402
 from formcheck.exercise import exercise_ids, load_exercise  # noqa: E402
 from formcheck.pose import create_estimator  # noqa: E402
 from formcheck.report import build_report  # noqa: E402
+from formcheck.scene import SceneWatch  # noqa: E402
 from formcheck.sources import VideoFile  # noqa: E402
 from formcheck.track import Track  # noqa: E402
 
@@ -99,9 +100,12 @@ def landmark_source(video: Path, cache: Optional[Path]) -> Path:
         return video
     track_path = cache / f"{video.stem}.npz"
     if not track_path.exists():
-        estimator = create_estimator()
+        estimator, scene = create_estimator(), SceneWatch()
         with VideoFile(video) as src:
-            frames = [estimator.estimate(cv2.cvtColor(f.image_bgr, cv2.COLOR_BGR2RGB), f.index, f.timestamp_s) for f in src.frames()]
+            frames = [
+                estimator.estimate(cv2.cvtColor(f.image_bgr, cv2.COLOR_BGR2RGB), f.index, f.timestamp_s).with_scene(*scene.update(f.image_bgr))
+                for f in src.frames()
+            ]
             Track.from_frames(frames, str(video), src.info.fps).save(track_path)
         estimator.close()
     return track_path

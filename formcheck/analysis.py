@@ -23,6 +23,7 @@ from formcheck.frame import PoseFrame
 from formcheck.keyframes import KeyFrameCollector
 from formcheck.overlay import Overlay
 from formcheck.pose import PoseEstimator
+from formcheck.scene import SceneWatch
 from formcheck.session import Session
 from formcheck.smoothing import LandmarkFilter, OneEuroSmoother
 from formcheck.sources import SourceInfo, VideoFile, VideoFrame
@@ -41,12 +42,6 @@ class AnalysisOptions:
     keyframes: Optional[KeyFrameCollector] = None  # collects rep-peak pictures when set
 
 
-def mean_brightness(image_bgr: np.ndarray) -> float:
-    """Mean luminance (0-255) from a small thumbnail: enough to tell a dark room."""
-    small = cv2.resize(image_bgr, (64, 36), interpolation=cv2.INTER_AREA)
-    return float(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).mean())
-
-
 class Pipeline:
     """The stages after the source, for one exercise: pose, smoothing, rules, session."""
 
@@ -63,6 +58,7 @@ class Pipeline:
         self.evaluator = ExerciseEvaluator(exercise, params)
         self.session = Session(exercise, source)
         self.overlay = Overlay(exercise, self.evaluator.measures)
+        self.scene = SceneWatch()
 
     def process(self, frame: VideoFrame) -> FrameState:
         """Run the pose model on a video frame, then the rest of the stages."""
@@ -70,10 +66,12 @@ class Pipeline:
             raise RuntimeError("this pipeline was built without a pose estimator")
         rgb = cv2.cvtColor(frame.image_bgr, cv2.COLOR_BGR2RGB)
         pose = self.estimator.estimate(rgb, frame.index, frame.timestamp_s)
-        return self.step(pose.with_brightness(mean_brightness(frame.image_bgr)))
+        return self.step(pose.with_scene(*self.scene.update(frame.image_bgr)))
 
     def step(self, pose: PoseFrame) -> FrameState:
         """The stages after the pose model, for one frame."""
+        if pose.scene_cut:
+            self.smoother.reset()  # never blend landmarks across two camera views
         state = self.evaluator.update(self.smoother.update(pose))
         self.session.add(state)
         return state

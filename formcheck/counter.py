@@ -295,22 +295,24 @@ class RepCounter:
         self.baseline = value
         return events
 
-    def finish(self, t: float) -> list[Event]:
+    def finish(self, t: float, why: str = "the video ended") -> list[Event]:
         """The stream ended: close the hold; a rep still in position does not count."""
         events: list[Event] = self.hold.close(t) if self.hold is not None else []
         if self.in_position and self.candidate:
             events.append(
-                Event(EventKind.REP_REJECTED, t, self.side, {"start_s": self.entered_at, "end_s": t, "peak": self.peak, "reason": "still in position when the video ended"})
+                Event(EventKind.REP_REJECTED, t, self.side, {"start_s": self.entered_at, "end_s": t, "peak": self.peak, "reason": f"still in position when {why}"})
             )
         self.candidate = False
         return events
 
-    def disarm(self, t: float) -> list[Event]:
-        """The person was lost for long: require the start position again."""
-        events = self.finish(t)
+    def disarm(self, t: float, why: str) -> list[Event]:
+        """Require the start position again (the person was lost, or the view changed)."""
+        events = self.finish(t, why)
         self.armed = False
         self.in_position = False
         self._rest_since = None
         self._enter.since = self._exit.since = None
         self.baseline = math.nan
+        if self.rest is not None:
+            self.rest.clear()
         return events

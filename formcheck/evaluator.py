@@ -108,6 +108,10 @@ class ExerciseEvaluator:
     def update(self, frame: PoseFrame) -> FrameState:
         t = frame.timestamp_s
         self._last_t = t
+        cut_events: list[Event] = []
+        if frame.scene_cut:  # a new camera view: counting needs the start position again
+            for side in self._sides.values():
+                cut_events += side.counter.disarm(t, "the camera view changed")
         near = self._update_near(frame)
         posture = posture_of(frame, self.params.min_visibility)
         view = view_of(frame)
@@ -116,7 +120,7 @@ class ExerciseEvaluator:
         values = {label: self.measures.evaluate(frame, label or near) for label in self._labels}
         key = self.exercise.rep.measure if self.exercise.rep else None
         usable = frame.has_person and (key is None or any(not math.isnan(v[key]) for v in values.values()))
-        events = self._track_presence(t, usable)
+        events = cut_events + self._track_presence(t, usable)
         events += self._setup.update(frame, view)
         if self._activity is not None:
             events += self._activity.update(t, motion)
@@ -205,7 +209,7 @@ class ExerciseEvaluator:
         if gone_for >= self.params.disarm_after_s:
             for state in self._sides.values():
                 if state.counter.armed:
-                    events += state.counter.disarm(t)
+                    events += state.counter.disarm(t, "the person was out of view")
         return events
 
     def _track_active_side(self, t: float, events: list[Event]) -> list[Event]:

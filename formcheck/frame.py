@@ -25,6 +25,7 @@ class PoseFrame:
     z: np.ndarray  # (33,) float
     visibility: np.ndarray  # (33,) float
     brightness: float = float("nan")  # mean image luminance 0-255, when the image was seen
+    scene_cut: bool = False  # this frame starts a new shot (an edited video)
 
     def __post_init__(self) -> None:
         shapes = {
@@ -56,5 +57,6 @@ class PoseFrame:
         """A copy with new coordinates (used by filters, which never mutate)."""
         return replace(self, xy=xy, z=z)
 
-    def with_brightness(self, brightness: float) -> "PoseFrame":
-        return replace(self, brightness=brightness)
+    def with_scene(self, brightness: float, scene_cut: bool = False) -> "PoseFrame":
+        """A copy with what the picture itself says (see ``formcheck.scene``)."""
+        return replace(self, brightness=brightness, scene_cut=scene_cut)

@@ -67,9 +67,10 @@ def swing_deg(a: np.ndarray, b: np.ndarray, facing: float) -> float:
 def lateral(p: np.ndarray, origin: np.ndarray, axis_from: np.ndarray, axis_to: np.ndarray) -> float:
     """How far p lies from origin along the axis_from->axis_to direction, in axis lengths.
 
-    Works on 2D or 3D points. With the hips as the axis and 3D points, it tells which
-    way the knees have rolled whatever the camera angle: side-on, most of that axis is
-    depth, seen from above it is in the image plane.
+    With the hips as the axis it tells which way the knees have rolled: towards the
+    working side's hip (positive) or away. The image-plane axis is foreshortened when the
+    camera is side-on, so its scale depends on the view; exercises use it relative to the
+    person's own rest value.
     """
     axis = axis_to - axis_from
     norm2 = float(np.dot(axis, axis))

@@ -53,10 +53,8 @@ class CompiledMeasure:
         if kind == "swing":
             return geometry.swing_deg(*pts, facing_of(frame))
         if kind == "lateral":
-            xyz = np.column_stack([frame.xy, frame.z])
-            a, b = (xyz[list(group)].mean(axis=0) for group in self.per)
-            p, origin = (xyz[list(group)].mean(axis=0) for group in self.points)
-            return geometry.lateral(p, origin, a, b)
+            a, b = (frame.xy[list(group)].mean(axis=0) for group in self.per)
+            return geometry.lateral(*pts, a, b)
         ref = geometry.distance(*(frame.xy[list(group)].mean(axis=0) for group in self.per))
         if not ref > 0:
             return float("nan")

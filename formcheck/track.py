@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 import numpy as np
 
@@ -27,10 +27,16 @@ class Track:
     xy: np.ndarray  # (n, 33, 2), NaN where nobody was found
     z: np.ndarray  # (n, 33)
     visibility: np.ndarray  # (n, 33)
+    brightness: Optional[np.ndarray] = None  # (n,) mean luminance, when the images were seen
+    scene_cut: Optional[np.ndarray] = None  # (n,) bool: a new shot starts here
 
     def frames(self) -> Iterator[PoseFrame]:
-        for i in range(len(self.t)):
-            yield PoseFrame(i, float(self.t[i]), self.image_size, self.xy[i], self.z[i], self.visibility[i])
+        n = len(self.t)
+        brightness = self.brightness if self.brightness is not None else np.full(n, np.nan)
+        cuts = self.scene_cut if self.scene_cut is not None else np.zeros(n, bool)
+        for i in range(n):
+            frame = PoseFrame(i, float(self.t[i]), self.image_size, self.xy[i], self.z[i], self.visibility[i])
+            yield frame.with_scene(float(brightness[i]), bool(cuts[i]))
 
     @classmethod
     def from_frames(cls, frames: list[PoseFrame], source: str, fps: float) -> "Track":
@@ -43,6 +49,8 @@ class Track:
             xy=np.stack([f.xy for f in frames]) if frames else np.zeros((0, 33, 2)),
             z=np.stack([f.z for f in frames]) if frames else np.zeros((0, 33)),
             visibility=np.stack([f.visibility for f in frames]) if frames else np.zeros((0, 33)),
+            brightness=np.array([f.brightness for f in frames], dtype=float),
+            scene_cut=np.array([f.scene_cut for f in frames], dtype=bool),
         )
 
     def save(self, path: Path) -> None:
@@ -56,6 +64,8 @@ class Track:
             xy=self.xy.astype(np.float32),
             z=self.z.astype(np.float32),
             visibility=self.visibility.astype(np.float32),
+            brightness=(self.brightness if self.brightness is not None else np.full(len(self.t), np.nan)).astype(np.float32),
+            scene_cut=self.scene_cut if self.scene_cut is not None else np.zeros(len(self.t), bool),
         )
 
     @classmethod
@@ -72,6 +82,8 @@ class Track:
                     xy=data["xy"].astype(float),
                     z=data["z"].astype(float),
                     visibility=data["visibility"].astype(float),
+                    brightness=data["brightness"].astype(float) if "brightness" in data else None,
+                    scene_cut=data["scene_cut"].astype(bool) if "scene_cut" in data else None,
                 )
         except (OSError, ValueError, KeyError) as exc:
             raise InputError(f"cannot read landmark track {path}: {exc}") from None

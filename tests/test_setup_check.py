@@ -19,7 +19,7 @@ def run(transform, seconds: float = 2.0, exercise: str = "bridge"):
     monitor = SetupMonitor(load_exercise(exercise).setup)
     events = []
     for i in range(int(seconds * FPS)):
-        frame = transform(bridge_frame(i, i / FPS, 0.0).with_brightness(120.0))
+        frame = transform(bridge_frame(i, i / FPS, 0.0).with_scene(120.0))
         events += monitor.update(frame, view_of(frame))
     return monitor, [e.data["check"] for e in events if e.kind is EventKind.FAULT_STARTED]
 
@@ -41,7 +41,7 @@ def test_feet_out_of_the_picture():
 
 
 def test_too_dark():
-    monitor, fired = run(lambda f: f.with_brightness(12.0))
+    monitor, fired = run(lambda f: f.with_scene(12.0))
     assert fired == ["setup.too_dark"] and "too dark" in monitor.problems()[0]
 
 
@@ -68,7 +68,7 @@ def test_facing_the_camera_for_a_side_view_exercise():
 
 def test_a_short_glitch_is_not_reported():
     def blink(f):
-        return f.with_brightness(5.0) if 10 <= f.index < 20 else f
+        return f.with_scene(5.0) if 10 <= f.index < 20 else f
 
     _, fired = run(blink)
     assert fired == []
