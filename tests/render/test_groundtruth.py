@@ -83,3 +83,15 @@ def test_every_exercise_poses_without_error():
             verts, _, _ = posed(body, pose_at(ex, tl, dims, t, 0))
             assert np.isfinite(verts).all()
             assert verts[:, 1].min() == pytest.approx(0.012, abs=1e-6)
+
+
+@pytest.mark.parametrize("exercise", ["bridge", "lower_back_rotation"])
+def test_hook_lying_pelvis_rests_on_the_mat(exercise):
+    # Feet flat and buttocks down: neither end floats above the mat at the start.
+    for shape in (BodyShape(1.58, 52.0, "female"), BodyShape(1.88, 98.0, "male")):
+        body = load_body(shape)
+        ex = EXERCISES[exercise]
+        tl = build_timeline(ex, 1, 0.5, "both", 1.0, {})
+        verts, _, _ = posed(body, pose_at(ex, tl, Dims.of(body), 0.5, 0))
+        pelvis = verts[body.skin_bones[:, 0] == body.bone("root"), 1].min()
+        assert pelvis < 0.012 + 0.03
