@@ -52,7 +52,6 @@ class Dims:
     shoulder_half_width: float
     back_depth: float  # pelvis joint to the skin of the buttocks behind it
 
-
     @staticmethod
     def of(body: Body) -> "Dims":
         h = body.bone_heads
@@ -330,7 +329,9 @@ def childs_pose(p: float, ctx: Context) -> Pose:
     knee = np.array([-0.25, 0.06])
     beta = np.radians(mix(27.0, 60.0 if off_heels else 25.0, p))  # thigh above horizontal
     hip = knee + d.thigh * np.array([np.cos(beta), np.sin(beta)])
-    fold = np.radians(mix(0.0, 40.0 if off_heels else 66.0, p))
+    # Hips up off the heels, the trunk still folds over the thighs with the hands on
+    # the floor (a shallower fold left the hands in mid-air and never reached the pose).
+    fold = np.radians(mix(0.0, 80.0 if off_heels else 66.0, p))
     pose = Pose(
         root_pos=np.array([hip[0], hip[1], 0.0]),
         up=np.array([-np.sin(fold), np.cos(fold), 0.0]),
