@@ -83,3 +83,33 @@ def test_every_exercise_poses_without_error():
             verts, _, _ = posed(body, pose_at(ex, tl, dims, t, 0))
             assert np.isfinite(verts).all()
             assert verts[:, 1].min() == pytest.approx(0.012, abs=1e-6)
+
+
+@pytest.mark.parametrize("exercise", ["bridge", "lower_back_rotation"])
+def test_hook_lying_pelvis_rests_on_the_mat(exercise):
+    # Feet flat and buttocks down: neither end floats above the mat at the start.
+    for shape in (BodyShape(1.58, 52.0, "female"), BodyShape(1.88, 98.0, "male")):
+        body = load_body(shape)
+        ex = EXERCISES[exercise]
+        tl = build_timeline(ex, 1, 0.5, "both", 1.0, {})
+        verts, _, _ = posed(body, pose_at(ex, tl, Dims.of(body), 0.5, 0))
+        pelvis = verts[body.skin_bones[:, 0] == body.bone("root"), 1].min()
+        assert pelvis < 0.012 + 0.03
+
+
+def test_butt_off_heels_keeps_the_fold_but_lifts_the_hips():
+    body = load_body()
+    dims = Dims.of(body)
+    ex = EXERCISES["childs_pose"]
+    out = {}
+    for faults in ({}, {"butt_off_heels": None}):
+        tl = build_timeline(ex, 1, 2.0, "both", 1.0, faults)
+        r = tl.reps[0]
+        verts, _, joints = posed(body, pose_at(ex, tl, dims, (r.peak_s + r.hold_end_s) / 2, 0))
+        pts = groundtruth.landmarks_3d(body, joints, verts)[None]
+        angles = groundtruth.image_angles(Camera(0, 8, 3.0, (0.0, 0.3, 0.0), 854, 480).project(pts))
+        hands = min(joints[body.bone("wrist.L"), 1], joints[body.bone("wrist.R"), 1])
+        out[bool(faults)] = (joints[body.bone("root"), 1], angles["right_hip"][0], hands)
+    assert out[True][0] > out[False][0] + 0.15  # hips well above the heels
+    assert out[True][1] < 60  # still folded over the thighs
+    assert out[True][2] < 0.25  # hands reach down near the floor, not in mid-air

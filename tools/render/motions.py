@@ -50,6 +50,7 @@ class Dims:
     torso: float  # pelvis joint to shoulder joint
     hip_half_width: float
     shoulder_half_width: float
+    back_depth: float  # pelvis joint to the skin of the buttocks behind it
 
     @staticmethod
     def of(body: Body) -> "Dims":
@@ -62,6 +63,7 @@ class Dims:
             torso=float(h[body.bone("upperarm01.L"), 1] - h[body.bone("root"), 1]),
             hip_half_width=float(h[body.bone("upperleg01.L"), 0]),
             shoulder_half_width=float(h[body.bone("upperarm01.L"), 0]),
+            back_depth=float(h[body.bone("root"), 2] - body.vertices[body.skin_bones[:, 0] == body.bone("root"), 2].min()),
         )
 
 
@@ -105,11 +107,21 @@ def sides_of(ctx: Context) -> tuple[str, str]:
 
 # --- lying on the back -------------------------------------------------------
 
-SUPINE_ROOT = np.array([0.15, 0.11, 0.0])
+SUPINE_X = 0.15
 
 
-def supine_base(d: Dims, root: np.ndarray = SUPINE_ROOT) -> Pose:
+def supine_root(d: Dims) -> np.ndarray:
+    """Pelvis joint of a person lying on the back: the buttocks rest on the mat.
+
+    A fixed height left the pelvis of a hook-lying person (whose feet are what
+    touches the mat) floating several centimetres above it.
+    """
+    return np.array([SUPINE_X, MAT_TOP + d.back_depth, 0.0])
+
+
+def supine_base(d: Dims, root: np.ndarray | None = None) -> Pose:
     """Lying on the back, head towards -x, arms by the sides, palms down."""
+    root = supine_root(d) if root is None else root
     pose = Pose(root_pos=root.copy(), up=unit(-1, 0, 0), front=unit(0, 1, 0))
     f = frame_from(pose.up, pose.front)
     for s in ("L", "R"):
@@ -134,8 +146,8 @@ def hook_lying_feet(d: Dims, pose: Pose, ankle_x: float) -> None:
 def bridge_ankle_x(d: Dims, peak_deg: float) -> float:
     """Where the feet go so that at the peak knee, hip and shoulder line up."""
     th = np.radians(peak_deg)
-    shoulder_x = SUPINE_ROOT[0] - d.torso
-    knee = np.array([shoulder_x, SUPINE_ROOT[1]]) + (d.torso + d.thigh) * np.array([np.cos(th), np.sin(th)])
+    shoulder_x = SUPINE_X - d.torso
+    knee = np.array([shoulder_x, supine_root(d)[1]]) + (d.torso + d.thigh) * np.array([np.cos(th), np.sin(th)])
     drop = knee[1] - 0.085
     return float(knee[0] + np.sqrt(max(d.shin**2 - drop**2, 0.0)))
 
@@ -147,7 +159,7 @@ def bridge(p: float, ctx: Context) -> Pose:
     d = ctx.dims
     peak = BRIDGE_PEAK_DEG * (0.45 if "hips_low" in ctx.faults else 1.0)
     th = np.radians(peak * p)
-    shoulder = np.array([SUPINE_ROOT[0] - d.torso, SUPINE_ROOT[1]])
+    shoulder = np.array([SUPINE_X - d.torso, supine_root(d)[1]])
     hip = shoulder + d.torso * np.array([np.cos(th), np.sin(th)])
     pose = supine_base(d, np.array([hip[0], hip[1], 0.0]))
     pose.up = np.array([-np.cos(th), -np.sin(th), 0.0])
@@ -176,7 +188,7 @@ def knee_to_chest(p: float, ctx: Context) -> Pose:
     d = ctx.dims
     a, _ = sides_of(ctx)
     pose = supine_base(d)
-    ankle_x = SUPINE_ROOT[0] + 0.5
+    ankle_x = SUPINE_X + 0.5
     hook_lying_feet(d, pose, ankle_x)
     hip = hip_joint(pose, d, a)
     # Start angles of the active leg from the same IK the hook position uses.
@@ -214,7 +226,7 @@ def knee_to_chest(p: float, ctx: Context) -> Pose:
 def lower_back_rotation(p: float, ctx: Context) -> Pose:
     d = ctx.dims
     pose = supine_base(d)
-    hook_lying_feet(d, pose, SUPINE_ROOT[0] + 0.5)
+    hook_lying_feet(d, pose, SUPINE_X + 0.5)
     f = frame_from(pose.up, pose.front)
     # Knees fall towards the person's own side ("left" rolls them to the left).
     toward = lateral(f, "L" if ctx.side != "right" else "R")
@@ -317,7 +329,9 @@ def childs_pose(p: float, ctx: Context) -> Pose:
     knee = np.array([-0.25, 0.06])
     beta = np.radians(mix(27.0, 60.0 if off_heels else 25.0, p))  # thigh above horizontal
     hip = knee + d.thigh * np.array([np.cos(beta), np.sin(beta)])
-    fold = np.radians(mix(0.0, 40.0 if off_heels else 66.0, p))
+    # Hips up off the heels, the trunk still folds over the thighs with the hands on
+    # the floor (a shallower fold left the hands in mid-air and never reached the pose).
+    fold = np.radians(mix(0.0, 80.0 if off_heels else 66.0, p))
     pose = Pose(
         root_pos=np.array([hip[0], hip[1], 0.0]),
         up=np.array([-np.sin(fold), np.cos(fold), 0.0]),
