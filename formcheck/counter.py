@@ -52,9 +52,18 @@ class HoldTracker:
     #: a movement that turns round (lowering after overshooting) is briefly "still".
     SETTLE_S = 0.25
 
-    def update(self, t: float, ok: bool) -> list[Event]:
+    #: Landmarks hidden for up to this long (a knee pulled in behind the body) do not
+    #: end a hold: not seeing the position is not leaving it.
+    UNSEEN_S = 1.5
+
+    def update(self, t: float, ok: Optional[bool]) -> list[Event]:
+        """``ok``: holding correctly now; None when the measure cannot be seen."""
         events: list[Event] = []
         hold = self.current
+        if ok is None:
+            if hold is not None and t - hold.last_ok > self.spec.grace_s + self.UNSEEN_S:
+                events += self.close(t)
+            return events
         if not ok:
             self._ok_since = None
         elif self._ok_since is None:
@@ -213,7 +222,7 @@ class RepCounter:
             self._last_moving = t
         if math.isnan(value):
             if self.hold is not None:
-                events += self.hold.update(t, False)
+                events += self.hold.update(t, None if self.in_position else False)
             return events
         spec = self.spec
         enter, exit_ = self.thresholds()

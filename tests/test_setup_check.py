@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 
 from formcheck.events import EventKind
 from formcheck.exercise import load_exercise

@@ -70,7 +70,12 @@ def test_angles_match_joints2d_and_straight_bridge_at_peak():
     assert doc["angles"]["right_hip"][0] < 150
     assert doc["angles"]["right_hip"][1] > 165
     assert doc["reps"][0]["peak_s"] == pytest.approx(r.peak_s, abs=1e-3)
-    assert doc["holds"][0]["end_s"] == pytest.approx(r.hold_end_s, abs=1e-3)
+    # A hold runs while the pose is within 5 % of its peak: it starts before the peak
+    # is reached and ends after lowering starts, by the same part of each eased move.
+    hold = doc["holds"][0]
+    assert r.start_s < hold["start_s"] < r.peak_s and r.hold_end_s < hold["end_s"] < r.end_s
+    assert tl.at(hold["start_s"] + 1e-3)[0] == pytest.approx(0.95 * r.peak_p, abs=0.01)
+    assert tl.at(hold["end_s"] - 1e-3)[0] == pytest.approx(0.95 * r.peak_p, abs=0.01)
 
 
 def test_every_exercise_poses_without_error():

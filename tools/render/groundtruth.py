@@ -3,6 +3,10 @@
 Why exact: every landmark is read from the very pose that was rendered
 (a rig joint, or a mesh vertex for face and foot points), and projected with
 the same camera, so labels carry no annotation error.
+
+A hold is the time the pose is within 5 % of its peak excursion
+(``schedule.HOLD_WITHIN``), not only the instants it is exactly at the peak:
+the ends of an eased move are too slow to be told from holding still.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import numpy as np
 
 from tools.render.body import Body, BodyShape
 from tools.render.camera import Camera
-from tools.render.schedule import Timeline
+from tools.render.schedule import Timeline, hold_window
 
 SCHEMA = "formcheck.groundtruth/1"
 JOINT_LANDMARKS = {
@@ -93,8 +97,8 @@ def build(
         for r in timeline.reps
     ]  # fmt: skip
     holds = [
-        {"start_s": round(r.peak_s, 3), "end_s": round(r.hold_end_s, 3), "side": r.side}
-        for r in timeline.reps
+        {"start_s": round(start, 3), "end_s": round(end, 3), "side": r.side}
+        for r, (start, end) in ((r, hold_window(r)) for r in timeline.reps)
         if r.hold_end_s - r.peak_s > 0.05
     ]
     faults = [

@@ -31,6 +31,27 @@ class Rep:
     faults: frozenset[str]
 
 
+#: A pose within this fraction of its peak excursion counts as "in the position" for the
+#: ground-truth holds: the last 5 % of an eased move is too slow for anybody (or any
+#: detector) to tell from holding still.
+HOLD_WITHIN = 0.95
+
+
+def ease_inverse(y: float) -> float:
+    """x in [0, 1] with ease(x) = y (bisection: ease is monotonic)."""
+    lo, hi = 0.0, 1.0
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if ease(mid) < y else (lo, mid)
+    return (lo + hi) / 2
+
+
+def hold_window(rep: Rep, within: float = HOLD_WITHIN) -> tuple[float, float]:
+    """When the rep's pose is within ``within`` of its peak: (start_s, end_s)."""
+    x = ease_inverse(within)
+    return rep.start_s + x * (rep.peak_s - rep.start_s), rep.hold_end_s + (1 - x) * (rep.end_s - rep.hold_end_s)
+
+
 @dataclass(frozen=True)
 class Timeline:
     reps: tuple[Rep, ...]

@@ -1,0 +1,63 @@
+"""The rendered samples end to end: a synthetic person on video, through the pose model,
+against exact ground truth.
+
+Rep counts, sides and active time must be exact (active time within 0.5 s). For holds
+the quality reached so far is stored, like a tracker's stored score: every labelled hold
+found, and most within 0.5 s. The known misses: the far leg in the side-on knee-to-chest
+sample, which MediaPipe sees coming up late (2 s short), a child's pose hold where the
+arms are still sliding forward when the ground truth says the pose is reached, and a
+cow pose hold that is half a second long at the limit.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from formcheck.analysis import analyze
+from formcheck.exercise import exercise_ids, load_exercise
+from formcheck.pose import create_estimator
+from formcheck.report import build_report
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+CLIPS = sorted(SAMPLES.glob("*.mp4"))
+TOLERANCE_S = 0.5
+MIN_HOLDS_WITHIN_TOLERANCE = 24  # of 27 labelled holds, reached on 2026-11-22
+
+
+def truth(video: Path) -> dict:
+    return json.loads(video.with_suffix(".json").read_text())
+
+
+@pytest.fixture(scope="module")
+def reports() -> dict[str, dict]:
+    return {video.stem: build_report(analyze(video, load_exercise(truth(video)["exercise"]), create_estimator)) for video in CLIPS}
+
+
+def test_every_exercise_has_a_sample():
+    assert sorted(p.stem for p in CLIPS) == exercise_ids()
+
+
+@pytest.mark.parametrize("video", CLIPS, ids=lambda p: p.stem)
+def test_reps_sides_and_active_time(video: Path, reports):
+    gt, report = truth(video), reports[video.stem]
+    assert report["frames_with_pose"] == report["frames"] == gt["frames"]
+    if load_exercise(gt["exercise"]).activity is not None:  # aerobics: marching on the spot
+        active = gt["reps"][-1]["end_s"] - gt["reps"][0]["start_s"]
+        assert report["active_s"] == pytest.approx(active, abs=TOLERANCE_S)
+        return
+    assert report["rep_count"] == len(gt["reps"])
+    assert [r["side"] for r in report["reps"]] == [r["side"] for r in gt["reps"]]
+
+
+def test_holds(reports):
+    errors = {}
+    for video in CLIPS:
+        gt, report = truth(video), reports[video.stem]
+        assert len(report["holds"]) == len(gt["holds"]), video.stem
+        for i, (got, want) in enumerate(zip(report["holds"], gt["holds"])):
+            assert got["side"] == want["side"]
+            errors[f"{video.stem}[{i}]"] = round(got["duration_s"] - (want["end_s"] - want["start_s"]), 2)
+    within = [k for k, e in errors.items() if abs(e) <= TOLERANCE_S]
+    assert len(within) >= MIN_HOLDS_WITHIN_TOLERANCE, errors
