@@ -293,8 +293,10 @@ def _vfr(d: Path) -> Path:
 
 
 def _rotated(d: Path) -> Path:
-    """Landscape footage stored sideways with a 90 degree rotation tag, as phones do."""
-    write_video(d / "side.mp4", [cv2.rotate(f, cv2.ROTATE_90_COUNTERCLOCKWISE) for f in person(20)])
+    """Landscape footage stored sideways with a rotation tag, as phones do: ffmpeg's
+    ``rotate=90`` means "turn 90 degrees counter-clockwise to show" (ffmpeg's own
+    transcoding agrees with what OpenCV gives), so it is stored turned clockwise."""
+    write_video(d / "side.mp4", [cv2.rotate(f, cv2.ROTATE_90_CLOCKWISE) for f in person(20)])
     ffmpeg("-i", str(d / "side.mp4"), "-c", "copy", "-metadata:s:v", "rotate=90", str(d / "rotated.mp4"))
     return d / "rotated.mp4"
 
@@ -379,3 +381,192 @@ def test_bad_input(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         else:
             assert old.read_text() == OLD_REPORT
     assert not [p.name for p in tmp_path.rglob(".*") if p.is_file()], "temporary files left behind"
+
+
+# --- live: the session so far is saved however it ends -------------------------------
+
+
+class ClosingWindow:
+    """A window the user closes after ``frames`` images."""
+
+    def __init__(self, frames: int) -> None:
+        self._left = frames
+
+    def show(self, image_bgr: Optional[np.ndarray]) -> list[str]:
+        self._left -= 1
+        return []
+
+    @property
+    def closed(self) -> bool:
+        return self._left <= 0
+
+    def close(self) -> None:
+        pass
+
+
+def _live_in_process(camera: Optional[FakeCamera], window: bool = False) -> Callable[..., tuple[int, str]]:
+    def run(clip: Path, track: Path, report: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+        source = "0"
+        if camera is not None:
+            monkeypatch.setattr(capture.cv2, "VideoCapture", lambda index: camera)
+            source = "1" if not camera._opens else "0"  # type: ignore[attr-defined]
+        if window:
+            from formcheck import live_cli
+
+            monkeypatch.setattr(live_cli, "_open_display", lambda no_window, size: ClosingWindow(150))
+            source = str(clip)
+        args = ["live", "--source", source, "-e", "bridge", "--report", str(report), *LIVE_FAKE(track)]
+        code, _, err = cli(*(args if window else args + ["--no-window"]))
+        return code, err
+
+    return run
+
+
+def _live_signal(sig: int) -> Callable[..., tuple[int, str]]:
+    def run(clip: Path, track: Path, report: Path, _: pytest.MonkeyPatch) -> tuple[int, str]:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.fakes", "live", "--source", str(clip), "-e", "bridge", "--no-window", "--report", str(report), *LIVE_FAKE(track)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        deadline = time.monotonic() + 30
+        while "counting" not in proc.stdout.readline() and time.monotonic() < deadline:  # type: ignore[union-attr]
+            pass
+        time.sleep(0.5)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=20)
+        return proc.returncode, err
+
+    return run
+
+
+def LIVE_FAKE(track: Path) -> list[str]:
+    return ["--backend", "track", "--model", str(track), "--mute", "--countdown", "0"]
+
+
+LIVE: dict[str, tuple[Callable[..., tuple[int, str]], int, str, bool]] = {
+    # name: (run, exit status, message, is a report saved)
+    "camera index absent": (_live_in_process(FakeCamera(0, opens=False)), 3, "cannot open camera 1", False),
+    "camera lost mid-session": (_live_in_process(FakeCamera(150)), 3, "camera 0 stopped sending images (unplugged?); what was counted is saved", True),
+    "window closed": (_live_in_process(None, window=True), 0, "", True),
+    "Ctrl-C": (_live_signal(signal.SIGINT), 0, "", True),
+    "SIGTERM": (_live_signal(signal.SIGTERM), 0, "", True),
+}
+
+
+@pytest.mark.parametrize("name", list(LIVE))
+def test_live_ends_badly(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run, want, message, saved = LIVE[name]
+    monkeypatch.setitem(BACKENDS, "track", track_backend)
+    track_file = tmp_path / "track.npz"
+    clip = write_clip(tmp_path / "clip.mp4", len(two_bridges(track_file, rest_s=0.6).t))
+    report = tmp_path / "old.json"
+    report.write_text(OLD_REPORT)
+    code, err = run(clip, track_file, report, monkeypatch)
+    assert code == want, err
+    assert "Traceback" not in err
+    if want:
+        assert err.startswith("formcheck: error: ") and err.count("\n") == 1 and message in err, err
+    if saved:
+        data = json.loads(report.read_text())
+        assert data["exercise"] == "bridge" and data["frames"] > 0
+    else:
+        assert report.read_text() == OLD_REPORT
+
+
+# --- details the corpus cannot show through the CLI -----------------------------------
+
+
+@needs_ffmpeg
+@needs_sample
+def test_rotation_metadata_gives_upright_frames(tmp_path):
+    upright = person(20)[0]
+    with VideoFile(_rotated(tmp_path)) as video:
+        first = next(video.frames()).image_bgr
+    assert first.shape == upright.shape  # landscape again
+    assert np.abs(first.astype(int) - upright.astype(int)).mean() < 12  # and the right way up
+
+
+@needs_ffmpeg
+@needs_sample
+def test_variable_frame_rate_uses_the_frame_timestamps(tmp_path):
+    path = _vfr(tmp_path)
+    pts = subprocess.run(
+        [shutil.which("ffprobe") or "ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "frame=pts_time", "-of", "csv=p=0", str(path)],
+        capture_output=True, text=True, check=True,
+    ).stdout.split()
+    with VideoFile(path) as video:
+        got = [f.timestamp_s for f in video.frames()]
+    want = [float(p.strip(",")) for p in pts]
+    assert len(got) == len(want) and np.allclose(got, want, atol=0.002)
+    steps = np.diff(want)
+    assert steps.max() > 2.5 * steps.min()  # really variable
+
+
+def test_unknown_keys_with_odd_characters_stay_on_one_line(tmp_path):
+    text = '"odd\\nkey" = 1\n' + BRIDGE_TOML.read_text()
+    with pytest.raises(FormcheckError) as info:
+        parse_exercise(text, "bridge.toml")
+    assert str(info.value) == "bridge.toml: 'odd\\nkey': Extra inputs are not permitted"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(exercise_texts())
+def test_any_broken_exercise_file_is_a_one_line_error_naming_the_file(example):
+    name, text = example
+    try:
+        parse_exercise(text, name)
+    except FormcheckError as exc:
+        assert str(exc).startswith(f"{name}: ") and "\n" not in str(exc)
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "report.json: not a JSON report"),
+        ("[1, 2]", "the top level is a list"),
+        ('{"schema": "formcheck.report/2"}', "schema: expected 'formcheck.report/1', got 'formcheck.report/2'"),
+        ('{"schema": "formcheck.report/1"}', "report.json: exercise: Field required"),
+    ],
+)
+def test_report_reader_errors(text, message):
+    with pytest.raises(FormcheckError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_report(text, "report.json")
+
+
+# --- privacy: no network at run time ---------------------------------------------------
+
+BLOCK_NETWORK = '''
+import socket
+
+def _refuse(*args, **kwargs):
+    raise OSError("network blocked by the test")
+
+class _NoSocket(socket.socket):
+    def __init__(self, family=-1, *args, **kwargs):
+        if family in (socket.AF_INET, socket.AF_INET6, -1):
+            raise OSError("network blocked by the test")
+        super().__init__(family, *args, **kwargs)
+
+socket.socket = _NoSocket
+socket.create_connection = _refuse
+socket.getaddrinfo = _refuse
+'''
+
+
+@needs_sample
+def test_analyze_works_with_the_network_blocked(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "sitecustomize.py").write_text(BLOCK_NETWORK)
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path / 'site'}{os.pathsep}{ROOT}"}
+    probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"], env=env, capture_output=True, text=True)
+    assert "network blocked by the test" in probe.stderr  # the block is in place
+    clip = write_video(tmp_path / "clip.mp4", person(20))
+    report, html = tmp_path / "r.json", tmp_path / "r.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "formcheck", "analyze", str(clip), "-e", "bridge", "--report", str(report), "--html", str(html), "--history", str(tmp_path / "h.db")],
+        env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(report.read_text())["frames_with_pose"] > 0 and html.stat().st_size > 0
+    assert "network blocked" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".mp4") == ["clip.mp4"]  # no video stored unasked
