@@ -86,12 +86,16 @@ class Pipeline:
             self.estimator.close()
 
 
-def _open(path: Path, estimator_factory: Callable[[], PoseEstimator]) -> tuple[SourceInfo, Optional[PoseEstimator], Iterator[tuple[Optional[PoseFrame], Optional[VideoFrame]]]]:
-    """Source info, the estimator it needs (none for tracks), and its frames."""
+Stream = Iterator[tuple[Optional[PoseFrame], Optional[VideoFrame]]]
+
+
+def _open(path: Path, estimator_factory: Callable[[], PoseEstimator]) -> tuple[SourceInfo, Optional[PoseEstimator], Stream, list[str]]:
+    """Source info, the estimator it needs (none for tracks), its frames, and notes about
+    the input that the reader adds to while reading (e.g. the file ended early)."""
     if path.suffix.lower() == TRACK_SUFFIX:
         track = Track.load(path)
         info = SourceInfo(name=str(path), fps=track.fps, frame_count=len(track.t), size=track.image_size)
-        return info, None, ((pose, None) for pose in track.frames())
+        return info, None, ((pose, None) for pose in track.frames()), []
     video = VideoFile(path)
 
     def frames() -> Iterator[tuple[Optional[PoseFrame], Optional[VideoFrame]]]:
@@ -99,7 +103,7 @@ def _open(path: Path, estimator_factory: Callable[[], PoseEstimator]) -> tuple[S
             for vf in video.frames():
                 yield None, vf
 
-    return video.info, estimator_factory(), frames()
+    return video.info, estimator_factory(), frames(), video.notes
 
 
 def _drawer(overlay: Overlay, state: FrameState, video_frame: Optional[VideoFrame], size: tuple[int, int]) -> Callable[[], np.ndarray]:
@@ -122,8 +126,9 @@ def analyze(
 ) -> Session:
     """Analyse a whole recording and return the session (events and timeline)."""
     options = options or AnalysisOptions()
-    info, estimator, stream = _open(path, estimator_factory)
+    info, estimator, stream, notes = _open(path, estimator_factory)
     pipeline = Pipeline(exercise, info, estimator, options.params)
+    pipeline.session.notes = notes
     writer = AnnotatedVideoWriter(options.out_video, info.fps, info.size) if options.out_video else None
     bar = tqdm(total=info.frame_count or None, unit="frame", disable=not options.progress or not sys.stderr.isatty(), leave=False)
     try:

@@ -19,6 +19,7 @@ from formcheck.live_cli import add_live_parsers, run_live_command
 from formcheck.outputs import OutputRequest, add_report_options, write_outputs
 from formcheck.pose import BACKENDS, DEFAULT_BACKEND, create_estimator
 from formcheck.report import CAUTION, build_report, summary_lines
+from formcheck.report_reader import load_report
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 DEMO_SAMPLE = SAMPLES / "bridge.mp4"
@@ -54,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="analyse the bundled sample video and write an annotated copy")
     d.add_argument("--out", type=Path, default=Path("formcheck-demo.mp4"), help="annotated video (default: %(default)s)")
     d.add_argument("--report", type=Path, help="also write the JSON report here")
+
+    r = sub.add_parser("report", help="print the summary of a JSON report (e.g. one sent by a patient)", description="Check a formcheck.report/1 JSON file and print its summary.")
+    r.add_argument("report", type=Path, help="a JSON report written by 'formcheck analyze --report'")
 
     add_live_parsers(sub, _add_pose_options)
     add_history_command(sub)
@@ -154,6 +158,8 @@ def run(argv: Sequence[str], out: TextIO) -> None:
         _analyze(DEMO_SAMPLE, load_exercise(DEMO_EXERCISE), DEFAULT_BACKEND, None, OutputRequest(report=args.report), args.out, False, out)
     elif args.command == "history":
         run_history(args, out)
+    elif args.command == "report":
+        print("\n".join(summary_lines(load_report(args.report))), file=out)
 
 
 def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -164,7 +170,7 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: Te
     except FormcheckError as exc:
         if debug:
             raise
-        print(f"formcheck: error: {exc}", file=err)
+        print(f"formcheck: error: {' '.join(str(exc).splitlines())}", file=err)  # always one line
         return int(exc.status)
     except KeyboardInterrupt:
         if debug:

@@ -215,9 +215,15 @@ class Exercise(_Strict):
         return self
 
 
+def key_path(loc: tuple[object, ...]) -> str:
+    """A pydantic error location as ``rep.enter``; odd keys (spaces, newlines) quoted."""
+    parts = [part if isinstance(part, int) or (part.isidentifier() and part.isascii()) else repr(part) for part in loc]  # type: ignore[union-attr]
+    return ".".join(str(part) for part in parts) or "(top level)"
+
+
 def _format_error(path: str, exc: ValidationError) -> str:
     first = exc.errors()[0]
-    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    key = key_path(first["loc"])
     message = first["msg"].removeprefix("Value error, ")
     more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
     return f"{path}: {key}: {message}{more}"

@@ -17,7 +17,7 @@ from formcheck.errors import InputError
 from formcheck.exercise import Exercise
 from formcheck.html_report import write_html
 from formcheck.keyframes import KeyFrameCollector
-from formcheck.report import write_json
+from formcheck.report import check_writable, write_json
 from formcheck.session import Session
 
 
@@ -44,13 +44,17 @@ class OutputRequest:
     def targets(self) -> list[tuple[str, Path]]:
         return [(label, path) for label, path in (("report", self.report), ("HTML report", self.html), ("CSV", self.csv)) if path is not None]
 
-    def check(self, *inputs_and_other_outputs: Optional[Path]) -> None:
-        """Refuse outputs that would overwrite an input, another output or each other."""
-        taken = {p.resolve(): str(p) for p in inputs_and_other_outputs if p is not None}
+    def check(self, source: Optional[Path], *other_outputs: Optional[Path]) -> None:
+        """Refuse outputs that would overwrite the input, another output or each other,
+        and outputs that could not be written (checked now, not after the analysis)."""
+        outputs = [p for _, p in self.targets()] + [p for p in other_outputs if p is not None]
+        taken = {p.resolve(): str(p) for p in [source, *other_outputs] if p is not None}
         for _, path in self.targets():
             if path.resolve() in taken:
                 raise InputError(f"{path} is used twice (as {taken[path.resolve()]} too)")
             taken[path.resolve()] = str(path)
+        for path in outputs:
+            check_writable(path)
 
     def keyframe_collector(self, exercise: Exercise) -> Optional[KeyFrameCollector]:
         """A collector only when pictures will be used: --frames (or video out) and --html."""

@@ -99,6 +99,7 @@ def build_report(session: Session) -> dict[str, Any]:
         "faults": faults,
         "active_s": _r(sum(a["duration_s"] for a in activity)) if ex.activity else None,
         "activity": activity if ex.activity else None,
+        "notes": list(session.notes),
         "caution": CAUTION,
     }
 
@@ -126,6 +127,8 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         lines.append(f"  form: {message} ({n}x)")
     if report["frames_with_pose"] < report["frames"]:
         lines.append(f"  person visible in {report['frames_with_pose']} of {report['frames']} frames")
+    for note in report.get("notes", []):
+        lines.append(f"  note: {note}")
     lines.append(f"  {report['caution']}")
     return lines
 
@@ -134,6 +137,22 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def check_writable(target: Path) -> None:
+    """Fail before a long analysis, not after it, if ``target`` could not be written:
+    its folder is missing or not writable, or it is a folder itself."""
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise OutputError(f"output folder does not exist: {directory}")
+    if target.is_dir():
+        raise OutputError(f"output is a folder, not a file: {target}")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=directory)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {directory}: {exc.strerror}") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 @contextmanager

@@ -32,6 +32,7 @@ class Session:
     events: list[Event] = field(default_factory=list)
     timeline: list[TimelineRow] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # about the input: cut short, downscaled, ...
 
     def add(self, state: FrameState) -> None:
         self.events.extend(state.events)

@@ -1,8 +1,10 @@
 """Video sources: a recorded file read in order, with each frame's own timestamp.
 
 Timestamps come from the container (``CAP_PROP_POS_MSEC``) so that hold durations stay
-right in variable-frame-rate files; only when the container gives none do we fall back
-to index / fps.
+right in variable-frame-rate files; only when the container gives none, or its frame rate
+is broken (zero, absurd), do we fall back to index / fps. Rotation metadata is honoured,
+frames larger than ``MAX_SIDE`` are downscaled, and what had to be worked around is kept
+in ``VideoFile.notes`` for the summary and the report.
 """
 from __future__ import annotations
 
@@ -16,6 +18,16 @@ import numpy as np
 from formcheck.errors import InputError
 
 FALLBACK_FPS = 30.0
+MAX_SIDE = 1920  # larger frames (4K, 8K) are downscaled to this: the pose model sees 256 px anyway
+# File signatures of still images, which OpenCV would otherwise open as a one-frame "video".
+IMAGE_SIGNATURES = {
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+    b"BM": "BMP",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+}
 
 
 @dataclass(frozen=True)
@@ -33,31 +45,67 @@ class SourceInfo:
     size: tuple[int, int]  # (width, height)
 
 
+def _image_kind(head: bytes) -> str | None:
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    return next((kind for magic, kind in IMAGE_SIGNATURES.items() if head.startswith(magic)), None)
+
+
+def check_readable(path: Path) -> None:
+    """Fail early, with the reason, for what OpenCV would report only as 'cannot open'."""
+    if not path.exists():
+        raise InputError(f"video not found: {path}")
+    if not path.is_file():
+        raise InputError(f"not a video file: {path}")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(16)
+    except OSError as exc:
+        raise InputError(f"cannot read video {path}: {exc.strerror}") from None
+    if not head:
+        raise InputError(f"video file is empty: {path}")
+    kind = _image_kind(head)
+    if kind is not None:
+        raise InputError(f"{path} is a still image ({kind}), not a video")
+
+
 class VideoFile:
     """Reads a video file frame by frame; raises ``InputError`` for anything unreadable."""
 
     def __init__(self, path: Path) -> None:
-        if not path.exists():
-            raise InputError(f"video not found: {path}")
-        if not path.is_file():
-            raise InputError(f"not a video file: {path}")
+        check_readable(path)
         self._path = path
         self._capture = cv2.VideoCapture(str(path))
         if not self._capture.isOpened():
             raise InputError(f"cannot read video (unsupported or corrupt): {path}")
+        # Phone videos store portrait as landscape plus a rotation tag; honour it.
+        self._capture.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
         ok, first = self._capture.read()
         if not ok or first is None:
             self._capture.release()
             raise InputError(f"video has no readable frames: {path}")
-        self._first = first
+        self.notes: list[str] = []  # what the reader had to work around, for the summary and report
+        height, width = first.shape[:2]
+        self._scale = min(1.0, MAX_SIDE / max(width, height))
+        if self._scale < 1.0:
+            self.notes.append(f"frames of {width}x{height} analysed at {max(width, height) * self._scale:.0f} px on the long side")
+        self._first = self._fit(first)
         fps = self._capture.get(cv2.CAP_PROP_FPS)
         self._fps_valid = bool(np.isfinite(fps) and 1.0 <= fps <= 1000.0)
+        if not self._fps_valid:
+            self.notes.append(f"the video's frame rate ({fps:g} fps) is broken: its timing assumes {FALLBACK_FPS:g} fps")
         self.info = SourceInfo(
             name=str(path),
             fps=fps if self._fps_valid else FALLBACK_FPS,
             frame_count=max(int(self._capture.get(cv2.CAP_PROP_FRAME_COUNT)), 0),
-            size=(first.shape[1], first.shape[0]),
+            size=(self._first.shape[1], self._first.shape[0]),
         )
+
+    def _fit(self, image: np.ndarray) -> np.ndarray:
+        if self._scale >= 1.0:
+            return image
+        size = (round(image.shape[1] * self._scale), round(image.shape[0] * self._scale))
+        return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
     def frames(self) -> Iterator[VideoFrame]:
         """Frames in order; timestamps are strictly increasing."""
@@ -70,12 +118,14 @@ class VideoFile:
             last_t = t
             index += 1
             ok, image = self._capture.read()
-            if not ok:
-                image = None
+            image = self._fit(image) if ok and image is not None else None
+        expected = self.info.frame_count
+        if expected and index < expected - max(2, expected // 50):
+            self.notes.append(f"the video ended after {index} of its {expected} frames (cut short or damaged?): the rest was not analysed")
 
     def _timestamp(self, index: int, last_t: float) -> float:
         container_t = self._capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
-        if np.isfinite(container_t) and container_t > last_t and (index == 0 or container_t > 0):
+        if self._fps_valid and np.isfinite(container_t) and container_t > last_t and (index == 0 or container_t > 0):
             return float(container_t)
         step = 1.0 / self.info.fps
         return float(index * step) if not np.isfinite(last_t) else float(last_t + step)
