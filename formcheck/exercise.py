@@ -57,16 +57,21 @@ class MeasureSpec(_Strict):
         return self
 
 
+def _check_bounds(low: Optional[float], high: Optional[float], what: str) -> None:
+    """One rule for every min/max pair: at least one given, and in order."""
+    if low is None and high is None:
+        raise ValueError(f"{what} needs 'min', 'max' or both")
+    if low is not None and high is not None and low >= high:
+        raise ValueError(f"min ({low}) must be below max ({high})")
+
+
 class Bounds(_Strict):
     min: Optional[float] = None
     max: Optional[float] = None
 
     @model_validator(mode="after")
     def _order(self) -> "Bounds":
-        if self.min is None and self.max is None:
-            raise ValueError("give 'min', 'max' or both")
-        if self.min is not None and self.max is not None and self.min >= self.max:
-            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        _check_bounds(self.min, self.max, "a requirement")
         return self
 
     def contains(self, value: float) -> bool:
@@ -145,10 +150,7 @@ class CheckSpec(_Strict):
 
     @model_validator(mode="after")
     def _bounds(self) -> "CheckSpec":
-        if self.min is None and self.max is None:
-            raise ValueError("a check needs 'min', 'max' or both")
-        if self.min is not None and self.max is not None and self.min >= self.max:
-            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        _check_bounds(self.min, self.max, "a check")
         if self.gates_hold and self.when not in ("position", "hold"):
             raise ValueError("only checks with when = 'position' or 'hold' can gate the hold")
         return self
