@@ -121,7 +121,11 @@ def _show(exercise: Exercise, out: TextIO) -> None:
     if rep is not None:
         m = exercise.measures[rep.measure]
         word = "above" if rep.direction == "rise" else "below"
-        print(wrap(f"a rep: {rep.measure} ({m.description or m.kind}) goes {word} {rep.enter:g} and back past {rep.exit:g}, staying at least {rep.min_in_s:g} s in position; movement range at least {rep.min_range:g}"), file=out)
+        if rep.relative:
+            limits = f"moves {abs(rep.enter):g} {word} your own start value and back to within {abs(rep.exit):g} of it"
+        else:
+            limits = f"goes {word} {rep.enter:g} and back past {rep.exit:g}"
+        print(wrap(f"a rep: {rep.measure} ({m.description or m.kind}) {limits}, staying at least {rep.min_in_s:g} s in position; movement range at least {rep.min_range:g}"), file=out)
         for name, bounds in rep.require.items():
             print(wrap(f"  only while {name} {_limits(bounds.min, bounds.max)}"), file=out)
         sides = "each side counted separately" if exercise.sides == "each" else "both sides together"

@@ -75,8 +75,9 @@ def measures_plot_png(session: Session, report: dict[str, Any], dpi: int = 96) -
         for miss in report["not_counted"]:
             ax.axvspan(miss["start_s"], miss["end_s"], color=MISSED_COLOUR, alpha=0.25, lw=0, hatch="//")
         if name == ex.rep.measure:
-            ax.axhline(ex.rep.enter, color=REP_COLOUR, ls="-", lw=1, label=f"rep enter {ex.rep.enter:g}")
-            ax.axhline(ex.rep.exit, color=REP_COLOUR, ls="--", lw=1, label=f"rep exit {ex.rep.exit:g}")
+            if not ex.rep.relative:  # relative thresholds move with the person's rest value
+                ax.axhline(ex.rep.enter, color=REP_COLOUR, ls="-", lw=1, label=f"rep enter {ex.rep.enter:g}")
+                ax.axhline(ex.rep.exit, color=REP_COLOUR, ls="--", lw=1, label=f"rep exit {ex.rep.exit:g}")
             for rep in report["reps"]:
                 ax.annotate(f"{_side_label(rep['side'])}{rep['index']}", ((rep["start_s"] + rep["end_s"]) / 2, 1.0), xycoords=("data", "axes fraction"), ha="center", va="bottom", fontsize=8, color=REP_COLOUR)
         for check in ex.checks:
