@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from formcheck.errors import CameraError, FormcheckError
-from formcheck.sources import FALLBACK_FPS, SourceInfo, VideoFile, VideoFrame
+from formcheck.sources import FALLBACK_FPS, SourceInfo, VideoFile, VideoFrame, first_frame
 
 Clock = Callable[[], float]
 
@@ -42,15 +42,13 @@ class CameraReader:
         self._name = f"camera {index}"
         self._lost_after_s = lost_after_s
         self._clock = clock
-        if not self._capture.isOpened():
-            self._capture.release()
-            raise CameraError(f"cannot open {self._name}: is it connected and not in use by another program?")
         # Keep the driver's queue short: we want the newest image, not a backlog.
-        self._capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)
-        ok, first = self._capture.read()
-        if not ok or first is None:
-            self._capture.release()
-            raise CameraError(f"{self._name} opened but sends no images: is it connected and not in use by another program?")
+        first = first_frame(
+            self._capture,
+            (cv2.CAP_PROP_BUFFERSIZE, 1),
+            CameraError(f"cannot open {self._name}: is it connected and not in use by another program?"),
+            CameraError(f"{self._name} opened but sends no images: is it connected and not in use by another program?"),
+        )
         self._first: Optional[np.ndarray] = first
         fps = self._capture.get(cv2.CAP_PROP_FPS)
         self.info = SourceInfo(name=self._name, fps=fps if np.isfinite(fps) and 1.0 <= fps <= 240.0 else FALLBACK_FPS, frame_count=0, size=(first.shape[1], first.shape[0]))

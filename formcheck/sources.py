@@ -15,7 +15,7 @@ from typing import Iterator
 import cv2
 import numpy as np
 
-from formcheck.errors import InputError
+from formcheck.errors import FormcheckError, InputError
 
 FALLBACK_FPS = 30.0
 MAX_SIDE = 1920  # larger frames (4K, 8K) are downscaled to this: the pose model sees 256 px anyway
@@ -69,6 +69,23 @@ def check_readable(path: Path) -> None:
         raise InputError(f"{path} is a still image ({kind}), not a video")
 
 
+def first_frame(capture: "cv2.VideoCapture", setting: tuple[int, float], unopened: FormcheckError, empty: FormcheckError) -> np.ndarray:
+    """Check that ``capture`` opened, apply one property, and read its first image.
+
+    The capture is released before either error is raised, so a failed open never
+    leaves a file or camera held.
+    """
+    if not capture.isOpened():
+        capture.release()
+        raise unopened
+    capture.set(*setting)
+    ok, first = capture.read()
+    if not ok or first is None:
+        capture.release()
+        raise empty
+    return first
+
+
 class VideoFile:
     """Reads a video file frame by frame; raises ``InputError`` for anything unreadable."""
 
@@ -76,14 +93,13 @@ class VideoFile:
         check_readable(path)
         self._path = path
         self._capture = cv2.VideoCapture(str(path))
-        if not self._capture.isOpened():
-            raise InputError(f"cannot read video (unsupported or corrupt): {path}")
         # Phone videos store portrait as landscape plus a rotation tag; honour it.
-        self._capture.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
-        ok, first = self._capture.read()
-        if not ok or first is None:
-            self._capture.release()
-            raise InputError(f"video has no readable frames: {path}")
+        first = first_frame(
+            self._capture,
+            (cv2.CAP_PROP_ORIENTATION_AUTO, 1),
+            InputError(f"cannot read video (unsupported or corrupt): {path}"),
+            InputError(f"video has no readable frames: {path}"),
+        )
         self.notes: list[str] = []  # what the reader had to work around, for the summary and report
         height, width = first.shape[:2]
         self._scale = min(1.0, MAX_SIDE / max(width, height))
