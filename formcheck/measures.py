@@ -28,21 +28,19 @@ class CompiledMeasure:
     spec: MeasureSpec
     points: tuple[tuple[int, ...], ...]
     per: tuple[tuple[int, ...], ...]
+    used: list[int]  # every landmark the measure reads, for the visibility test
 
     @classmethod
     def compile(cls, name: str, spec: MeasureSpec, side: str) -> "CompiledMeasure":
-        return cls(
-            name=name,
-            spec=spec,
-            points=tuple(resolve_point(p, side) for p in spec.points),
-            per=tuple(resolve_point(p, side) for p in spec.per or ()),
-        )
+        points = tuple(resolve_point(p, side) for p in spec.points)
+        per = tuple(resolve_point(p, side) for p in spec.per or ())
+        return cls(name=name, spec=spec, points=points, per=per, used=[i for group in points + per for i in group])
 
     def evaluate(self, frame: PoseFrame, min_visibility: float) -> float:
-        used = [i for group in self.points + self.per for i in group]
-        if not frame.has_person or float(frame.visibility[used].min()) < min_visibility:
+        if not frame.has_person or float(frame.visibility[self.used].min()) < min_visibility:
             return float("nan")
         pts = [frame.xy[list(group)].mean(axis=0) for group in self.points]
+        refs = [frame.xy[list(group)].mean(axis=0) for group in self.per]
         kind = self.spec.kind
         if kind == "angle":
             return geometry.angle_deg(*pts)
@@ -53,9 +51,8 @@ class CompiledMeasure:
         if kind == "swing":
             return geometry.swing_deg(*pts, facing_of(frame))
         if kind == "lateral":
-            a, b = (frame.xy[list(group)].mean(axis=0) for group in self.per)
-            return geometry.lateral(*pts, a, b)
-        ref = geometry.distance(*(frame.xy[list(group)].mean(axis=0) for group in self.per))
+            return geometry.lateral(*pts, *refs)
+        ref = geometry.distance(*refs)
         if not ref > 0:
             return float("nan")
         if kind == "distance":
@@ -77,11 +74,6 @@ class MeasureSet:
 
     def names(self) -> list[str]:
         return [m.name for m in self._compiled["left"]]
-
-    def visibility(self, frame: PoseFrame, side: str) -> float:
-        """Mean visibility of the landmarks the measures use on ``side``."""
-        used = sorted({i for m in self._compiled[side] for g in m.points + m.per for i in g})
-        return float(np.mean(frame.visibility[used])) if used else 0.0
 
     def points_of(self, name: str, side: str) -> tuple[tuple[int, ...], ...]:
         """Landmark groups of a measure, for drawing it where it is measured."""
