@@ -34,15 +34,20 @@ def test_sides_alternate_and_faults_target_reps():
     assert moves[1] < moves[0] / 2
 
 
+def posed_mid_hold(body, exercise: str, faults: dict):
+    """(vertices, joints) halfway through the hold of a one-rep clip with ``faults``."""
+    ex = EXERCISES[exercise]
+    tl = build_timeline(ex, 1, 2.0, "both", 1.0, faults)
+    r = tl.reps[0]
+    verts, _, joints = posed(body, pose_at(ex, tl, Dims.of(body), (r.peak_s + r.hold_end_s) / 2, 0))
+    return verts, joints
+
+
 def test_hips_low_fault_lowers_the_bridge():
     body = load_body()
-    dims = Dims.of(body)
-    ex = EXERCISES["bridge"]
     heights = {}
     for faults in ({}, {"hips_low": None}):
-        tl = build_timeline(ex, 1, 2.0, "both", 1.0, faults)
-        r = tl.reps[0]
-        _, _, joints = posed(body, pose_at(ex, tl, dims, (r.peak_s + r.hold_end_s) / 2, 0))
+        _, joints = posed_mid_hold(body, "bridge", faults)
         heights[bool(faults)] = joints[body.bone("root"), 1]
     assert heights[True] < heights[False] - 0.08
 
@@ -104,13 +109,9 @@ def test_hook_lying_pelvis_rests_on_the_mat(exercise):
 
 def test_butt_off_heels_keeps_the_fold_but_lifts_the_hips():
     body = load_body()
-    dims = Dims.of(body)
-    ex = EXERCISES["childs_pose"]
     out = {}
     for faults in ({}, {"butt_off_heels": None}):
-        tl = build_timeline(ex, 1, 2.0, "both", 1.0, faults)
-        r = tl.reps[0]
-        verts, _, joints = posed(body, pose_at(ex, tl, dims, (r.peak_s + r.hold_end_s) / 2, 0))
+        verts, joints = posed_mid_hold(body, "childs_pose", faults)
         pts = groundtruth.landmarks_3d(body, joints, verts)[None]
         angles = groundtruth.image_angles(Camera(0, 8, 3.0, (0.0, 0.3, 0.0), 854, 480).project(pts))
         hands = min(joints[body.bone("wrist.L"), 1], joints[body.bone("wrist.R"), 1])
