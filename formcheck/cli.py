@@ -28,7 +28,7 @@ DEMO_EXERCISE = "bridge"
 
 def _add_pose_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--backend", choices=sorted(BACKENDS), default=DEFAULT_BACKEND, help="pose backend (default: %(default)s, works offline)")
-    p.add_argument("--model", type=Path, help="a pose_landmarker .task model file, for --backend tasks")
+    p.add_argument("--model", type=Path, help="a pose_landmarker .task model file, for --backend tasks (default: the bundled full model)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -228,13 +228,16 @@ class ExerciseEvaluator:
         problems = self._setup.problems()
         if problems:
             return problems[0]
+        notices = self._setup.notices()
         if state is None:
-            return "" if phase == "ready" else self.exercise.setup.message
+            return (notices[0] if notices else "") if phase == "ready" else self.exercise.setup.message
         if phase == "setup":
             return self.exercise.setup.message if not setup_ok else "Hold still in the start position."
         active = [c for c in state.checks if c.active]
         if active:
             return active[-1].spec.message
+        if notices:
+            return notices[0]
         hold = state.counter.hold
         if phase == "position" and hold is not None:
             if hold.current is not None and hold.current.completed:

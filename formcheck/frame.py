@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Optional
 
 import numpy as np
 
@@ -26,6 +27,7 @@ class PoseFrame:
     visibility: np.ndarray  # (33,) float
     brightness: float = float("nan")  # mean image luminance 0-255, when the image was seen
     scene_cut: bool = False  # this frame starts a new shot (an edited video)
+    people: Optional[int] = None  # people the backend last saw in the picture; None: not counted
 
     def __post_init__(self) -> None:
         shapes = {
@@ -60,3 +62,7 @@ class PoseFrame:
     def with_scene(self, brightness: float, scene_cut: bool = False) -> "PoseFrame":
         """A copy with what the picture itself says (see ``formcheck.scene``)."""
         return replace(self, brightness=brightness, scene_cut=scene_cut)
+
+    def with_people(self, people: Optional[int]) -> "PoseFrame":
+        """A copy that says how many people the backend saw (see ``formcheck.pose.people``)."""
+        return replace(self, people=people)

@@ -4,6 +4,10 @@ Before counting starts, and whenever it stops being true, the person is told wha
 wrong in words they can act on: a body part out of the picture, the wrong camera view,
 too far away, too dark. Each problem is a debounced fault (``setup.<id>``), so it shows
 in the overlay and in the report like any form fault.
+
+More than one person in view is a notice, not a problem: the pose model stays on one
+person and counting goes on (a physiotherapist beside the patient is normal), but the
+person is told who is being followed may change.
 """
 from __future__ import annotations
 
@@ -49,13 +53,20 @@ class SetupMonitor:
         self._too_dark = FaultTracker("setup.too_dark", "It is too dark: add light in front of you.", min_s, None)
         wanted = "Turn side-on to the camera." if setup.view == "side" else "Face the camera."
         self._view = FaultTracker("setup.view", wanted, min_s, None)
+        self._crowd = FaultTracker(
+            "setup.one_person",
+            "More than one person is in view: formcheck follows only one. Ask others to step out of the picture.",
+            min_s,
+            None,
+        )
 
     def _trackers(self) -> list[FaultTracker]:
-        return [*self._parts.values(), self._too_far, self._too_dark, self._view]
+        return [*self._parts.values(), self._too_far, self._too_dark, self._view, self._crowd]
 
     def update(self, frame: PoseFrame, view: View) -> list[Event]:
         t, p = frame.timestamp_s, self.params
         events = self._too_dark.update(t, frame.brightness < p.min_brightness)
+        events += self._crowd.update(t, frame.people is not None and frame.people > 1)
         if not frame.has_person:
             return events
         w, h = frame.image_size
@@ -74,6 +85,10 @@ class SetupMonitor:
     def problems(self) -> list[str]:
         """Messages of the problems active now, most basic first."""
         return [tr.message for tr in (self._too_dark, *self._parts.values(), self._too_far, self._view) if tr.active]
+
+    def notices(self) -> list[str]:
+        """Messages worth saying that do not stop counting (more than one person)."""
+        return [self._crowd.message] if self._crowd.active else []
 
     def finish(self, t: float) -> list[Event]:
         return [e for tr in self._trackers() for e in tr.end(t)]

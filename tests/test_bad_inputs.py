@@ -331,7 +331,7 @@ CORPUS: dict[str, Entry] = {
     # content
     "nobody at all": Entry(lambda d, _: analyze(str(write_video(d / "n.mp4", blank(20)))), 6, "no person found"),
     "enters after 10 s, leaves before the end": Entry(lambda d, m: _enters_late(d, m), 0, "person visible in 25 of 150 frames", [needs_sample]),
-    "two people": Entry(_two_people, 0, "reps: 0", [needs_sample]),
+    "two people": Entry(_two_people, 0, "More than one person is in view: formcheck follows only one.", [needs_sample]),
     "half the body out of frame": Entry(_half_out, 0, "are out of the picture", [needs_sample]),
     "lying at the frame edge": Entry(_at_edge, 0, "reps: 0", [needs_sample]),
     "very dark": Entry(_dark, 0, "It is too dark: add light in front of you.", [needs_sample]),

@@ -1,7 +1,8 @@
-"""The pose backends behind their one interface: choosing them, and their clean errors.
+"""The pose backends behind their one interface: choosing them, their clean errors, and
+how many people they see.
 
-The Tasks backend needs a user-supplied ``.task`` model (none ships with MediaPipe and
-nothing may be downloaded), so only its failure paths can be tested here.
+No ``.task`` model ships with MediaPipe and nothing may be downloaded; the Tasks backend
+is tested with the bundle formcheck assembles from the wheel's own models.
 """
 from __future__ import annotations
 
@@ -20,15 +21,31 @@ def test_unknown_backend():
         create_estimator("openpose")
 
 
-def test_tasks_backend_needs_a_model(tmp_path):
-    code, _, err = cli("analyze", str(DEMO_SAMPLE), "-e", "bridge", "--backend", "tasks", "--no-history")
-    assert code == 3 and "needs --model PATH" in err
+def test_tasks_backend_rejects_a_missing_or_bogus_model(tmp_path):
     code, _, err = cli("analyze", str(DEMO_SAMPLE), "-e", "bridge", "--backend", "tasks", "--model", str(tmp_path / "none.task"), "--no-history")
     assert code == 3 and "pose model not found" in err
     bogus = tmp_path / "bogus.task"
     bogus.write_bytes(b"not a model")
     code, _, err = cli("analyze", str(DEMO_SAMPLE), "-e", "bridge", "--backend", "tasks", "--model", str(bogus), "--no-history")
     assert code == 3 and "cannot load pose model" in err and err.count("\n") == 1
+
+
+def test_tasks_backend_with_a_model_file_follows_one_of_two_people(tmp_path):
+    from formcheck.pose.people import bundled_task_model
+
+    model = tmp_path / "pose_landmarker_full.task"
+    model.write_bytes(bundled_task_model())
+    estimator = create_estimator("tasks", model)
+    one = _sample_picture()
+    try:
+        alone = estimator.estimate(one, 0, 0.0)
+        two = estimator.estimate(np.hstack([one, one[:, ::-1]]), 1, 0.04)
+    finally:
+        estimator.close()
+    assert alone.people == 1 and alone.visibility.mean() > 0.5
+    assert two.people == 2
+    # The person followed is the one on the left, where the lone person was.
+    assert abs(np.nanmean(two.xy[:, 0]) - np.nanmean(alone.xy[:, 0])) < 0.05 * one.shape[1]
 
 
 def test_bundled_backend_finds_the_rendered_person():
@@ -53,3 +70,57 @@ def test_an_image_without_a_person_gives_an_empty_frame():
     frame = estimator.estimate(np.full((240, 320, 3), 128, np.uint8), 0, 0.0)
     estimator.close()
     assert not frame.has_person and frame.visibility.max() == 0.0
+
+
+def _sample_picture():
+    import cv2
+
+    capture = cv2.VideoCapture(str(DEMO_SAMPLE))
+    capture.set(cv2.CAP_PROP_POS_FRAMES, 60)
+    ok, image = capture.read()
+    capture.release()
+    assert ok
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+
+def test_the_bundled_people_counter_counts_nobody_one_and_two():
+    from formcheck.pose.people import BundledPeopleCounter
+
+    one = _sample_picture()
+    counter = BundledPeopleCounter()
+    try:
+        assert counter.count(np.full_like(one, 128)) == 0
+        assert counter.count(one) == 1
+        assert counter.count(np.hstack([one, one[:, ::-1]])) == 2
+    finally:
+        counter.close()
+
+
+def test_the_people_sampler_counts_every_interval_and_holds_between():
+    from formcheck.pose.people import PeopleSampler
+
+    class Scripted:
+        def __init__(self) -> None:
+            self.calls: list[int] = []
+
+        def count(self, image_rgb: np.ndarray) -> int:
+            self.calls.append(int(image_rgb[0, 0, 0]))
+            return int(image_rgb[0, 0, 0])
+
+        def close(self) -> None:
+            pass
+
+    counter = Scripted()
+    sampler = PeopleSampler(counter, every_s=2.0)
+    seen = [sampler.update(np.full((2, 2, 3), 1 + (t >= 2.0), np.uint8), t) for t in np.arange(0.0, 4.0, 0.5)]
+    assert seen == [1, 1, 1, 1, 2, 2, 2, 2] and counter.calls == [1, 2]
+
+
+def test_the_default_backend_reports_people_in_view():
+    estimator = create_estimator()
+    one = _sample_picture()
+    try:
+        first = estimator.estimate(np.hstack([one, one[:, ::-1]]), 0, 0.0)
+    finally:
+        estimator.close()
+    assert first.people == 2 and first.has_person

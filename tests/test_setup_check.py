@@ -71,3 +71,16 @@ def test_a_short_glitch_is_not_reported():
 
     _, fired = run(blink)
     assert fired == []
+
+
+def test_more_than_one_person_is_a_notice_that_does_not_stop_counting():
+    monitor, fired = run(lambda f: f.with_people(2))
+    assert fired == ["setup.one_person"]
+    assert monitor.problems() == []  # counting goes on: not a set-up problem
+    assert monitor.notices() == ["More than one person is in view: formcheck follows only one. Ask others to step out of the picture."]
+
+
+def test_one_person_or_an_uncounted_frame_says_nothing():
+    for people in (1, None):
+        monitor, fired = run(lambda f: f.with_people(people))
+        assert fired == [] and monitor.notices() == []

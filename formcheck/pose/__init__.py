@@ -24,8 +24,6 @@ def _solution(model: Path | None, min_confidence: float) -> PoseEstimator:
 def _tasks(model: Path | None, min_confidence: float) -> PoseEstimator:
     from formcheck.pose.mediapipe_tasks import MediaPipeTasksEstimator
 
-    if model is None:
-        raise InputError("the 'tasks' backend needs --model PATH to a pose_landmarker .task file")
     return MediaPipeTasksEstimator(model, min_confidence=min_confidence)
 
 

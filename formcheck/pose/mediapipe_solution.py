@@ -6,12 +6,17 @@ import numpy as np
 
 from formcheck.frame import PoseFrame
 from formcheck.pose.base import frame_from_normalised
+from formcheck.pose.people import BundledPeopleCounter, PeopleSampler
 
 
 class MediaPipeSolutionEstimator:
-    """BlazePose full model (``model_complexity=1``) in video (tracking) mode."""
+    """BlazePose full model (``model_complexity=1``) in video (tracking) mode.
 
-    def __init__(self, min_confidence: float = 0.5) -> None:
+    It follows one person; how many people are in view is counted on the side, every
+    ``people_every_s`` seconds (None: never), so the setup check can say so.
+    """
+
+    def __init__(self, min_confidence: float = 0.5, people_every_s: float | None = 2.0) -> None:
         import mediapipe as mp
 
         # Our own One Euro filter smooths landmarks downstream; MediaPipe's smoothing
@@ -23,16 +28,20 @@ class MediaPipeSolutionEstimator:
             min_detection_confidence=min_confidence,
             min_tracking_confidence=min_confidence,
         )
+        self._people = PeopleSampler(BundledPeopleCounter(min_confidence=min_confidence), people_every_s) if people_every_s else None
 
     def estimate(self, image_rgb: np.ndarray, index: int, timestamp_s: float) -> PoseFrame:
         height, width = image_rgb.shape[:2]
         result = self._pose.process(image_rgb)
+        people = self._people.update(image_rgb, timestamp_s) if self._people else None
         if result.pose_landmarks is None:
-            return PoseFrame.empty(index, timestamp_s, (width, height))
+            return PoseFrame.empty(index, timestamp_s, (width, height)).with_people(people)
         marks = result.pose_landmarks.landmark
         points = np.array([(m.x, m.y, m.z) for m in marks], dtype=float)
         visibility = np.array([m.visibility for m in marks], dtype=float)
-        return frame_from_normalised(index, timestamp_s, (width, height), points, visibility)
+        return frame_from_normalised(index, timestamp_s, (width, height), points, visibility).with_people(people)
 
     def close(self) -> None:
         self._pose.close()
+        if self._people:
+            self._people.close()

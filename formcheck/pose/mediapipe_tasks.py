@@ -1,5 +1,12 @@
-"""MediaPipe Tasks ``PoseLandmarker`` backend for a user-supplied ``.task`` model
-(lite, full or heavy): the API later MediaPipe releases keep."""
+"""MediaPipe Tasks ``PoseLandmarker`` backend: the API later MediaPipe releases keep.
+
+It runs a user-supplied ``.task`` model (lite, full or heavy), or without one the full
+model assembled from the wheel's own files (``formcheck.pose.people``), so it works
+offline too.
+
+It looks for up to ``max_people`` people in every frame, follows the one nearest to the
+person it followed before, and reports how many it saw.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,21 +16,23 @@ import numpy as np
 from formcheck.errors import InputError
 from formcheck.frame import PoseFrame
 from formcheck.pose.base import frame_from_normalised
+from formcheck.pose.people import bundled_task_model, distinct_people
 
 
 class MediaPipeTasksEstimator:
     """PoseLandmarker in VIDEO running mode; needs monotonically increasing timestamps."""
 
-    def __init__(self, model_path: Path, min_confidence: float = 0.5) -> None:
-        if not model_path.is_file():
+    def __init__(self, model_path: Path | None = None, min_confidence: float = 0.5, max_people: int = 3) -> None:
+        if model_path is not None and not model_path.is_file():
             raise InputError(f"pose model not found: {model_path}")
         from mediapipe.tasks.python import BaseOptions
         from mediapipe.tasks.python import vision
 
+        base = BaseOptions(model_asset_buffer=bundled_task_model()) if model_path is None else BaseOptions(model_asset_path=str(model_path))
         options = vision.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_path=str(model_path)),
+            base_options=base,
             running_mode=vision.RunningMode.VIDEO,
-            num_poses=1,
+            num_poses=max_people,
             min_pose_detection_confidence=min_confidence,
             min_tracking_confidence=min_confidence,
         )
@@ -32,6 +41,7 @@ class MediaPipeTasksEstimator:
         except (RuntimeError, ValueError) as exc:
             raise InputError(f"cannot load pose model {model_path}: {exc}") from None
         self._last_ms = -1
+        self._followed: np.ndarray | None = None  # normalised centre of the person followed
 
     def estimate(self, image_rgb: np.ndarray, index: int, timestamp_s: float) -> PoseFrame:
         import mediapipe as mp
@@ -44,11 +54,17 @@ class MediaPipeTasksEstimator:
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
         result = self._landmarker.detect_for_video(image, stamp_ms)
         if not result.pose_landmarks:
-            return PoseFrame.empty(index, timestamp_s, (width, height))
-        marks = result.pose_landmarks[0]
-        points = np.array([(m.x, m.y, m.z) for m in marks], dtype=float)
+            return PoseFrame.empty(index, timestamp_s, (width, height)).with_people(0)
+        poses = [np.array([(m.x, m.y, m.z) for m in marks], dtype=float) for marks in result.pose_landmarks]
+        people = distinct_people([p[:, :2] for p in poses])
+        chosen = people[0]
+        if self._followed is not None:
+            chosen = min(people, key=lambda i: float(np.linalg.norm(poses[i][:, :2].mean(axis=0) - self._followed)))
+        self._followed = poses[chosen][:, :2].mean(axis=0)
+        marks = result.pose_landmarks[chosen]
         visibility = np.array([m.visibility if m.visibility is not None else 0.0 for m in marks], dtype=float)
-        return frame_from_normalised(index, timestamp_s, (width, height), points, visibility)
+        frame = frame_from_normalised(index, timestamp_s, (width, height), poses[chosen], visibility)
+        return frame.with_people(len(people))
 
     def close(self) -> None:
         self._landmarker.close()
