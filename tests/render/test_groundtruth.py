@@ -119,3 +119,19 @@ def test_butt_off_heels_keeps_the_fold_but_lifts_the_hips():
     assert out[True][0] > out[False][0] + 0.15  # hips well above the heels
     assert out[True][1] < 60  # still folded over the thighs
     assert out[True][2] < 0.25  # hands reach down near the floor, not in mid-air
+
+
+def test_hip_stretch_keeps_the_front_leg_straight_unless_the_fault_bends_it():
+    # "bend forward with the other leg straight"; the fault is the lunge instead.
+    body = load_body()
+    idx = {n: i for i, n in enumerate(groundtruth.LANDMARKS)}
+    knee_deg, trunk_up = {}, {}
+    for faults in ({}, {"front_knee_bent": None}):
+        verts, joints = posed_mid_hold(body, "hip_stretch", faults)
+        pts = groundtruth.landmarks_3d(body, joints, verts)
+        hip, knee, ankle = (pts[idx[f"left_{j}"]] for j in ("hip", "knee", "ankle"))  # rep 1 is the left leg in front
+        a, b = hip - knee, ankle - knee
+        knee_deg[bool(faults)] = np.degrees(np.arccos(a @ b / np.linalg.norm(a) / np.linalg.norm(b)))
+        trunk_up[bool(faults)] = pts[idx["left_shoulder"], 1] - pts[idx["left_hip"], 1]
+    assert knee_deg[False] > 165 and knee_deg[True] < 150
+    assert trunk_up[False] > 0 and trunk_up[False] < 0.45  # bent forward, not upright

@@ -51,6 +51,7 @@ class Dims:
     hip_half_width: float
     shoulder_half_width: float
     back_depth: float  # pelvis joint to the skin of the buttocks behind it
+    hip_front: float  # hip joints in front of the pelvis joint (they move when the pelvis tilts)
 
     @staticmethod
     def of(body: Body) -> "Dims":
@@ -64,6 +65,7 @@ class Dims:
             hip_half_width=float(h[body.bone("upperleg01.L"), 0]),
             shoulder_half_width=float(h[body.bone("upperarm01.L"), 0]),
             back_depth=float(h[body.bone("root"), 2] - body.vertices[body.skin_bones[:, 0] == body.bone("root"), 2].min()),
+            hip_front=float(h[body.bone("upperleg01.L"), 2] - h[body.bone("root"), 2]),
         )
 
 
@@ -411,21 +413,28 @@ def standing_base(d: Dims) -> Pose:
 
 
 def hip_stretch(p: float, ctx: Context) -> Pose:
-    """The side names the front (straight, stretched) leg; the other steps back."""
+    """The side names the front (stretched) leg; the other steps back.
+
+    "take a step back with one foot and bend forward with the other leg straight": the
+    hips stay midway between the feet, so both legs stay straight as the body lowers.
+    With the ``front_knee_bent`` fault the hips stay over the front foot, which makes the
+    front knee bend to let the hips down (a lunge, not the stretch).
+    """
     d = ctx.dims
     a, b = sides_of(ctx)
     pose = standing_base(d)
     f = frame_from(pose.up, pose.front)
-    leg = d.thigh + d.shin
-    step = 0.55 * p
-    hips_back = 0.12 * p
+    leg = d.thigh + d.shin - 0.002  # a hair short of a locked knee (1 cm short bends it 20 deg)
+    step = 0.8 * p  # a long walking stride between the feet: each thigh about 30 deg from vertical
     ankle_h = 0.085
-    dx_front, dx_back = hips_back, step - hips_back
-    drop = leg - np.sqrt(max(leg**2 - max(dx_front, dx_back) ** 2, 0.0))
-    pose.root_pos = np.array([hips_back, leg + ankle_h - drop - 0.01 * p, 0.0])
     bend = np.radians(48.0 * p)
     pose.up = np.array([-np.sin(bend), np.cos(bend), 0.0])
     pose.front = np.array([-np.cos(bend), -np.sin(bend), 0.0])
+    # Place the hip joints, then the pelvis behind them: tilting forward moves the hips.
+    hip_x = 0.12 * p if "front_knee_bent" in ctx.faults else step / 2
+    reach = max(hip_x, step - hip_x)
+    hips = np.array([hip_x, ankle_h + np.sqrt(leg**2 - reach**2), 0.0])
+    pose.root_pos = hips - d.hip_front * pose.front
     pose.spine = np.array([12.0 * p, 0, 0])
     fw = frame_from(pose.up, pose.front)
     for s, dx in ((a, 0.0), (b, step)):
@@ -471,7 +480,7 @@ EXERCISES: dict[str, Exercise] = {
         Exercise("cobra", cobra, False, 1.8, 3.0, 1.0),
         Exercise("shoulder_blade_squeeze", shoulder_blade_squeeze, False, 1.0, 5.0, 1.0, azimuth_deg=-35.0, seated=True),
         Exercise("neck_stretch", neck_stretch, False, 1.5, 4.0, 1.0, azimuth_deg=-20.0, seated=True),
-        Exercise("hip_stretch", hip_stretch, True, 1.8, 4.0, 1.0),
+        Exercise("hip_stretch", hip_stretch, True, 1.8, 4.0, 1.0, faults=("front_knee_bent",)),
         Exercise("leg_stretch", leg_stretch, False, 1.6, 2.0, 1.0),
         Exercise("aerobics", aerobics, True, 0.35, 0.0, 0.0, azimuth_deg=-30.0),
     )
