@@ -67,6 +67,7 @@ class ClipResult:
     pred_sides: Optional[tuple[int, int]]
     gt_holds: list[tuple[float, float]]
     pred_holds: list[tuple[float, float]]
+    faults: list[str]  # checks that fired, setup ones included
 
     @property
     def error(self) -> float:
@@ -124,6 +125,7 @@ def evaluate_clip(row: dict[str, str], expected: Expectation, clips: Path, cache
         pred_sides=(by_side["left"], by_side["right"]) if by_side else None,
         gt_holds=expected.holds,
         pred_holds=[(h["start_s"], h["end_s"]) for h in report["holds"]],
+        faults=sorted({f["check"] for f in report["faults"]}),
     )
 
 

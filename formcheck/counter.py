@@ -33,10 +33,23 @@ class HoldState:
     last_ok: float
     announced: bool = False
     completed: bool = False
+    value_sum: float = 0.0  # of the rep measure over the frames held, for the tolerance
+    value_n: int = 0
 
     @property
     def duration(self) -> float:
         return self.last_ok - self.start
+
+    def add(self, value: float) -> None:
+        if not math.isnan(value):
+            self.value_sum += value
+            self.value_n += 1
+
+    def near(self, value: float, tolerance: Optional[float]) -> bool:
+        """Within ``tolerance`` of the mean value held so far (always, without one)."""
+        if tolerance is None or self.value_n == 0 or math.isnan(value):
+            return True
+        return abs(value - self.value_sum / self.value_n) <= tolerance
 
 
 class HoldTracker:
@@ -56,14 +69,23 @@ class HoldTracker:
     #: end a hold: not seeing the position is not leaving it.
     UNSEEN_S = 1.5
 
-    def update(self, t: float, ok: Optional[bool]) -> list[Event]:
-        """``ok``: holding correctly now; None when the measure cannot be seen."""
+    def update(self, t: float, ok: Optional[bool], value: float = math.nan) -> list[Event]:
+        """``ok``: in position, still and passing the hold checks; None when the measure
+        cannot be seen. ``value``: the rep measure, which must stay within the spec's
+        tolerance of its mean over the hold."""
         events: list[Event] = []
         hold = self.current
         if ok is None:
             if hold is not None and t - hold.last_ok > self.spec.grace_s + self.UNSEEN_S:
                 events += self.close(t)
             return events
+        if ok and hold is not None and not hold.near(value, self.spec.tolerance):
+            if hold.announced:
+                ok = False  # drifting out of the held position
+            else:
+                # Not held long enough to count yet, so the body was still settling
+                # into the position: the hold starts where the value comes to rest.
+                hold = self.current = None
         if not ok:
             self._ok_since = None
         elif self._ok_since is None:
@@ -74,6 +96,7 @@ class HoldTracker:
             if hold is None:
                 hold = self.current = HoldState(start=t, last_ok=t)
             hold.last_ok = t
+            hold.add(value)
             if not hold.announced and hold.duration >= self.spec.min_s:
                 hold.announced = True
                 events.append(Event(EventKind.HOLD_STARTED, t, self.side, {"start_s": hold.start, "target_s": self.spec.target_s}))
@@ -177,8 +200,6 @@ class RepCounter:
     hold: Optional[HoldTracker] = None
     rest: Optional[RestLevel] = None
     _last_moving: float = -math.inf
-    _held_sum: float = 0.0
-    _held_n: int = 0
 
     def __post_init__(self) -> None:
         if self.hold_spec is not None:
@@ -260,21 +281,8 @@ class RepCounter:
             if left is not None:
                 events += self._leave(t, left, value)
         if self.hold is not None:
-            events += self.hold.update(t, self.in_position and hold_ok and self._near_held_value(value))
+            events += self.hold.update(t, self.in_position and hold_ok, value)
         return events
-
-    def _near_held_value(self, value: float) -> bool:
-        """Within the hold's tolerance of the mean value held so far (always, without one)."""
-        tolerance = self.hold_spec.tolerance if self.hold_spec else None
-        if tolerance is None or self.hold is None:
-            return True
-        if self.hold.current is None:
-            self._held_sum, self._held_n = 0.0, 0
-        near = self._held_n == 0 or abs(value - self._held_sum / self._held_n) <= tolerance
-        if near:
-            self._held_sum += value
-            self._held_n += 1
-        return near
 
     def arm(self, t: float) -> list[Event]:
         """Start counting because the start position was seen (e.g. by the other side's

@@ -29,14 +29,16 @@ class Track:
     visibility: np.ndarray  # (n, 33)
     brightness: Optional[np.ndarray] = None  # (n,) mean luminance, when the images were seen
     scene_cut: Optional[np.ndarray] = None  # (n,) bool: a new shot starts here
+    people: Optional[np.ndarray] = None  # (n,) people in view, -1 where not counted
 
     def frames(self) -> Iterator[PoseFrame]:
         n = len(self.t)
         brightness = self.brightness if self.brightness is not None else np.full(n, np.nan)
         cuts = self.scene_cut if self.scene_cut is not None else np.zeros(n, bool)
+        people = self.people if self.people is not None else np.full(n, -1)
         for i in range(n):
             frame = PoseFrame(i, float(self.t[i]), self.image_size, self.xy[i], self.z[i], self.visibility[i])
-            yield frame.with_scene(float(brightness[i]), bool(cuts[i]))
+            yield frame.with_scene(float(brightness[i]), bool(cuts[i])).with_people(int(people[i]) if people[i] >= 0 else None)
 
     @classmethod
     def from_frames(cls, frames: list[PoseFrame], source: str, fps: float) -> "Track":
@@ -51,6 +53,7 @@ class Track:
             visibility=np.stack([f.visibility for f in frames]) if frames else np.zeros((0, 33)),
             brightness=np.array([f.brightness for f in frames], dtype=float),
             scene_cut=np.array([f.scene_cut for f in frames], dtype=bool),
+            people=np.array([-1 if f.people is None else f.people for f in frames], dtype=np.int16),
         )
 
     def save(self, path: Path) -> None:
@@ -66,6 +69,7 @@ class Track:
             visibility=self.visibility.astype(np.float32),
             brightness=(self.brightness if self.brightness is not None else np.full(len(self.t), np.nan)).astype(np.float32),
             scene_cut=self.scene_cut if self.scene_cut is not None else np.zeros(len(self.t), bool),
+            people=self.people if self.people is not None else np.full(len(self.t), -1, np.int16),
         )
 
     @classmethod
@@ -84,6 +88,7 @@ class Track:
                     visibility=data["visibility"].astype(float),
                     brightness=data["brightness"].astype(float) if "brightness" in data else None,
                     scene_cut=data["scene_cut"].astype(bool) if "scene_cut" in data else None,
+                    people=data["people"].astype(int) if "people" in data else None,
                 )
         except (OSError, ValueError, KeyError) as exc:
             raise InputError(f"cannot read landmark track {path}: {exc}") from None

@@ -185,6 +185,18 @@ def test_hold_ends_when_the_value_drifts_beyond_the_tolerance():
     assert first["end_s"] == pytest.approx(2.0 + 3.0 + 1.0, abs=0.15)  # 5 deg into the 15 deg sag
 
 
+def test_a_hold_starts_where_the_value_settles():
+    hold = HoldSpec(target_s=10.0, min_s=1.0, grace_s=0.5, tolerance=5.0)
+    # Into position at 160 and still creeping up (slowly enough to pass as still) to 175,
+    # where it rests for 2 s: the hold restarts as the value creeps, instead of breaking
+    # and waiting out the grace time, so it starts close to where 175 is reached.
+    counter, events = run([(1.0, 130, 130), (0.3, 130, 160), (1.5, 160, 175), (2.0, 175, 175), (1.0, 175, 130), (1.0, 130, 130)], hold=hold)
+    holds = [e.data for e in kinds(events, EventKind.HOLD_ENDED)]
+    assert len(holds) == 1
+    assert 2.3 <= holds[0]["start_s"] <= 2.8  # 170 (within 5 of 175) is reached at 2.3 s
+    assert holds[0]["end_s"] == pytest.approx(4.8 + 5 / 45, abs=0.1)
+
+
 def test_leaving_the_position_without_moving_is_not_a_rep():
     # The measure jumps out of position while the rep's joints stay still (a tracking
     # flip or a camera cut): rejected, not counted.
