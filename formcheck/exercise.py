@@ -34,6 +34,12 @@ class MeasureSpec(_Strict):
     per: Optional[list[str]] = Field(default=None, description="reference segment that normalises distance/height")
     unit: str = "deg"
     description: str = ""
+    min_visibility: Optional[float] = Field(
+        default=None,
+        ge=0.05,
+        le=1.0,
+        description="landmark visibility below which the measure is not taken (default: the engine's 0.5)",
+    )
 
     @field_validator("points", "per")
     @classmethod
@@ -146,11 +152,17 @@ class CheckSpec(_Strict):
     max: Optional[float] = None
     min_s: float = Field(default=0.5, ge=0.0, le=60.0, description="how long a fault must last before it is reported")
     gates_hold: bool = Field(default=False, description="the hold clock stops while this check fails")
+    relative: bool = Field(
+        default=False,
+        description="min and max are offsets from the person's own value in the start position (the camera's angle shifts the absolute value)",
+    )
     message: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _bounds(self) -> "CheckSpec":
         _check_bounds(self.min, self.max, "a check")
+        if self.relative and (self.of == "speed" or self.when == "rest"):
+            raise ValueError("relative = true compares a value with its own rest value: it needs of = 'value' and when other than 'rest'")
         if self.gates_hold and self.when not in ("position", "hold"):
             raise ValueError("only checks with when = 'position' or 'hold' can gate the hold")
         return self

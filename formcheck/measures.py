@@ -37,6 +37,10 @@ class CompiledMeasure:
         return cls(name=name, spec=spec, points=points, per=per, used=[i for group in points + per for i in group])
 
     def evaluate(self, frame: PoseFrame, min_visibility: float) -> float:
+        """The measure, or NaN when a landmark it reads is below the visibility threshold
+        (the measure's own, when its spec sets one)."""
+        if self.spec.min_visibility is not None:
+            min_visibility = self.spec.min_visibility
         if not frame.has_person or float(frame.visibility[self.used].min()) < min_visibility:
             return float("nan")
         pts = [frame.xy[list(group)].mean(axis=0) for group in self.points]
