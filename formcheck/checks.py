@@ -13,6 +13,7 @@ from typing import Optional
 
 from formcheck.events import Event, EventKind
 from formcheck.exercise import CheckSpec
+from formcheck.rest import RestLevel
 
 
 @dataclass
@@ -45,11 +46,13 @@ class FaultTracker:
 
 
 class CheckTracker(FaultTracker):
-    """A form check from an exercise file: fails when its value leaves [min, max]."""
+    """A form check from an exercise file: fails when its value leaves [min, max]
+    (for a relative check, when its offset from the value at rest does)."""
 
     def __init__(self, spec: CheckSpec, side: Optional[str]) -> None:
         super().__init__(spec.id, spec.message, spec.min_s, side)
         self.spec = spec
+        self.rest = RestLevel() if spec.relative else None
 
     def failing(self, value: float) -> bool:
         if math.isnan(value):
@@ -57,7 +60,13 @@ class CheckTracker(FaultTracker):
         lo, hi = self.spec.min, self.spec.max
         return (lo is not None and value < lo) or (hi is not None and value > hi)
 
-    def check_value(self, t: float, value: float, applies: bool) -> list[Event]:
+    def check_value(self, t: float, value: float, applies: bool, at_rest: bool = False) -> list[Event]:
+        """``at_rest``: the person is in the start position now (feeds a relative
+        check's rest level; until it is known, a relative check cannot fail)."""
+        if self.rest is not None:
+            if at_rest and not math.isnan(value):
+                self.rest.add(t, value)
+            value = value - self.rest.level
         return self.update(t, applies and self.failing(value), value)
 
 

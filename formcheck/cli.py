@@ -105,6 +105,16 @@ def _limits(low: Optional[float], high: Optional[float]) -> str:
     return " and ".join(text for text in (f">= {low:g}" if low is not None else "", f"<= {high:g}" if high is not None else "") if text)
 
 
+def _offsets(low: Optional[float], high: Optional[float]) -> str:
+    """Relative bounds in words: how far above or below a reference value is allowed."""
+    parts = []
+    if low is not None:
+        parts.append(f"no more than {-low:g} below" if low <= 0 else f"at least {low:g} above")
+    if high is not None:
+        parts.append(f"no more than {high:g} above" if high >= 0 else f"at least {-high:g} below")
+    return " and ".join(parts)
+
+
 def _show(exercise: Exercise, out: TextIO) -> None:
     wrap = lambda text, indent="  ": textwrap.fill(text, 88, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
     print(f"{exercise.name} ({exercise.id})", file=out)
@@ -142,7 +152,8 @@ def _show(exercise: Exercise, out: TextIO) -> None:
         print("\nChecks:", file=out)
         for c in exercise.checks:
             quantity = f"speed of {c.measure}" if c.of == "speed" else c.measure
-            print(wrap(f"{c.id}: {quantity} {_limits(c.min, c.max)} (when: {c.when}) -> \"{c.message}\""), file=out)
+            limits = f"{_offsets(c.min, c.max)} its value in the start position" if c.relative else _limits(c.min, c.max)
+            print(wrap(f"{c.id}: {quantity} {limits} (when: {c.when}) -> \"{c.message}\""), file=out)
     print(f"\n{CAUTION}", file=out)
 
 

@@ -18,13 +18,12 @@ still; breaks shorter than ``grace_s`` are bridged.
 from __future__ import annotations
 
 import math
-import statistics
-from collections import deque
 from dataclasses import dataclass, field
 from typing import ClassVar, Optional
 
 from formcheck.events import Event, EventKind
 from formcheck.exercise import HoldSpec, RepSpec
+from formcheck.rest import RestLevel
 
 
 @dataclass
@@ -152,30 +151,6 @@ class _Pending:
         if self.since is None:
             self.since = t
         return self.since if t - self.since >= needed else None
-
-
-class RestLevel:
-    """The person's own rest value: the median of the last few seconds at rest.
-
-    Used when an exercise's thresholds are relative: how far the head drops in a cat
-    stretch says more than where it ends, because people carry their head differently.
-    """
-
-    def __init__(self, window_s: float = 2.0) -> None:
-        self.window_s = window_s
-        self._samples: deque[tuple[float, float]] = deque()
-
-    def add(self, t: float, value: float) -> None:
-        self._samples.append((t, value))
-        while self._samples and t - self._samples[0][0] > self.window_s:
-            self._samples.popleft()
-
-    def clear(self) -> None:
-        self._samples.clear()
-
-    @property
-    def level(self) -> float:
-        return statistics.median(v for _, v in self._samples) if self._samples else math.nan
 
 
 @dataclass

@@ -176,7 +176,7 @@ class ExerciseEvaluator:
             for check in state.checks:
                 spec = check.spec
                 value = speeds[spec.measure] if spec.of == "speed" else vals[spec.measure]
-                events += check.check_value(t, value, spec.when in phases)
+                events += check.check_value(t, value, spec.when in phases, at_rest="rest" in phases and setup_ok)
             hold_ok = still and not any(c.active for c in state.checks if c.spec.gates_hold)
             # One side at a time; sides are updated in turn, so two sides reaching the
             # position in the same frame cannot both start a rep.

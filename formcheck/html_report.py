@@ -84,7 +84,7 @@ def measures_plot_png(session: Session, report: dict[str, Any], dpi: int = 96) -
             if check.measure != name or check.of != "value":
                 continue
             for bound, word in ((check.min, "min"), (check.max, "max")):
-                if bound is not None:
+                if bound is not None and not check.relative:  # relative bounds move with the rest value
                     ax.axhline(bound, color=FAULT_COLOUR, ls=":", lw=1.2, label=f"{check.id} {word} {bound:g}")
             for fault in report["faults"]:
                 if fault["check"] == check.id:

@@ -36,6 +36,8 @@ def test_list_and_show():
     code, out, _ = cli("show", "bridge")
     assert code == 0
     assert "straight_line" in out and "160" in out and "sharp pain" in out
+    flat = " ".join(out.split())
+    assert "shoulder_lift no more than 0.2 above its value in the start position" in flat
 
 
 def test_analyze_track_writes_report(tmp_path, three_bridges):

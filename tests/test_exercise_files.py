@@ -39,7 +39,8 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
         ("target_s = 12.0", "target_s = -1", "hold.target_s", "greater than 0"),
         ('posture = ["supine"]', 'posture = ["upside_down"]', "setup.posture.0", "Input should be"),
         ('name = "Bridges"\n', "", "name", "Field required"),
-        ("max = 0.5", "max = 0.5\nmin = 0.9", "checks.1", "min (0.9) must be below max (0.5)"),
+        ("max = 0.2\n", "max = 0.2\nmin = 0.9\n", "checks.1", "min (0.9) must be below max (0.2)"),
+        ("relative = true\nmax = 0.2", "relative = true\nof = \"speed\"\nmax = 0.2", "checks.1", "relative = true compares a value with its own rest value"),
     ],
 )
 def test_broken_file_error_names_file_key_and_problem(tmp_path, old, new, key, problem):
