@@ -60,6 +60,11 @@ class CheckTracker(FaultTracker):
         lo, hi = self.spec.min, self.spec.max
         return (lo is not None and value < lo) or (hi is not None and value > hi)
 
+    def forget_rest(self) -> None:
+        """Drop the rest value (a relative check then waits for a new one)."""
+        if self.rest is not None:
+            self.rest.clear()
+
     def check_value(self, t: float, value: float, applies: bool, at_rest: bool = False) -> list[Event]:
         """``at_rest``: the person is in the start position now (feeds a relative
         check's rest level; until it is known, a relative check cannot fail)."""

@@ -108,7 +108,7 @@ class HoldTracker:
             if break_end - hold.last_ok > self.spec.grace_s:
                 events += self.close(t)
                 if ok:  # back in position after a long break: a new hold starts now
-                    events += self.update(t, ok)
+                    events += self.update(t, ok, value)
         return events
 
     def close(self, t: float) -> list[Event]:

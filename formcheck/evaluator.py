@@ -61,6 +61,13 @@ class _Side:
         self.checks = [CheckTracker(spec, label) for spec in exercise.checks]
         self.speed = {name: SpeedMeter() for name in exercise.measures}
 
+    def disarm(self, t: float, why: str) -> list[Event]:
+        """The start position is needed again, and so are the checks' rest values: after
+        a camera cut or a long absence, the old ones belong to another view."""
+        for check in self.checks:
+            check.forget_rest()
+        return self.counter.disarm(t, why)
+
 
 class ExerciseEvaluator:
     """Runs one exercise's rules over a stream of (already smoothed) pose frames."""
@@ -111,7 +118,7 @@ class ExerciseEvaluator:
         cut_events: list[Event] = []
         if frame.scene_cut:  # a new camera view: counting needs the start position again
             for side in self._sides.values():
-                cut_events += side.counter.disarm(t, "the camera view changed")
+                cut_events += side.disarm(t, "the camera view changed")
         near = self._update_near(frame)
         posture = posture_of(frame, self.params.min_visibility)
         view = view_of(frame)
@@ -160,6 +167,9 @@ class ExerciseEvaluator:
         if rep is None:
             return []
         events: list[Event] = []
+        # At rest, for the relative checks' start values: counting, no side in its
+        # position, the start posture seen and the body still (not on its way in).
+        at_rest = setup_ok and motion < self.params.moving_motion and not any(s.counter.in_position for s in self._sides.values())
         for label, state in self._sides.items():
             vals = values[label]
             speeds = {name: state.speed[name].update(t, v) for name, v in vals.items()}
@@ -176,7 +186,7 @@ class ExerciseEvaluator:
             for check in state.checks:
                 spec = check.spec
                 value = speeds[spec.measure] if spec.of == "speed" else vals[spec.measure]
-                events += check.check_value(t, value, spec.when in phases, at_rest="rest" in phases and setup_ok)
+                events += check.check_value(t, value, spec.when in phases, at_rest=at_rest and counter.armed)
             hold_ok = still and not any(c.active for c in state.checks if c.spec.gates_hold)
             # One side at a time; sides are updated in turn, so two sides reaching the
             # position in the same frame cannot both start a rep.
@@ -209,7 +219,7 @@ class ExerciseEvaluator:
         if gone_for >= self.params.disarm_after_s:
             for state in self._sides.values():
                 if state.counter.armed:
-                    events += state.counter.disarm(t, "the person was out of view")
+                    events += state.disarm(t, "the person was out of view")
         return events
 
     def _track_active_side(self, t: float, events: list[Event]) -> list[Event]:
@@ -236,14 +246,12 @@ class ExerciseEvaluator:
         active = [c for c in state.checks if c.active]
         if active:
             return active[-1].spec.message
-        if notices:
-            return notices[0]
         hold = state.counter.hold
         if phase == "position" and hold is not None:
             if hold.current is not None and hold.current.completed:
                 return "Well held. Slowly return to the start."
             return "Hold the position and breathe."
-        return ""
+        return notices[0] if notices else ""
 
     def counts(self) -> dict[str, int]:
         if not self._sides:

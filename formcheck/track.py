@@ -72,6 +72,13 @@ class Track:
             people=self.people if self.people is not None else np.full(len(self.t), -1, np.int16),
         )
 
+    def __post_init__(self) -> None:
+        n = len(self.t)
+        per_frame = {"xy": self.xy, "z": self.z, "visibility": self.visibility, "brightness": self.brightness, "scene_cut": self.scene_cut, "people": self.people}
+        for name, array in per_frame.items():
+            if array is not None and len(array) != n:
+                raise ValueError(f"{name} has {len(array)} rows for {n} frames")
+
     @classmethod
     def load(cls, path: Path) -> "Track":
         try:

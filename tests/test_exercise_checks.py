@@ -154,3 +154,31 @@ def test_fault_fires_with_its_message(ex, check, monkeypatch):
     fired = [e for e in events if e.kind is EventKind.FAULT_STARTED]
     assert [e.data["check"] for e in fired] == [check.id] * len(fired) and fired, [e.data for e in fired]
     assert fired[0].data["message"] == check.message
+
+
+def test_a_relative_check_relearns_its_start_value_after_a_camera_cut(monkeypatch):
+    # Bridges seen from one camera (flat shoulders read 0.0), then a cut to another
+    # (flat shoulders read 0.5) and a clean rep: the old view's rest value must not make
+    # the new view's flat shoulders look lifted.
+    ex = next(e for e in load_all() if e.id == "bridge")
+    check = next(c for c in ex.checks if c.id == "shoulders_down")
+    assert check.relative
+    before = [dict(v, shoulder_lift=0.0) for v in script(ex, None)[: int(2 * FPS)]]
+    after = [dict(v, shoulder_lift=0.5) for v in script(ex, None)]
+    cut_at = len(before)
+    posture = ex.setup.posture[0]
+    monkeypatch.setattr(evaluator_module, "posture_of", lambda frame, min_visibility=0.5: posture)
+    current: dict[str, float] = {}
+    monkeypatch.setattr(evaluator_module.MeasureSet, "evaluate", lambda self, frame, side: dict(current))
+    rest, inside = rep_levels(ex, good_values(ex))
+    ev = ExerciseEvaluator(ex)
+    events = []
+    for i, values in enumerate(before + after):
+        current.clear()
+        current.update(values)
+        progress = (values[ex.rep.measure] - rest) / (inside - rest)
+        frame = PoseFrame(i, i / FPS, (640, 480), BODY_XY + SWAY_PX * progress, np.zeros(33), np.ones(33)).with_scene(120.0, i == cut_at)
+        events += ev.update(frame).events
+    events += ev.finish()
+    assert [e.data["check"] for e in events if e.kind is EventKind.FAULT_STARTED] == []
+    assert len([e for e in events if e.kind is EventKind.REP_COMPLETED]) == 1

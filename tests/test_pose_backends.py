@@ -31,7 +31,7 @@ def test_tasks_backend_rejects_a_missing_or_bogus_model(tmp_path):
 
 
 def test_tasks_backend_with_a_model_file_follows_one_of_two_people(tmp_path):
-    from formcheck.pose.people import bundled_task_model
+    from formcheck.pose.bundled_model import bundled_task_model
 
     model = tmp_path / "pose_landmarker_full.task"
     model.write_bytes(bundled_task_model())
@@ -124,3 +124,35 @@ def test_the_default_backend_reports_people_in_view():
     finally:
         estimator.close()
     assert first.people == 2 and first.has_person
+
+
+def test_overlapping_poses_are_one_person_and_the_followed_one_is_kept():
+    from formcheck.pose.people import box_iou, distinct_people, nearest_person
+
+    def person(x0: float, width: float = 0.2) -> np.ndarray:
+        return np.array([[x0, 0.3], [x0 + width, 0.7]])
+
+    assert box_iou(np.array([0, 0, 2, 2.0]), np.array([1, 0, 3, 2.0])) == 1 / 3
+    # The detector's double of one person (boxes overlapping by 80 %) is dropped; a
+    # second person beside them is kept.
+    assert distinct_people([person(0.10), person(0.11), person(0.60)]) == [0, 2]
+    # Following the person on the right, listed second by the detector.
+    assert nearest_person([person(0.10), person(0.60)], followed=np.array([0.72, 0.5])) == 1
+    assert nearest_person([person(0.10), person(0.60)], followed=None) == 0
+
+
+def test_the_default_backend_still_works_when_people_cannot_be_counted(monkeypatch, capsys):
+    from formcheck.pose import people
+
+    def broken(*_, **__):
+        raise InputError("cannot build the pose model bundle from the mediapipe wheel (test)")
+
+    monkeypatch.setattr(people, "bundled_task_model", broken)
+    estimator = create_estimator()
+    try:
+        frame = estimator.estimate(_sample_picture(), 0, 0.0)
+    finally:
+        estimator.close()
+    assert frame.has_person and frame.people is None
+    err = capsys.readouterr().err
+    assert "formcheck: warning: cannot build the pose model bundle" in err and err.count("\n") == 1

@@ -84,3 +84,24 @@ def test_one_person_or_an_uncounted_frame_says_nothing():
     for people in (1, None):
         monitor, fired = run(lambda f: f.with_people(people))
         assert fired == [] and monitor.notices() == []
+
+
+def test_two_people_in_view_counting_goes_on_and_hold_coaching_comes_first():
+    from formcheck.analysis import Pipeline
+    from formcheck.sources import SourceInfo
+    from tests.synthetic import schedule
+
+    up_down = [(1.0, 0.0, 0.0), (1.0, 0.0, 1.0), (2.0, 1.0, 1.0), (1.0, 1.0, 0.0)]
+    t, lift = schedule(FPS, up_down * 3 + [(1.5, 0.0, 0.0)])
+    pipeline = Pipeline(load_exercise("bridge"), SourceInfo(name="two people", fps=FPS, frame_count=len(t), size=(640, 480)))
+    messages = []
+    for i, (ti, li) in enumerate(zip(t, lift)):
+        state = pipeline.step(bridge_frame(i, float(ti), float(li)).with_scene(120.0).with_people(2))
+        messages.append((state.phase, state.message))
+    session = pipeline.finish()
+    assert session.counts == {"total": 3}
+    notice = "More than one person is in view: formcheck follows only one. Ask others to step out of the picture."
+    held = [m for phase, m in messages if phase == "position"]
+    assert "Hold the position and breathe." in held and notice not in held
+    assert notice in [m for phase, m in messages if phase == "ready"]
+    assert [e.data["check"] for e in session.events if e.kind is EventKind.FAULT_STARTED] == ["setup.one_person"]

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from formcheck.errors import InputError
 from formcheck.track import Track
 from tests.synthetic import bridge_frame
 
@@ -17,3 +19,12 @@ def test_a_saved_track_loads_back_frame_for_frame(tmp_path):
     for before, after in zip(frames, loaded):
         np.testing.assert_allclose(after.xy, before.xy, atol=1e-3)
         assert after.timestamp_s == before.timestamp_s
+
+
+def test_a_track_with_arrays_of_different_lengths_is_a_clear_error(tmp_path):
+    frames = [bridge_frame(i, i / 30, 0.0).with_people(1) for i in range(4)]
+    track = Track.from_frames(frames, "clip.mp4", 30.0)
+    np.savez_compressed(tmp_path / "t.npz", format="formcheck.track/1", source="clip.mp4", fps=30.0, image_size=np.array([640, 480]),
+                        t=track.t, xy=track.xy, z=track.z, visibility=track.visibility, people=track.people[:2])  # fmt: skip
+    with pytest.raises(InputError, match="people has 2 rows for 4 frames"):
+        Track.load(tmp_path / "t.npz")

@@ -16,7 +16,8 @@ import numpy as np
 from formcheck.errors import InputError
 from formcheck.frame import PoseFrame
 from formcheck.pose.base import frame_from_normalised
-from formcheck.pose.people import bundled_task_model, distinct_people
+from formcheck.pose.bundled_model import bundled_task_model
+from formcheck.pose.people import distinct_people, nearest_person
 
 
 class MediaPipeTasksEstimator:
@@ -39,7 +40,7 @@ class MediaPipeTasksEstimator:
         try:
             self._landmarker = vision.PoseLandmarker.create_from_options(options)
         except (RuntimeError, ValueError) as exc:
-            raise InputError(f"cannot load pose model {model_path}: {exc}") from None
+            raise InputError(f"cannot load pose model {model_path or '(bundled)'}: {exc}") from None
         self._last_ms = -1
         self._followed: np.ndarray | None = None  # normalised centre of the person followed
 
@@ -57,9 +58,8 @@ class MediaPipeTasksEstimator:
             return PoseFrame.empty(index, timestamp_s, (width, height)).with_people(0)
         poses = [np.array([(m.x, m.y, m.z) for m in marks], dtype=float) for marks in result.pose_landmarks]
         people = distinct_people([p[:, :2] for p in poses])
-        chosen = people[0]
-        if self._followed is not None:
-            chosen = min(people, key=lambda i: float(np.linalg.norm(poses[i][:, :2].mean(axis=0) - self._followed)))
+        chosen = nearest_person([poses[i][:, :2] for i in people], self._followed)
+        chosen = people[chosen]
         self._followed = poses[chosen][:, :2].mean(axis=0)
         marks = result.pose_landmarks[chosen]
         visibility = np.array([m.visibility if m.visibility is not None else 0.0 for m in marks], dtype=float)

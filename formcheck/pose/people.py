@@ -1,32 +1,19 @@
-"""How many people are in the picture, from the models the mediapipe wheel already carries.
+"""How many people are in the picture.
 
 ``mp.solutions.pose`` follows one person and says nothing about anybody else, so a
 second person in view (a partner, a child walking past, the physiotherapist beside the
 patient) goes unnoticed while the tracker may jump to them. MediaPipe's Tasks
-``PoseLandmarker`` finds several people, but it wants a ``.task`` bundle that the 0.10.21
-wheel does not ship and that later releases download. The bundle is only a zip of the
-same two networks the legacy solution runs (person detector and landmark model) plus
-metadata saying how to scale the input pixels, so it is assembled here, in memory, from
-the wheel's own ``.tflite`` files: offline, and with nothing written to disk.
+``PoseLandmarker`` finds several people; it runs here on the model bundle assembled from
+the wheel's own files (``formcheck.pose.bundled_model``).
 """
 from __future__ import annotations
 
-import io
-import zipfile
-from functools import cache
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
-#: The wheel's models and the pixel scaling their graphs use: the detector takes pixels
-#: mapped to [-1, 1], the landmark model pixels mapped to [0, 1]
-#: (``mediapipe/modules/pose_detection`` and ``pose_landmark`` graphs).
-_MODELS = {
-    "pose_detector.tflite": ("pose_detection/pose_detection.tflite", 127.5, 127.5, 2),
-    "pose_landmarks_detector.tflite": ("pose_landmark/pose_landmark_full.tflite", 0.0, 255.0, 5),
-}
-
+from formcheck.errors import InputError
+from formcheck.pose.bundled_model import bundled_task_model
 
 class PeopleCounter(Protocol):
     """Counts the people in one picture."""
@@ -34,28 +21,6 @@ class PeopleCounter(Protocol):
     def count(self, image_rgb: np.ndarray) -> int: ...
 
     def close(self) -> None: ...
-
-
-@cache
-def bundled_task_model() -> bytes:
-    """The ``pose_landmarker`` task bundle built from the wheel's models (built once)."""
-    import mediapipe
-    from mediapipe.tasks.python.metadata.metadata_writers import metadata_writer
-
-    modules = Path(mediapipe.__file__).parent / "modules"
-    models: dict[str, bytes] = {}
-    for name, (relative, mean, std, outputs) in _MODELS.items():
-        writer = metadata_writer.MetadataWriter.create(bytearray((modules / relative).read_bytes()))
-        writer.add_general_info(Path(relative).stem).add_image_input(norm_mean=[mean], norm_std=[std])
-        for i in range(outputs):
-            writer.add_feature_output(name=f"output_{i}")
-        models[name], _ = writer.populate()
-    # MediaPipe's own bundler only writes to a path; an in-memory zip keeps the disk untouched.
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as bundle:
-        for name, content in models.items():
-            bundle.writestr(name, bytes(content))
-    return buffer.getvalue()
 
 
 class BundledPeopleCounter:
@@ -72,7 +37,10 @@ class BundledPeopleCounter:
             min_pose_detection_confidence=min_confidence,
             min_pose_presence_confidence=min_confidence,
         )
-        self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        try:
+            self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        except (RuntimeError, ValueError) as exc:
+            raise InputError(f"cannot load the bundled pose model to count people: {exc}") from None
         self.same_person_iou = same_person_iou
 
     def count(self, image_rgb: np.ndarray) -> int:
@@ -98,6 +66,14 @@ def distinct_people(poses_xy: list[np.ndarray], same_person_iou: float = 0.5) ->
         if all(box_iou(box, boxes[j]) <= same_person_iou for j in kept):
             kept.append(i)
     return kept
+
+
+def nearest_person(poses_xy: list[np.ndarray], followed: np.ndarray | None) -> int:
+    """Index of the pose to follow: the one whose centre is nearest the centre of the
+    person followed so far (the first, when nobody was followed yet)."""
+    if followed is None:
+        return 0
+    return int(np.argmin([np.linalg.norm(xy.mean(axis=0) - followed) for xy in poses_xy]))
 
 
 def box_iou(a: np.ndarray, b: np.ndarray) -> float:

@@ -135,3 +135,11 @@ def test_hip_stretch_keeps_the_front_leg_straight_unless_the_fault_bends_it():
         trunk_up[bool(faults)] = pts[idx["left_shoulder"], 1] - pts[idx["left_hip"], 1]
     assert knee_deg[False] > 165 and knee_deg[True] < 150
     assert trunk_up[False] > 0 and trunk_up[False] < 0.45  # bent forward, not upright
+
+
+@pytest.mark.parametrize("height_m", [1.0, 1.4, 2.3])
+def test_hip_stretch_poses_every_body_size_with_and_without_the_fault(height_m):
+    body = load_body(BodyShape(height_m, 30.0 + 40.0 * (height_m - 1.0), "female"))
+    for faults in ({}, {"front_knee_bent": None}):
+        verts, _ = posed_mid_hold(body, "hip_stretch", faults)
+        assert np.isfinite(verts).all()

@@ -425,7 +425,7 @@ def hip_stretch(p: float, ctx: Context) -> Pose:
     pose = standing_base(d)
     f = frame_from(pose.up, pose.front)
     leg = d.thigh + d.shin - 0.002  # a hair short of a locked knee (1 cm short bends it 20 deg)
-    step = 0.8 * p  # a long walking stride between the feet: each thigh about 30 deg from vertical
+    step = leg * p  # a long walking stride between the feet: each thigh about 30 deg from vertical
     ankle_h = 0.085
     bend = np.radians(48.0 * p)
     pose.up = np.array([-np.sin(bend), np.cos(bend), 0.0])
@@ -433,7 +433,7 @@ def hip_stretch(p: float, ctx: Context) -> Pose:
     # Place the hip joints, then the pelvis behind them: tilting forward moves the hips.
     hip_x = 0.12 * p if "front_knee_bent" in ctx.faults else step / 2
     reach = max(hip_x, step - hip_x)
-    hips = np.array([hip_x, ankle_h + np.sqrt(leg**2 - reach**2), 0.0])
+    hips = np.array([hip_x, ankle_h + np.sqrt(max(leg**2 - reach**2, 0.0)), 0.0])
     pose.root_pos = hips - d.hip_front * pose.front
     pose.spine = np.array([12.0 * p, 0, 0])
     fw = frame_from(pose.up, pose.front)

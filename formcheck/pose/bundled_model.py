@@ -1,0 +1,61 @@
+"""MediaPipe's ``pose_landmarker`` task bundle, assembled from the mediapipe wheel itself.
+
+The Tasks API (the one later MediaPipe releases keep) wants a ``.task`` bundle that the
+0.10.21 wheel does not ship and that later releases download at run time. The bundle is
+only a zip of the same two networks the legacy ``solutions.pose`` runs (person detector
+and full landmark model) plus metadata saying how to scale the input pixels, so it is
+built here, in memory, from the wheel's own ``.tflite`` files: offline, nothing written
+to disk, about 0.3 s once per process.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from functools import cache
+from pathlib import Path
+
+from formcheck.errors import InputError
+
+#: The wheel's models and the pixel scaling their graphs use: the detector takes pixels
+#: mapped to [-1, 1], the landmark model pixels mapped to [0, 1]
+#: (``mediapipe/modules/pose_detection`` and ``pose_landmark`` graphs).
+#: The last number is how many output tensors each network has: the detector's boxes and
+#: scores; the landmark model's landmarks, presence, segmentation, heatmap and world
+#: landmarks. Each output needs a (feature) metadata entry.
+_MODELS = {
+    "pose_detector.tflite": ("pose_detection/pose_detection.tflite", 127.5, 127.5, 2),
+    "pose_landmarks_detector.tflite": ("pose_landmark/pose_landmark_full.tflite", 0.0, 255.0, 5),
+}
+
+
+@cache
+def bundled_task_model() -> bytes:
+    """The ``pose_landmarker`` task bundle built from the wheel's models (built once).
+
+    Raises ``InputError`` when the wheel lacks a model file or its metadata writer (a
+    mediapipe other than the pinned 0.10.21).
+    """
+    try:
+        return _build()
+    except (ImportError, OSError, RuntimeError, ValueError) as exc:
+        raise InputError(f"cannot build the pose model bundle from the mediapipe wheel ({type(exc).__name__}: {exc}); reinstall mediapipe==0.10.21") from None
+
+
+def _build() -> bytes:
+    import mediapipe
+    from mediapipe.tasks.python.metadata.metadata_writers import metadata_writer
+
+    modules = Path(mediapipe.__file__).parent / "modules"
+    models: dict[str, bytes] = {}
+    for name, (relative, mean, std, outputs) in _MODELS.items():
+        writer = metadata_writer.MetadataWriter.create(bytearray((modules / relative).read_bytes()))
+        writer.add_general_info(Path(relative).stem).add_image_input(norm_mean=[mean], norm_std=[std])
+        for i in range(outputs):
+            writer.add_feature_output(name=f"output_{i}")
+        models[name], _ = writer.populate()
+    # MediaPipe's own bundler only writes to a path; an in-memory zip keeps the disk untouched.
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as bundle:
+        for name, content in models.items():
+            bundle.writestr(name, bytes(content))
+    return buffer.getvalue()
