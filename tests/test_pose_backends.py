@@ -111,19 +111,22 @@ def test_the_people_sampler_counts_every_interval_and_holds_between():
             pass
 
     counter = Scripted()
-    sampler = PeopleSampler(counter, every_s=2.0)
-    seen = [sampler.update(np.full((2, 2, 3), 1 + (t >= 2.0), np.uint8), t) for t in np.arange(0.0, 4.0, 0.5)]
-    assert seen == [1, 1, 1, 1, 2, 2, 2, 2] and counter.calls == [1, 2]
+    sampler = PeopleSampler(lambda: counter, every_s=2.0, first_s=1.0)
+    seen = [sampler.update(np.full((2, 2, 3), 1 + (t >= 3.0), np.uint8), t) for t in np.arange(0.0, 5.0, 0.5)]
+    sampler.close()
+    assert seen == [None, None, 1, 1, 1, 1, 2, 2, 2, 2] and counter.calls == [1, 2]
 
 
 def test_the_default_backend_reports_people_in_view():
     estimator = create_estimator()
     one = _sample_picture()
     try:
-        first = estimator.estimate(np.hstack([one, one[:, ::-1]]), 0, 0.0)
+        early = estimator.estimate(np.hstack([one, one[:, ::-1]]), 0, 0.0)
+        later = estimator.estimate(np.hstack([one, one[:, ::-1]]), 1, 1.0)
     finally:
         estimator.close()
-    assert first.people == 2 and first.has_person
+    assert early.people is None  # the first count is 1 s into the video
+    assert later.people == 2 and later.has_person
 
 
 def test_overlapping_poses_are_one_person_and_the_followed_one_is_kept():
@@ -150,9 +153,9 @@ def test_the_default_backend_still_works_when_people_cannot_be_counted(monkeypat
     monkeypatch.setattr(people, "bundled_task_model", broken)
     estimator = create_estimator()
     try:
-        frame = estimator.estimate(_sample_picture(), 0, 0.0)
+        frames = [estimator.estimate(_sample_picture(), i, t) for i, t in enumerate((0.0, 1.0, 3.0))]
     finally:
         estimator.close()
-    assert frame.has_person and frame.people is None
+    assert all(f.has_person and f.people is None for f in frames)
     err = capsys.readouterr().err
     assert "formcheck: warning: cannot build the pose model bundle" in err and err.count("\n") == 1

@@ -2,11 +2,8 @@
 carries its model and so works offline."""
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 
-from formcheck.errors import InputError
 from formcheck.frame import PoseFrame
 from formcheck.pose.base import frame_from_normalised
 from formcheck.pose.people import BundledPeopleCounter, PeopleSampler
@@ -31,12 +28,7 @@ class MediaPipeSolutionEstimator:
             min_detection_confidence=min_confidence,
             min_tracking_confidence=min_confidence,
         )
-        self._people: PeopleSampler | None = None
-        if people_every_s:
-            try:
-                self._people = PeopleSampler(BundledPeopleCounter(min_confidence=min_confidence), people_every_s)
-            except InputError as exc:  # counting people is a nicety: analyse without it
-                print(f"formcheck: warning: {exc}; people in view are not counted", file=sys.stderr)
+        self._people = PeopleSampler(lambda: BundledPeopleCounter(min_confidence=min_confidence), people_every_s) if people_every_s else None
 
     def estimate(self, image_rgb: np.ndarray, index: int, timestamp_s: float) -> PoseFrame:
         height, width = image_rgb.shape[:2]

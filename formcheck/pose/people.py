@@ -8,7 +8,9 @@ the wheel's own files (``formcheck.pose.bundled_model``).
 """
 from __future__ import annotations
 
-from typing import Protocol
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Callable, Optional, Protocol
 
 import numpy as np
 
@@ -86,22 +88,43 @@ def box_iou(a: np.ndarray, b: np.ndarray) -> float:
 class PeopleSampler:
     """Counts people every ``every_s`` seconds of video and holds the last count between.
 
-    Counting costs about two pose-model runs, so it is sampled: every 2 s adds about 3 %
-    to an analysis and still reports a second person within the setup check's 1 s
-    debounce of the next sample.
+    Counting costs about 40 ms a picture, so it is sampled: every 2 s adds 2-3 % to an
+    analysis and still reports a second person within the setup check's 1 s debounce of
+    the next sample. Loading the counter's model takes about 0.6 s, so it loads on a
+    background thread while the pose model starts on the first second of video; the
+    first count is at ``first_s``. If the model cannot load, one warning says so and the
+    analysis goes on without counts.
     """
 
-    def __init__(self, counter: PeopleCounter, every_s: float = 2.0) -> None:
-        self._counter = counter
+    def __init__(self, make_counter: Callable[[], PeopleCounter], every_s: float = 2.0, first_s: float = 1.0) -> None:
+        self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formcheck-people")
+        self._loading: Optional[Future[PeopleCounter]] = self._loader.submit(make_counter)
+        self._counter: Optional[PeopleCounter] = None
         self.every_s = every_s
+        self.first_s = first_s
         self._last_t: float | None = None
         self._last: int | None = None
 
+    def _ready_counter(self) -> Optional[PeopleCounter]:
+        if self._loading is not None:
+            loading, self._loading = self._loading, None
+            try:
+                self._counter = loading.result()
+            except InputError as exc:  # counting people is a nicety: analyse without it
+                print(f"formcheck: warning: {exc}; people in view are not counted", file=sys.stderr)
+            self._loader.shutdown()
+        return self._counter
+
     def update(self, image_rgb: np.ndarray, timestamp_s: float) -> int | None:
         """The people count for this frame; None until the first sample."""
-        if self._last_t is None or timestamp_s - self._last_t >= self.every_s or timestamp_s < self._last_t:
-            self._last, self._last_t = self._counter.count(image_rgb), timestamp_s
+        due = self._last_t is None or timestamp_s - self._last_t >= self.every_s or timestamp_s < self._last_t
+        if due and timestamp_s >= self.first_s:
+            counter = self._ready_counter()
+            if counter is not None:
+                self._last, self._last_t = counter.count(image_rgb), timestamp_s
         return self._last
 
     def close(self) -> None:
-        self._counter.close()
+        counter = self._ready_counter()
+        if counter is not None:
+            counter.close()
