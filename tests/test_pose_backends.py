@@ -145,12 +145,12 @@ def test_overlapping_poses_are_one_person_and_the_followed_one_is_kept():
 
 
 def test_the_default_backend_still_works_when_people_cannot_be_counted(monkeypatch, capsys):
-    from formcheck.pose import people
+    from formcheck.pose import bundled_model
 
     def broken(*_, **__):
         raise InputError("cannot build the pose model bundle from the mediapipe wheel (test)")
 
-    monkeypatch.setattr(people, "bundled_task_model", broken)
+    monkeypatch.setattr(bundled_model, "bundled_task_model", broken)
     estimator = create_estimator()
     try:
         frames = [estimator.estimate(_sample_picture(), i, t) for i, t in enumerate((0.0, 1.0, 3.0))]

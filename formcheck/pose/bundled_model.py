@@ -1,4 +1,5 @@
-"""MediaPipe's ``pose_landmarker`` task bundle, assembled from the mediapipe wheel itself.
+"""MediaPipe's ``pose_landmarker`` task bundle, assembled from the mediapipe wheel itself,
+and the one place a Tasks ``PoseLandmarker`` is opened (on that bundle or a user's file).
 
 The Tasks API (the one later MediaPipe releases keep) wants a ``.task`` bundle that the
 0.10.21 wheel does not ship and that later releases download at run time. The bundle is
@@ -13,6 +14,7 @@ import io
 import zipfile
 from functools import cache
 from pathlib import Path
+from typing import Any, Optional
 
 from formcheck.errors import InputError
 
@@ -59,3 +61,25 @@ def _build() -> bytes:
         for name, content in models.items():
             bundle.writestr(name, bytes(content))
     return buffer.getvalue()
+
+
+def open_pose_landmarker(model_path: Optional[Path], video: bool, max_people: int, min_confidence: float) -> Any:
+    """A ``PoseLandmarker`` on ``model_path`` (None: the bundle), in VIDEO mode (tracking
+    between frames) or IMAGE mode (each call detects afresh); a model that will not load
+    is an ``InputError`` naming it."""
+    from mediapipe.tasks.python import BaseOptions
+    from mediapipe.tasks.python import vision
+
+    base = BaseOptions(model_asset_buffer=bundled_task_model()) if model_path is None else BaseOptions(model_asset_path=str(model_path))
+    options = vision.PoseLandmarkerOptions(
+        base_options=base,
+        running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
+        num_poses=max_people,
+        min_pose_detection_confidence=min_confidence,
+        min_pose_presence_confidence=min_confidence,
+        min_tracking_confidence=min_confidence,
+    )
+    try:
+        return vision.PoseLandmarker.create_from_options(options)
+    except (RuntimeError, ValueError) as exc:
+        raise InputError(f"cannot load pose model {model_path or '(bundled)'}: {exc}") from None

@@ -1,7 +1,7 @@
 """MediaPipe Tasks ``PoseLandmarker`` backend: the API later MediaPipe releases keep.
 
 It runs a user-supplied ``.task`` model (lite, full or heavy), or without one the full
-model assembled from the wheel's own files (``formcheck.pose.people``), so it works
+model assembled from the wheel's own files (``formcheck.pose.bundled_model``), so it works
 offline too.
 
 It looks for up to ``max_people`` people in every frame, follows the one nearest to the
@@ -16,7 +16,7 @@ import numpy as np
 from formcheck.errors import InputError
 from formcheck.frame import PoseFrame
 from formcheck.pose.base import frame_from_normalised
-from formcheck.pose.bundled_model import bundled_task_model
+from formcheck.pose.bundled_model import open_pose_landmarker
 from formcheck.pose.people import distinct_people, nearest_person
 
 
@@ -26,21 +26,7 @@ class MediaPipeTasksEstimator:
     def __init__(self, model_path: Path | None = None, min_confidence: float = 0.5, max_people: int = 3) -> None:
         if model_path is not None and not model_path.is_file():
             raise InputError(f"pose model not found: {model_path}")
-        from mediapipe.tasks.python import BaseOptions
-        from mediapipe.tasks.python import vision
-
-        base = BaseOptions(model_asset_buffer=bundled_task_model()) if model_path is None else BaseOptions(model_asset_path=str(model_path))
-        options = vision.PoseLandmarkerOptions(
-            base_options=base,
-            running_mode=vision.RunningMode.VIDEO,
-            num_poses=max_people,
-            min_pose_detection_confidence=min_confidence,
-            min_tracking_confidence=min_confidence,
-        )
-        try:
-            self._landmarker = vision.PoseLandmarker.create_from_options(options)
-        except (RuntimeError, ValueError) as exc:
-            raise InputError(f"cannot load pose model {model_path or '(bundled)'}: {exc}") from None
+        self._landmarker = open_pose_landmarker(model_path, video=True, max_people=max_people, min_confidence=min_confidence)
         self._last_ms = -1
         self._followed: np.ndarray | None = None  # normalised centre of the person followed
 
@@ -58,8 +44,7 @@ class MediaPipeTasksEstimator:
             return PoseFrame.empty(index, timestamp_s, (width, height)).with_people(0)
         poses = [np.array([(m.x, m.y, m.z) for m in marks], dtype=float) for marks in result.pose_landmarks]
         people = distinct_people([p[:, :2] for p in poses])
-        chosen = nearest_person([poses[i][:, :2] for i in people], self._followed)
-        chosen = people[chosen]
+        chosen = people[nearest_person([poses[i][:, :2] for i in people], self._followed)]
         self._followed = poses[chosen][:, :2].mean(axis=0)
         marks = result.pose_landmarks[chosen]
         visibility = np.array([m.visibility if m.visibility is not None else 0.0 for m in marks], dtype=float)

@@ -15,7 +15,7 @@ from typing import Callable, Optional, Protocol
 import numpy as np
 
 from formcheck.errors import InputError
-from formcheck.pose.bundled_model import bundled_task_model
+from formcheck.pose.bundled_model import open_pose_landmarker
 
 class PeopleCounter(Protocol):
     """Counts the people in one picture."""
@@ -29,20 +29,7 @@ class BundledPeopleCounter:
     """Multi-person ``PoseLandmarker`` on single pictures (each call detects afresh)."""
 
     def __init__(self, max_people: int = 3, min_confidence: float = 0.5, same_person_iou: float = 0.5) -> None:
-        from mediapipe.tasks.python import BaseOptions
-        from mediapipe.tasks.python import vision
-
-        options = vision.PoseLandmarkerOptions(
-            base_options=BaseOptions(model_asset_buffer=bundled_task_model()),
-            running_mode=vision.RunningMode.IMAGE,
-            num_poses=max_people,
-            min_pose_detection_confidence=min_confidence,
-            min_pose_presence_confidence=min_confidence,
-        )
-        try:
-            self._landmarker = vision.PoseLandmarker.create_from_options(options)
-        except (RuntimeError, ValueError) as exc:
-            raise InputError(f"cannot load the bundled pose model to count people: {exc}") from None
+        self._landmarker = open_pose_landmarker(None, video=False, max_people=max_people, min_confidence=min_confidence)
         self.same_person_iou = same_person_iou
 
     def count(self, image_rgb: np.ndarray) -> int:
