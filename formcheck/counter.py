@@ -204,14 +204,17 @@ class RepCounter:
             return a
         return min(a, b) if self.spec.direction == "rise" else max(a, b)
 
-    def update(self, t: float, value: float, setup_ok: bool, hold_ok: bool, blocked: bool = False, moving: bool = True) -> list[Event]:
+    def update(
+        self, t: float, value: float, setup_ok: bool, hold_ok: bool, blocked: bool = False, moving: bool = True, recognised: bool = False
+    ) -> list[Event]:
         """Advance by one frame.
 
         ``setup_ok``: the start posture is seen; ``hold_ok``: the hold checks pass and
         the person is still; ``blocked``: this side may not enter the position now
         (another side is in position, or one of the rep's requirements fails);
         ``moving``: the body is visibly moving (a way out of the position without any
-        movement is a tracking or camera artefact, not a rep).
+        movement is a tracking or camera artefact, not a rep); ``recognised``: the
+        position is seen from absolute values (``RepSpec.without_start``, before arming).
         """
         events: list[Event] = []
         if moving:
@@ -243,7 +246,8 @@ class RepCounter:
                         events += self.arm(t)
                 else:
                     self._rest_since = None
-            entered = self._enter.hold_for(t, not math.isnan(enter) and self._beyond(value, enter) and not blocked, spec.min_in_s)
+            past_enter = not math.isnan(enter) and self._beyond(value, enter)
+            entered = self._enter.hold_for(t, (past_enter or recognised) and not blocked, spec.min_in_s)
             if entered is not None:
                 self.in_position, self.entered_at, self.candidate = True, entered, self.armed
                 self.peak = value
@@ -252,7 +256,7 @@ class RepCounter:
                     events.append(Event(EventKind.REP_STARTED, t, self.side, {"start_s": entered}))
         else:
             self.peak = self._more_extreme(value, self.peak)
-            left = self._exit.hold_for(t, not self._beyond(value, exit_), spec.min_out_s)
+            left = self._exit.hold_for(t, not self._beyond(value, exit_) and not recognised, spec.min_out_s)
             if left is not None:
                 events += self._leave(t, left, value)
         if self.hold is not None:

@@ -18,7 +18,7 @@ from formcheck.landmarks import SIDES
 from formcheck.measures import MeasureSet
 from formcheck.motion import BodyMotion
 from formcheck.counter import RepCounter
-from formcheck.posture import Posture, View, near_side, posture_of, view_of
+from formcheck.posture import NEAR_JOINTS, Posture, View, near_side, posture_of, view_of
 from formcheck.setup_check import SetupMonitor
 
 
@@ -170,6 +170,9 @@ class ExerciseEvaluator:
         # At rest, for the relative checks' start values: counting, no side in its
         # position, the start posture seen and the body still (not on its way in).
         at_rest = setup_ok and motion < self.params.moving_motion and not any(s.counter.in_position for s in self._sides.values())
+        # A body seen in the position is not in the start position, whatever its posture.
+        recognised = self._recognised(frame, values)
+        start_seen = setup_ok and not recognised
         for label, state in self._sides.items():
             vals = values[label]
             speeds = {name: state.speed[name].update(t, v) for name, v in vals.items()}
@@ -195,7 +198,7 @@ class ExerciseEvaluator:
             )
             rep_motion = state.rep_motion.update(frame)
             moving = math.isnan(rep_motion) or rep_motion >= self.params.moving_motion
-            events += counter.update(t, vals[rep.measure], setup_ok, hold_ok, blocked, moving)
+            events += counter.update(t, vals[rep.measure], start_seen, hold_ok, blocked, moving, label in recognised)
         # The start position is a whole-body thing: once one side has seen it while no
         # side is in its position, every side counts (side-on, the far leg may be hidden
         # until it moves).
@@ -204,6 +207,17 @@ class ExerciseEvaluator:
             for state in self._sides.values():
                 events += state.counter.arm(t)
         return events
+
+    def _recognised(self, frame: PoseFrame, values: dict[Optional[str], dict[str, float]]) -> set[Optional[str]]:
+        """Sides seen in the position without its start (``rep.without_start``), while
+        the start position has not been seen. The near side here is the shoulders':
+        in a twist they stay square to the floor while the hips and knees turn over."""
+        spec = self.exercise.rep.without_start if self.exercise.rep else None
+        if spec is None or not frame.has_person:
+            return set()
+        near = near_side(frame, NEAR_JOINTS[:1]) if spec.side == "near" else None
+        sides = [label for label, state in self._sides.items() if not state.counter.armed and (near is None or label in (None, near))]
+        return {label for label in sides if all(bounds.contains(values[label][name]) for name, bounds in spec.bounds.items())}
 
     def _track_presence(self, t: float, usable: bool) -> list[Event]:
         events: list[Event] = []

@@ -85,6 +85,21 @@ class Bounds(_Strict):
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max) and value == value
 
 
+class WithoutStart(_Strict):
+    """The position recognised from absolute values alone, while the start is unseen.
+
+    A relative rep needs the person's own start value before it can tell "in position"
+    from "at rest"; a video filmed already in the stretch never shows it. These bounds
+    let such a video's holds be timed (no rep counts without a start position). They are
+    looser evidence than the rep itself, so they apply only until the start is seen.
+    """
+
+    bounds: dict[str, Bounds] = Field(min_length=1, description="measures that must all be within bounds")
+    side: Literal["any", "near"] = Field(
+        default="any", description="near: the bounds mean the side nearer the camera is working (e.g. knees rolled towards it)"
+    )
+
+
 class RepSpec(_Strict):
     """A rep is into the position and back out, with hysteresis and minimum times."""
 
@@ -105,6 +120,7 @@ class RepSpec(_Strict):
         default=False,
         description="enter/exit are offsets from the person's own rest value (for measures whose rest value varies between people)",
     )
+    without_start: Optional[WithoutStart] = Field(default=None, description="the position recognised before the start position is seen")
 
     @model_validator(mode="after")
     def _hysteresis(self) -> "RepSpec":
@@ -216,9 +232,12 @@ class Exercise(_Strict):
             return self
         if self.rep.measure not in self.measures:
             raise ValueError(f"rep.measure {self.rep.measure!r} is not defined in [measures] ({', '.join(self.measures)})")
-        for name in self.rep.require:
+        named = [(f"rep.require.{name}", name) for name in self.rep.require]
+        if self.rep.without_start is not None:
+            named += [(f"rep.without_start.bounds.{name}", name) for name in self.rep.without_start.bounds]
+        for key, name in named:
             if name not in self.measures:
-                raise ValueError(f"rep.require.{name} is not defined in [measures] ({', '.join(self.measures)})")
+                raise ValueError(f"{key} is not defined in [measures] ({', '.join(self.measures)})")
         seen: set[str] = set()
         for i, check in enumerate(self.checks):
             if check.measure not in self.measures:

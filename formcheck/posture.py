@@ -37,10 +37,14 @@ def _mid(frame: PoseFrame, left: L, right: L) -> np.ndarray:
     return (frame.xy[left] + frame.xy[right]) / 2.0
 
 
-def near_side(frame: PoseFrame) -> str:
-    """The side of the body facing the camera: its joints have the smaller depth."""
-    left = [L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE]
-    right = [L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE]
+NEAR_JOINTS = ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_KNEE, L.RIGHT_KNEE))
+
+
+def near_side(frame: PoseFrame, pairs: tuple[tuple[L, L], ...] = NEAR_JOINTS) -> str:
+    """The side of the body facing the camera: its joints (of ``pairs``, left and right)
+    have the smaller depth."""
+    left = [pair[0] for pair in pairs]
+    right = [pair[1] for pair in pairs]
     return "left" if np.nanmean(frame.z[left]) <= np.nanmean(frame.z[right]) else "right"
 
 

@@ -29,11 +29,27 @@ def schedule(fps: float, pieces: list[tuple[float, float, float]]) -> tuple[np.n
     return np.array(t), np.array(v)
 
 
-def bridge_frame(index: int, t: float, lift: float, near: str = "left", jitter: float = 0.0, rng: np.random.Generator | None = None) -> PoseFrame:
-    """A supine person, head to the right, hips raised by ``lift`` in [0, 1]."""
+KNEES_UP = (260.0, FLOOR_Y - 120)  # knees bent, feet flat: the bridge's start
+FEET_IN = (200.0, FLOOR_Y - 5)
+TWIST = ((290.0, FLOOR_Y + 40), (240.0, FLOOR_Y + 10))  # (knee, heel): knees dropped towards the camera
+LEGS_STRAIGHT = ((250.0, FLOOR_Y - 20), (120.0, FLOOR_Y - 10))  # (knee, heel) lying flat
+
+
+def bridge_frame(
+    index: int,
+    t: float,
+    lift: float,
+    near: str = "left",
+    jitter: float = 0.0,
+    rng: np.random.Generator | None = None,
+    knee_at: tuple[float, float] = KNEES_UP,
+    heel_at: tuple[float, float] = FEET_IN,
+) -> PoseFrame:
+    """A supine person, head to the right, hips raised by ``lift`` in [0, 1]; the knees
+    and heels can be put elsewhere (a lying twist, legs straight)."""
     shoulder = np.array([470.0, FLOOR_Y - 15])
-    heel = np.array([200.0, FLOOR_Y - 5])
-    knee = np.array([260.0, FLOOR_Y - 120])
+    heel = np.array(heel_at)
+    knee = np.array(knee_at)
     hip_down = np.array([360.0, FLOOR_Y - 25])
     on_line = shoulder + (knee - shoulder) * np.dot(hip_down - shoulder, knee - shoulder) / np.dot(knee - shoulder, knee - shoulder)
     hip = hip_down + (on_line - hip_down) * lift

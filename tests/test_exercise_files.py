@@ -41,6 +41,9 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
         ('name = "Bridges"\n', "", "name", "Field required"),
         ("max = 0.2\n", "max = 0.2\nmin = 0.9\n", "checks.1", "min (0.9) must be below max (0.2)"),
         ("relative = true\nmax = 0.2", "relative = true\nof = \"speed\"\nmax = 0.2", "checks.1", "relative = true compares a value with its own rest value"),
+        ("[hold]", "[rep.without_start]\nbounds = { hips = { max = 1.0 } }\n\n[hold]", "(top level)", "rep.without_start.bounds.hips is not defined"),
+        ("[hold]", "[rep.without_start]\nbounds = {}\n\n[hold]", "rep.without_start.bounds", "at least 1 item"),
+        ("[hold]", "[rep.without_start]\nbounds = { hip = { max = 1.0 } }\nside = \"far\"\n\n[hold]", "rep.without_start.side", "Input should be 'any' or 'near'"),
     ],
 )
 def test_broken_file_error_names_file_key_and_problem(tmp_path, old, new, key, problem):
