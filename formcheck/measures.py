@@ -16,8 +16,21 @@ from formcheck.frame import PoseFrame
 from formcheck.landmarks import SIDES, Landmark, resolve_point
 
 
+#: Trunk lean from vertical beyond which the shoulders, not the face, say the facing.
+LEAN_FACING_DEG = 30.0
+
+
 def facing_of(frame: PoseFrame) -> float:
-    """+1 when the person faces image-right, -1 image-left: the nose leads the ears."""
+    """+1 when the person faces image-right, -1 image-left.
+
+    Upright, the nose leads the ears. Bent forward (over the front leg in a hip stretch,
+    hands down in a lunge) the head is bowed or hangs, the nose leads the ears by a few
+    pixels either way and the pose model's guess flips; the shoulders, though, are
+    then well ahead of the hips in the way the body faces.
+    """
+    trunk = (frame.xy[Landmark.LEFT_SHOULDER] + frame.xy[Landmark.RIGHT_SHOULDER] - frame.xy[Landmark.LEFT_HIP] - frame.xy[Landmark.RIGHT_HIP]) / 2.0
+    if abs(trunk[0]) > abs(trunk[1]) * np.tan(np.radians(LEAN_FACING_DEG)):
+        return float(np.sign(trunk[0]))
     ears = (frame.xy[Landmark.LEFT_EAR, 0] + frame.xy[Landmark.RIGHT_EAR, 0]) / 2.0
     return float(np.sign(frame.xy[Landmark.NOSE, 0] - ears))
 

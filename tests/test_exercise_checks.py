@@ -182,3 +182,11 @@ def test_a_relative_check_relearns_its_start_value_after_a_camera_cut(monkeypatc
     events += ev.finish()
     assert [e.data["check"] for e in events if e.kind is EventKind.FAULT_STARTED] == []
     assert len([e for e in events if e.kind is EventKind.REP_COMPLETED]) == 1
+
+
+def test_both_thighs_behind_the_body_is_not_a_hip_stretch(monkeypatch):
+    # Downward dog (the lizard lunge's way in): the "back" thigh is behind the body, but
+    # so is the front one, so it is not a step back into the stretch.
+    ex = next(e for e in load_all() if e.id == "hip_stretch")
+    events = run(ex, [dict(v, front_thigh=-30.0) for v in script(ex, None)], monkeypatch)
+    assert not [e for e in events if e.kind in (EventKind.REP_COMPLETED, EventKind.HOLD_STARTED)]

@@ -6,7 +6,7 @@ import math
 
 from formcheck.exercise import MeasureSpec
 from formcheck.landmarks import Landmark as L
-from formcheck.measures import MeasureSet
+from formcheck.measures import MeasureSet, facing_of
 from tests.synthetic import bridge_frame
 
 
@@ -22,3 +22,30 @@ def test_a_faint_joint_gives_nan_unless_the_measure_accepts_it():
     assert math.isnan(seen["strict"])
     assert seen["lenient"] == measures.evaluate(frame, "left")["strict"]
     assert not math.isnan(seen["lenient"])
+
+
+def _standing(shoulder_x: float, shoulder_y: float, nose_lead: float):
+    """A side-view body with its hips at (300, 300); the nose ``nose_lead`` px ahead of the ears."""
+    import numpy as np
+
+    from formcheck.frame import PoseFrame
+
+    xy = np.tile([300.0, 300.0], (len(L), 1))
+    for mark in (L.LEFT_SHOULDER, L.RIGHT_SHOULDER):
+        xy[mark] = [shoulder_x, shoulder_y]
+    for mark in (L.LEFT_EAR, L.RIGHT_EAR):
+        xy[mark] = [shoulder_x + 10, shoulder_y - 30]
+    xy[L.NOSE] = [shoulder_x + 10 + nose_lead, shoulder_y - 28]
+    return PoseFrame(0, 0.0, (640, 480), xy, np.zeros(len(L)), np.ones(len(L)))
+
+
+def test_upright_the_face_says_which_way_the_person_faces():
+    assert facing_of(_standing(300, 200, nose_lead=12)) == 1.0
+    assert facing_of(_standing(300, 200, nose_lead=-12)) == -1.0
+
+
+def test_bent_forward_the_shoulders_say_it_whatever_the_bowed_head_does():
+    # Bent 50 degrees forward to image-right, the hanging head's nose a little "behind"
+    # the ears, as the pose model places it in a lizard lunge.
+    assert facing_of(_standing(377, 236, nose_lead=-3)) == 1.0
+    assert facing_of(_standing(223, 236, nose_lead=3)) == -1.0
