@@ -134,11 +134,13 @@ class ExerciseEvaluator:
         events += self._update_reps(frame, values, motion, setup_ok)
         events += self._track_active_side(t, events)
 
-        shown = self._active_side if self.exercise.sides == "each" and self._active_side else near
+        holding = [label for label, side in self._sides.items() if side.counter.in_position]
+        shown = (holding[0] or near) if holding else (self._active_side if self.exercise.sides == "each" and self._active_side else near)
         label = shown if self.exercise.sides == "each" else None
         state = self._sides.get(label)
         counter = state.counter if state else None
-        phase = "setup" if counter is None or not counter.armed else ("position" if counter.in_position else "ready")
+        # In position is said even before the start was seen (a hold is being timed then).
+        phase = "position" if counter is not None and counter.in_position else ("ready" if counter is not None and counter.armed else "setup")
         if counter is None and self._activity is not None:
             phase = "ready" if usable else "setup"
         hold = counter.hold if counter else None

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from formcheck.analysis import analyze
 from formcheck.counter import RepCounter
+from formcheck.evaluator import FrameState
 from formcheck.events import Event, EventKind
 from formcheck.exercise import HoldSpec, RepSpec, load_exercise
 from formcheck.pose import create_estimator
@@ -22,21 +23,26 @@ from tests.synthetic import LEGS_STRAIGHT, TWIST, bridge_frame
 FPS = 30.0
 
 
-def run(tmp_path: Path, seconds: float, near: str, **legs: tuple[float, float]) -> list[Event]:
+def run(tmp_path: Path, seconds: float, near: str, states: list[FrameState] | None = None, **legs: tuple[float, float]) -> list[Event]:
     """Events of the rotational stretch on a person lying still in one position."""
     frames = [bridge_frame(i, i / FPS, 0.0, near=near, **legs) for i in range(int(seconds * FPS))]
     path = tmp_path / "lying.npz"
     Track.from_frames(frames, "synthetic twist", FPS).save(path)
-    return analyze(path, load_exercise("lower_back_rotation"), create_estimator).events
+    return analyze(path, load_exercise("lower_back_rotation"), create_estimator, on_state=states.append if states is not None else None).events
 
 
 @pytest.mark.parametrize("near", ["left", "right"])
 def test_a_twist_filmed_from_its_start_is_held_on_the_near_side(tmp_path: Path, near: str) -> None:
-    events = run(tmp_path, 8.0, near, knee_at=TWIST[0], heel_at=TWIST[1])
+    states: list[FrameState] = []
+    events = run(tmp_path, 8.0, near, states, knee_at=TWIST[0], heel_at=TWIST[1])
     holds = [e for e in events if e.kind is EventKind.HOLD_ENDED]
     assert [e.side for e in holds] == [near]
     assert holds[0].data["duration_s"] >= 6.5  # all but the 0.5 s it takes to be sure
     assert not [e for e in events if e.kind in (EventKind.REP_COMPLETED, EventKind.READY)]
+    # What the person sees: this side, in position, the hold clock past its 5 s target.
+    late = states[-1]
+    assert (late.side, late.phase, late.message) == (near, "position", "Well held. Slowly return to the start.")
+    assert late.hold_elapsed > 6.0
 
 
 def test_legs_lying_straight_are_not_a_twist(tmp_path: Path) -> None:
