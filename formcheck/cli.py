@@ -138,10 +138,12 @@ def _show(exercise: Exercise, out: TextIO) -> None:
         print(wrap(f"a rep: {rep.measure} ({m.description or m.kind}) {limits}, staying at least {rep.min_in_s:g} s in position; movement range at least {rep.min_range:g}"), file=out)
         for name, bounds in rep.require.items():
             print(wrap(f"  only while {name} {_limits(bounds.min, bounds.max)}"), file=out)
-        if rep.without_start is not None:
-            seen = " and ".join(f"{name} {_limits(b.min, b.max)}" for name, b in rep.without_start.bounds.items())
-            where = ", on the side whose shoulder is nearer the camera" if rep.without_start.side == "near" else ""
-            print(wrap(f"  before the start position is seen, also in position while {seen}{where} (holds are timed, no rep is counted)"), file=out)
+        start = rep.without_start
+        if start is not None:
+            bounds = lambda named: " and ".join(f"{name} {_limits(b.min, b.max)}" for name, b in named.items())  # noqa: E731
+            where = ", on the side whose shoulder is nearer the camera" if start.side == "near" else ""
+            stay = f", staying in it while {bounds(start.stay)}" if start.stay else ""
+            print(wrap(f"  before the start position is seen, also in position when {bounds(start.bounds)}{where}{stay} (holds are timed, no rep is counted)"), file=out)
         sides = "each side counted separately" if exercise.sides == "each" else "both sides together"
         target = f"{rep.target} per side" if rep.target and exercise.sides == "each" else (f"{rep.target}" if rep.target else "no fixed number")
         print(f"  target: {target} ({sides}){'; ' + exercise.frequency if exercise.frequency else ''}", file=out)

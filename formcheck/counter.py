@@ -175,6 +175,9 @@ class RepCounter:
     hold: Optional[HoldTracker] = None
     rest: Optional[RestLevel] = None
     _last_moving: float = -math.inf
+    # Sum and count of this side's values while the body was in the position, unarmed.
+    _position_sum: float = 0.0
+    _position_n: int = 0
 
     def __post_init__(self) -> None:
         if self.hold_spec is not None:
@@ -240,7 +243,7 @@ class RepCounter:
                     elif not self.armed:
                         self.rest.clear()
                         self._rest_since = None
-                if setup_ok:
+                if setup_ok and self._clear_of_position(value, moving):
                     self._rest_since = t if self._rest_since is None else self._rest_since
                     if t - self._rest_since >= spec.min_rest_s:
                         events += self.arm(t)
@@ -263,12 +266,37 @@ class RepCounter:
             events += self.hold.update(t, self.in_position and hold_ok, value)
         return events
 
+    def saw_position(self, value: float) -> None:
+        """The body is in the position though the start was never seen (``without_start``):
+        this side's value there, which the start position must then be well away from."""
+        if not self.armed and not math.isnan(value):
+            self._position_sum += value
+            self._position_n += 1
+
+    def _clear_of_position(self, value: float, moving: bool) -> bool:
+        """Whether this frame can count as the start position.
+
+        After a position held without its start (a video that begins mid-twist), the way
+        back out is a slow movement whose passing values would otherwise be learned as
+        the rest level; the start then has to be seen still, and at least ``min_range``
+        from the position's value. Otherwise every frame out of position can be it.
+        """
+        if self._position_n == 0:
+            return True
+        if moving:
+            if self.rest is not None:
+                self.rest.clear()
+            return False
+        level = self.rest.level if self.rest is not None else value
+        return abs(level - self._position_sum / self._position_n) >= self.spec.min_range
+
     def arm(self, t: float) -> list[Event]:
         """Start counting because the start position was seen (e.g. by the other side's
         counter, when this side's landmarks were hidden at the time)."""
         if self.armed:
             return []
         self.armed = True
+        self._position_sum, self._position_n = 0.0, 0
         return [Event(EventKind.READY, t, self.side)]
 
     def _leave(self, t: float, left_at: float, value: float) -> list[Event]:
@@ -309,6 +337,7 @@ class RepCounter:
         self._rest_since = None
         self._enter.since = self._exit.since = None
         self.baseline = math.nan
+        self._position_sum, self._position_n = 0.0, 0
         if self.rest is not None:
             self.rest.clear()
         return events

@@ -12,13 +12,13 @@ from typing import Optional
 from formcheck.checks import CheckTracker, SpeedMeter
 from formcheck.events import Event, EventKind
 from formcheck.activity import ActivityTracker
-from formcheck.exercise import Exercise, RepSpec
+from formcheck.exercise import Exercise, RepSpec, all_within
 from formcheck.frame import PoseFrame
 from formcheck.landmarks import SIDES
 from formcheck.measures import MeasureSet
 from formcheck.motion import BodyMotion
 from formcheck.counter import RepCounter
-from formcheck.posture import NEAR_JOINTS, Posture, View, near_side, posture_of, view_of
+from formcheck.posture import SHOULDERS, NearSide, Posture, View, posture_of, view_of
 from formcheck.setup_check import SetupMonitor
 
 
@@ -83,8 +83,10 @@ class ExerciseEvaluator:
         } if rep else {}
         self._activity = ActivityTracker(exercise.activity) if exercise.activity else None
         self._setup = SetupMonitor(exercise.setup)
-        self._near: Optional[str] = None
-        self._near_candidate_since: Optional[float] = None
+        self._near = NearSide(self.params.side_switch_s)
+        # Which shoulder is nearer: in a twist the shoulders stay square to the floor
+        # while the hips and knees turn over, so they say which side the knees rolled to.
+        self._near_shoulder = NearSide(self.params.side_switch_s, SHOULDERS)
         self._active_side: Optional[str] = None
         self._last_seen: Optional[float] = None
         self._lost = False
@@ -96,21 +98,6 @@ class ExerciseEvaluator:
         sides = (label,) if label else SIDES
         return sorted({i for side in sides for group in self.measures.points_of(measure, side) for i in group})
 
-    # -- side selection -------------------------------------------------------------
-    def _update_near(self, frame: PoseFrame) -> str:
-        """The side facing the camera, switching only after it persists (no flicker)."""
-        seen = near_side(frame) if frame.has_person else self._near or "left"
-        if self._near is None:
-            self._near = seen
-        if seen != self._near:
-            if self._near_candidate_since is None:
-                self._near_candidate_since = frame.timestamp_s
-            if frame.timestamp_s - self._near_candidate_since >= self.params.side_switch_s:
-                self._near, self._near_candidate_since = seen, None
-        else:
-            self._near_candidate_since = None
-        return self._near
-
     # -- main verb -------------------------------------------------------------------
     def update(self, frame: PoseFrame) -> FrameState:
         t = frame.timestamp_s
@@ -119,7 +106,7 @@ class ExerciseEvaluator:
         if frame.scene_cut:  # a new camera view: counting needs the start position again
             for side in self._sides.values():
                 cut_events += side.disarm(t, "the camera view changed")
-        near = self._update_near(frame)
+        near = self._near.update(frame)
         posture = posture_of(frame, self.params.min_visibility)
         view = view_of(frame)
         setup_ok = posture in self.exercise.setup.posture
@@ -177,6 +164,8 @@ class ExerciseEvaluator:
         start_seen = setup_ok and not recognised
         for label, state in self._sides.items():
             vals = values[label]
+            if recognised:
+                state.counter.saw_position(vals[rep.measure])
             speeds = {name: state.speed[name].update(t, v) for name, v in vals.items()}
             counter = state.counter
             still = hold_spec is None or (
@@ -195,9 +184,7 @@ class ExerciseEvaluator:
             hold_ok = still and not any(c.active for c in state.checks if c.spec.gates_hold)
             # One side at a time; sides are updated in turn, so two sides reaching the
             # position in the same frame cannot both start a rep.
-            blocked = any(s.counter.in_position for other, s in self._sides.items() if other != label) or not all(
-                bounds.contains(vals[name]) for name, bounds in rep.require.items()
-            )
+            blocked = any(s.counter.in_position for other, s in self._sides.items() if other != label) or not all_within(rep.require, vals)
             rep_motion = state.rep_motion.update(frame)
             moving = math.isnan(rep_motion) or rep_motion >= self.params.moving_motion
             events += counter.update(t, vals[rep.measure], start_seen, hold_ok, blocked, moving, label in recognised)
@@ -212,14 +199,20 @@ class ExerciseEvaluator:
 
     def _recognised(self, frame: PoseFrame, values: dict[Optional[str], dict[str, float]]) -> set[Optional[str]]:
         """Sides seen in the position without its start (``rep.without_start``), while
-        the start position has not been seen. The near side here is the shoulders':
-        in a twist they stay square to the floor while the hips and knees turn over."""
+        the start position has not been seen; a side already in it stays while the
+        looser ``stay`` bounds hold."""
         spec = self.exercise.rep.without_start if self.exercise.rep else None
-        if spec is None or not frame.has_person:
+        if spec is None:
             return set()
-        near = near_side(frame, NEAR_JOINTS[:1]) if spec.side == "near" else None
-        sides = [label for label, state in self._sides.items() if not state.counter.armed and (near is None or label in (None, near))]
-        return {label for label in sides if all(bounds.contains(values[label][name]) for name, bounds in spec.bounds.items())}
+        near = self._near_shoulder.update(frame) if spec.side == "near" else None
+        found = set()
+        for label, state in self._sides.items():
+            counter = state.counter
+            if counter.armed or (near is not None and label != near):
+                continue
+            if all_within(spec.stay or spec.bounds if counter.in_position else spec.bounds, values[label]):
+                found.add(label)
+        return found
 
     def _track_presence(self, t: float, usable: bool) -> list[Event]:
         events: list[Event] = []
@@ -234,7 +227,7 @@ class ExerciseEvaluator:
             events.append(Event(EventKind.POSE_LOST, t))
         if gone_for >= self.params.disarm_after_s:
             for state in self._sides.values():
-                if state.counter.armed:
+                if state.counter.armed or state.counter.in_position:
                     events += state.disarm(t, "the person was out of view")
         return events
 

@@ -85,6 +85,11 @@ class Bounds(_Strict):
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max) and value == value
 
 
+def all_within(bounds: dict[str, Bounds], values: dict[str, float]) -> bool:
+    """Every named measure within its bounds (a missing value never is)."""
+    return all(b.contains(values[name]) for name, b in bounds.items())
+
+
 class WithoutStart(_Strict):
     """The position recognised from absolute values alone, while the start is unseen.
 
@@ -94,7 +99,10 @@ class WithoutStart(_Strict):
     looser evidence than the rep itself, so they apply only until the start is seen.
     """
 
-    bounds: dict[str, Bounds] = Field(min_length=1, description="measures that must all be within bounds")
+    bounds: dict[str, Bounds] = Field(min_length=1, description="measures that must all be within bounds to enter the position")
+    stay: Optional[dict[str, Bounds]] = Field(
+        default=None, description="looser bounds that keep it recognised once entered (hysteresis, like enter and exit; default: bounds)"
+    )
     side: Literal["any", "near"] = Field(
         default="any", description="near: the bounds mean the side nearer the camera is working (e.g. knees rolled towards it)"
     )
@@ -233,8 +241,12 @@ class Exercise(_Strict):
         if self.rep.measure not in self.measures:
             raise ValueError(f"rep.measure {self.rep.measure!r} is not defined in [measures] ({', '.join(self.measures)})")
         named = [(f"rep.require.{name}", name) for name in self.rep.require]
-        if self.rep.without_start is not None:
-            named += [(f"rep.without_start.bounds.{name}", name) for name in self.rep.without_start.bounds]
+        start = self.rep.without_start
+        if start is not None:
+            named += [(f"rep.without_start.bounds.{name}", name) for name in start.bounds]
+            named += [(f"rep.without_start.stay.{name}", name) for name in start.stay or {}]
+            if start.side == "near" and self.sides != "each":
+                raise ValueError("rep.without_start.side = 'near' names a working side: it needs sides = 'each'")
         for key, name in named:
             if name not in self.measures:
                 raise ValueError(f"{key} is not defined in [measures] ({', '.join(self.measures)})")

@@ -26,7 +26,9 @@ def facing_of(frame: PoseFrame) -> float:
     Upright, the nose leads the ears. Bent forward (over the front leg in a hip stretch,
     hands down in a lunge) the head is bowed or hangs, the nose leads the ears by a few
     pixels either way and the pose model's guess flips; the shoulders, though, are
-    then well ahead of the hips in the way the body faces.
+    then well ahead of the hips in the way the body faces. That assumes the lean is
+    forward, true of every exercise with a swing measure (hip stretch, shoulder blade
+    squeeze), and a side view, which is what their camera advice asks for.
     """
     trunk = (frame.xy[Landmark.LEFT_SHOULDER] + frame.xy[Landmark.RIGHT_SHOULDER] - frame.xy[Landmark.LEFT_HIP] - frame.xy[Landmark.RIGHT_HIP]) / 2.0
     if abs(trunk[0]) > abs(trunk[1]) * np.tan(np.radians(LEAN_FACING_DEG)):

@@ -7,6 +7,8 @@ messages, so they must be robust rather than precise.
 """
 from __future__ import annotations
 
+from typing import Optional
+
 from enum import Enum
 
 import numpy as np
@@ -37,7 +39,8 @@ def _mid(frame: PoseFrame, left: L, right: L) -> np.ndarray:
     return (frame.xy[left] + frame.xy[right]) / 2.0
 
 
-NEAR_JOINTS = ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_KNEE, L.RIGHT_KNEE))
+SHOULDERS = ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER),)
+NEAR_JOINTS = (*SHOULDERS, (L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_KNEE, L.RIGHT_KNEE))
 
 
 def near_side(frame: PoseFrame, pairs: tuple[tuple[L, L], ...] = NEAR_JOINTS) -> str:
@@ -46,6 +49,30 @@ def near_side(frame: PoseFrame, pairs: tuple[tuple[L, L], ...] = NEAR_JOINTS) ->
     left = [pair[0] for pair in pairs]
     right = [pair[1] for pair in pairs]
     return "left" if np.nanmean(frame.z[left]) <= np.nanmean(frame.z[right]) else "right"
+
+
+class NearSide:
+    """The near side of a stream of frames, switching only once the other side has been
+    nearer for ``switch_s``: depth is the pose model's noisiest output, and a side that
+    flickers would restart whatever depends on it."""
+
+    def __init__(self, switch_s: float, pairs: tuple[tuple[L, L], ...] = NEAR_JOINTS) -> None:
+        self.switch_s = switch_s
+        self.pairs = pairs
+        self.side: Optional[str] = None
+        self._other_since: Optional[float] = None
+
+    def update(self, frame: PoseFrame) -> str:
+        seen = near_side(frame, self.pairs) if frame.has_person else self.side or "left"
+        if self.side is None:
+            self.side = seen
+        if seen == self.side:
+            self._other_since = None
+        elif self._other_since is None:
+            self._other_since = frame.timestamp_s
+        elif frame.timestamp_s - self._other_since >= self.switch_s:
+            self.side, self._other_since = seen, None
+        return self.side
 
 
 def view_of(frame: PoseFrame) -> View:

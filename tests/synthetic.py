@@ -32,7 +32,7 @@ def schedule(fps: float, pieces: list[tuple[float, float, float]]) -> tuple[np.n
 KNEES_UP = (260.0, FLOOR_Y - 120)  # knees bent, feet flat: the bridge's start
 FEET_IN = (200.0, FLOOR_Y - 5)
 TWIST = ((290.0, FLOOR_Y + 40), (240.0, FLOOR_Y + 10))  # (knee, heel): knees dropped towards the camera
-LEGS_STRAIGHT = ((250.0, FLOOR_Y - 20), (120.0, FLOOR_Y - 10))  # (knee, heel) lying flat
+LEGS_STRAIGHT = ((250.0, FLOOR_Y + 20), (120.0, FLOOR_Y + 10))  # (knee, heel) lying flat, knees a little low
 
 
 def bridge_frame(

@@ -40,8 +40,8 @@ def test_list_and_show():
     assert "shoulder_lift no more than 0.2 above its value in the start position" in flat
     code, out, _ = cli("show", "lower_back_rotation")
     flat = " ".join(out.split())
-    assert "before the start position is seen, also in position while knee_height <= -0.15 and feet_in <= 1.4" in flat
-    assert "nearer the camera (holds are timed, no rep is counted)" in flat
+    assert "before the start position is seen, also in position when knee_height <= -0.15 and feet_in <= 1.4" in flat
+    assert "nearer the camera, staying in it while knee_height <= -0.05 and feet_in <= 1.5 (holds are timed, no rep is counted)" in flat
 
 
 def test_analyze_track_writes_report(tmp_path, three_bridges):

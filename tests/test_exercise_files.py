@@ -44,6 +44,8 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
         ("[hold]", "[rep.without_start]\nbounds = { hips = { max = 1.0 } }\n\n[hold]", "(top level)", "rep.without_start.bounds.hips is not defined"),
         ("[hold]", "[rep.without_start]\nbounds = {}\n\n[hold]", "rep.without_start.bounds", "at least 1 item"),
         ("[hold]", "[rep.without_start]\nbounds = { hip = { max = 1.0 } }\nside = \"far\"\n\n[hold]", "rep.without_start.side", "Input should be 'any' or 'near'"),
+        ("[hold]", "[rep.without_start]\nbounds = { hip = { max = 1.0 } }\nstay = { hipp = { max = 2.0 } }\n\n[hold]", "(top level)", "rep.without_start.stay.hipp is not defined"),
+        ("[hold]", "[rep.without_start]\nbounds = { hip = { max = 1.0 } }\nside = \"near\"\n\n[hold]", "(top level)", "side = 'near' names a working side: it needs sides = 'each'"),
     ],
 )
 def test_broken_file_error_names_file_key_and_problem(tmp_path, old, new, key, problem):

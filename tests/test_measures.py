@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from formcheck.exercise import MeasureSpec
+from formcheck.frame import PoseFrame
 from formcheck.landmarks import Landmark as L
 from formcheck.measures import MeasureSet, facing_of
 from tests.synthetic import bridge_frame
@@ -26,10 +29,6 @@ def test_a_faint_joint_gives_nan_unless_the_measure_accepts_it():
 
 def _standing(shoulder_x: float, shoulder_y: float, nose_lead: float):
     """A side-view body with its hips at (300, 300); the nose ``nose_lead`` px ahead of the ears."""
-    import numpy as np
-
-    from formcheck.frame import PoseFrame
-
     xy = np.tile([300.0, 300.0], (len(L), 1))
     for mark in (L.LEFT_SHOULDER, L.RIGHT_SHOULDER):
         xy[mark] = [shoulder_x, shoulder_y]
