@@ -209,7 +209,9 @@ class SetupSpec(_Strict):
     in_view: list[Literal["head", "shoulders", "hands", "hips", "knees", "feet"]] = Field(
         default=["head", "shoulders", "hips", "knees", "feet"], description="body parts that must be in the picture"
     )
-    view: Literal["side", "front", "any"] = "any"
+    view: Literal["side", "front", "oblique", "any"] = Field(
+        default="any", description="side: facing the camera is refused; front: side-on is refused; oblique (about 45 degrees): side-on is refused"
+    )
     camera: str = Field(min_length=1, description="where to put the camera, in plain words")
     message: str = Field(min_length=1, description="what to do when the start position is not seen")
 

@@ -12,6 +12,7 @@ person is told who is being followed may change.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
@@ -43,6 +44,16 @@ class SetupParams:
     min_s: float = 1.0  # a problem must last this long to be reported
 
 
+#: Per wanted view, the view that is refused and what to do about it. An oblique view
+#: (about 45 degrees) refuses side-on: there a movement across the line of sight, such as
+#: knees rolling away from the camera, is hidden behind the near side of the body.
+WRONG_VIEW: dict[str, tuple[View, str]] = {
+    "side": (View.FRONT, "Turn side-on to the camera."),
+    "front": (View.SIDE, "Face the camera."),
+    "oblique": (View.SIDE, "Move the camera round to about 45 degrees from your side: straight side-on, part of the movement is hidden."),
+}
+
+
 class SetupMonitor:
     def __init__(self, setup: SetupSpec, params: SetupParams | None = None) -> None:
         self.setup = setup
@@ -51,7 +62,9 @@ class SetupMonitor:
         self._parts = {part: FaultTracker(f"setup.{part}_in_view", _out_of_view_message(part), min_s, None) for part in setup.in_view}
         self._too_far = FaultTracker("setup.too_far", "You are too far from the camera: come closer so you fill more of the picture.", min_s, None)
         self._too_dark = FaultTracker("setup.too_dark", "It is too dark: add light in front of you.", min_s, None)
-        wanted = "Turn side-on to the camera." if setup.view == "side" else "Face the camera."
+        refused = WRONG_VIEW.get(setup.view)  # None for "any"
+        self._refused_view: Optional[View] = refused[0] if refused else None
+        wanted = refused[1] if refused else ""
         self._view = FaultTracker("setup.view", wanted, min_s, None)
         self._crowd = FaultTracker(
             "setup.one_person",
@@ -78,8 +91,7 @@ class SetupMonitor:
         if seen.sum() >= 4:
             extent = max(np.ptp(x[seen]) / w, np.ptp(y[seen]) / h)
             events += self._too_far.update(t, extent < p.min_body_fraction)
-        opposite = {"side": View.FRONT, "front": View.SIDE}.get(self.setup.view)
-        events += self._view.update(t, opposite is not None and view is opposite)
+        events += self._view.update(t, view is self._refused_view)
         return events
 
     def problems(self) -> list[str]:

@@ -65,6 +65,20 @@ def test_facing_the_camera_for_a_side_view_exercise():
     assert "setup.view" in fired and "Turn side-on to the camera." in monitor.problems()
 
 
+def test_the_rotational_stretch_wants_the_camera_round_from_side_on():
+    def oblique(f):
+        xy = f.xy.copy()
+        xy[[L.RIGHT_SHOULDER, L.RIGHT_HIP], 1] += 45.0  # shoulders and hips half apart
+        return replace(f, xy=xy)
+
+    assert view_of(bridge_frame(0, 0.0, 0.0)) is View.SIDE
+    assert view_of(oblique(bridge_frame(0, 0.0, 0.0))) is View.OBLIQUE
+    monitor, fired = run(lambda f: f, exercise="lower_back_rotation")
+    assert fired == ["setup.view"] and monitor.problems()[0].startswith("Move the camera round to about 45 degrees")
+    _, fired = run(oblique, exercise="lower_back_rotation")
+    assert fired == []
+
+
 def test_a_short_glitch_is_not_reported():
     def blink(f):
         return f.with_scene(5.0) if 10 <= f.index < 20 else f

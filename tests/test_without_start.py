@@ -23,6 +23,7 @@ from formcheck.frame import PoseFrame
 from formcheck.landmarks import Landmark as L
 from formcheck.pose import create_estimator
 from formcheck.posture import Posture
+from formcheck.setup_check import WRONG_VIEW
 from formcheck.track import Track
 from tests.synthetic import LEGS_STRAIGHT, TWIST, bridge_frame
 
@@ -53,10 +54,12 @@ def test_a_video_starting_in_the_twist_times_it_on_the_near_shoulders_side(tmp_p
     assert [e.side for e in holds] == [near]
     assert holds[0].data["duration_s"] >= 6.5  # all but the 0.5 s it takes to be sure
     assert not [e for e in events if e.kind in (EventKind.REP_COMPLETED, EventKind.READY)]
-    # What the person sees: this side, in position, the hold clock past its 5 s target.
+    # What the person sees: this side, in position, the hold clock past its 5 s target;
+    # the stick figure is side-on, so the set-up problem is what is said first.
     late = states[-1]
-    assert (late.side, late.phase, late.message) == (near, "position", "Well held. Slowly return to the start.")
+    assert (late.side, late.phase) == (near, "position")
     assert late.hold_elapsed > 6.0
+    assert late.message == WRONG_VIEW["oblique"][1] and late.setup_problems == [late.message]
 
 
 def test_legs_lying_straight_are_not_a_twist(tmp_path: Path) -> None:
