@@ -7,9 +7,8 @@ messages, so they must be robust rather than precise.
 """
 from __future__ import annotations
 
-from typing import Optional
-
 from enum import Enum
+from typing import Optional
 
 import numpy as np
 
