@@ -11,11 +11,10 @@ import math
 import numpy as np
 import pytest
 
-from formcheck import evaluator as evaluator_module
-from formcheck.evaluator import ExerciseEvaluator
 from formcheck.events import EventKind
 from formcheck.exercise import CheckSpec, Exercise, load_all
 from formcheck.frame import PoseFrame
+from tests.scripted import both_sides, run_scripted
 
 FPS = 30.0
 BODY_XY = np.random.default_rng(0).uniform(100, 300, (33, 2))
@@ -116,26 +115,18 @@ def script(ex: Exercise, fault: CheckSpec | None) -> list[dict[str, float]]:
     return frames
 
 
-def run(ex: Exercise, frames: list[dict[str, float]], monkeypatch) -> list:
-    posture = ex.setup.posture[0]
-    monkeypatch.setattr(evaluator_module, "posture_of", lambda frame, min_visibility=0.5: posture)
-    scripted = iter(frames)
-    current: dict[str, float] = {}
-
-    def evaluate(self, frame, side):
-        return dict(current)
-
-    monkeypatch.setattr(evaluator_module.MeasureSet, "evaluate", evaluate)
+def run(ex: Exercise, frames: list[dict[str, float]], monkeypatch, cut_at: int | None = None) -> list:
+    """Events of the scripted frames, the body swaying with the rep measure (and a camera
+    cut at frame ``cut_at``)."""
     rest, inside = rep_levels(ex, good_values(ex))
-    ev = ExerciseEvaluator(ex)
-    events = []
-    for i, values in enumerate(scripted):
-        current.clear()
-        current.update(values)
-        progress = (values[ex.rep.measure] - rest) / (inside - rest)
-        frame = PoseFrame(i, i / FPS, (640, 480), BODY_XY + SWAY_PX * progress, np.zeros(33), np.ones(33))
-        events += ev.update(frame).events
-    return events + ev.finish()
+
+    def steps():
+        for i, values in enumerate(frames):
+            progress = (values[ex.rep.measure] - rest) / (inside - rest)
+            frame = PoseFrame(i, i / FPS, (640, 480), BODY_XY + SWAY_PX * progress, np.zeros(33), np.ones(33))
+            yield (frame if cut_at is None else frame.with_scene(120.0, i == cut_at)), both_sides(values)
+
+    return run_scripted(ex, steps(), monkeypatch)[0]
 
 
 CASES = [(ex, check) for ex in load_all() if ex.rep for check in ex.checks]
@@ -165,21 +156,7 @@ def test_a_relative_check_relearns_its_start_value_after_a_camera_cut(monkeypatc
     assert check.relative
     before = [dict(v, shoulder_lift=0.0) for v in script(ex, None)[: int(2 * FPS)]]
     after = [dict(v, shoulder_lift=0.5) for v in script(ex, None)]
-    cut_at = len(before)
-    posture = ex.setup.posture[0]
-    monkeypatch.setattr(evaluator_module, "posture_of", lambda frame, min_visibility=0.5: posture)
-    current: dict[str, float] = {}
-    monkeypatch.setattr(evaluator_module.MeasureSet, "evaluate", lambda self, frame, side: dict(current))
-    rest, inside = rep_levels(ex, good_values(ex))
-    ev = ExerciseEvaluator(ex)
-    events = []
-    for i, values in enumerate(before + after):
-        current.clear()
-        current.update(values)
-        progress = (values[ex.rep.measure] - rest) / (inside - rest)
-        frame = PoseFrame(i, i / FPS, (640, 480), BODY_XY + SWAY_PX * progress, np.zeros(33), np.ones(33)).with_scene(120.0, i == cut_at)
-        events += ev.update(frame).events
-    events += ev.finish()
+    events = run(ex, before + after, monkeypatch, cut_at=len(before))
     assert [e.data["check"] for e in events if e.kind is EventKind.FAULT_STARTED] == []
     assert len([e for e in events if e.kind is EventKind.REP_COMPLETED]) == 1
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck import evaluator as evaluator_module
 from formcheck.analysis import analyze
 from formcheck.counter import RepCounter
 from formcheck.evaluator import ExerciseEvaluator, FrameState
@@ -22,9 +21,9 @@ from formcheck.exercise import HoldSpec, RepSpec, load_exercise
 from formcheck.frame import PoseFrame
 from formcheck.landmarks import Landmark as L
 from formcheck.pose import create_estimator
-from formcheck.posture import Posture
 from formcheck.setup_check import WRONG_VIEW
 from formcheck.track import Track
+from tests.scripted import run_scripted
 from tests.synthetic import LEGS_STRAIGHT, TWIST, bridge_frame
 
 FPS = 30.0
@@ -102,23 +101,18 @@ def rep(to: tuple[float, float]) -> list[tuple[float, float]]:
 
 
 def script(frames: list[tuple[float, float]], monkeypatch: pytest.MonkeyPatch, gone: slice = slice(0)) -> tuple[list[Event], list[FrameState], ExerciseEvaluator]:
-    """Run the evaluator on scripted (roll, knee height), the body moving with them."""
-    current: dict[str, dict[str, float]] = {}
-    monkeypatch.setattr(evaluator_module, "posture_of", lambda frame, min_visibility=0.5: Posture.SUPINE)
-    monkeypatch.setattr(evaluator_module.MeasureSet, "evaluate", lambda self, frame, side: dict(current[side]))
+    """Run the evaluator on scripted (roll, knee height), the body moving with them;
+    nobody in the frames of ``gone``."""
     body = np.random.default_rng(0).uniform(100, 300, (33, 2))
-    ev = ExerciseEvaluator(EXERCISE)
-    events: list[Event] = []
-    states: list[FrameState] = []
-    for i, (roll, height) in enumerate(frames):
-        for side, value in (("left", roll), ("right", -roll)):
-            current[side] = {"roll": value, "shoulder_lift": 0.0, "knee_height": height, "feet_in": 1.1}
-        frame = PoseFrame(i, i / FPS, (640, 480), body + 40 * np.array([roll, height]), np.zeros(33), np.ones(33))
-        if i in range(*gone.indices(len(frames))):
-            frame = PoseFrame.empty(i, i / FPS, (640, 480))
-        states.append(ev.update(frame))
-        events += states[-1].events
-    return events + ev.finish(), states, ev
+    hidden = range(*gone.indices(len(frames)))
+
+    def steps():
+        for i, (roll, height) in enumerate(frames):
+            frame = PoseFrame(i, i / FPS, (640, 480), body + 40 * np.array([roll, height]), np.zeros(33), np.ones(33))
+            by_side = {side: {"roll": value, "shoulder_lift": 0.0, "knee_height": height, "feet_in": 1.1} for side, value in (("left", roll), ("right", -roll))}
+            yield (PoseFrame.empty(i, i / FPS, (640, 480)) if i in hidden else frame), by_side
+
+    return run_scripted(EXERCISE, steps(), monkeypatch)
 
 
 @pytest.mark.parametrize(
