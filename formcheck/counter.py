@@ -27,28 +27,42 @@ from formcheck.rest import RestLevel
 
 
 @dataclass
+class RunningMean:
+    """The mean of the values added so far (NaN, an unseen measure, is left out)."""
+
+    total: float = 0.0
+    n: int = 0
+
+    def add(self, value: float) -> None:
+        if not math.isnan(value):
+            self.total += value
+            self.n += 1
+
+    def clear(self) -> None:
+        self.total, self.n = 0.0, 0
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.n if self.n else math.nan
+
+
+@dataclass
 class HoldState:
     start: float
     last_ok: float
     announced: bool = False
     completed: bool = False
-    value_sum: float = 0.0  # of the rep measure over the frames held, for the tolerance
-    value_n: int = 0
+    held: RunningMean = field(default_factory=RunningMean)  # the rep measure over the hold, for the tolerance
 
     @property
     def duration(self) -> float:
         return self.last_ok - self.start
 
-    def add(self, value: float) -> None:
-        if not math.isnan(value):
-            self.value_sum += value
-            self.value_n += 1
-
     def near(self, value: float, tolerance: Optional[float]) -> bool:
         """Within ``tolerance`` of the mean value held so far (always, without one)."""
-        if tolerance is None or self.value_n == 0 or math.isnan(value):
+        if tolerance is None or self.held.n == 0 or math.isnan(value):
             return True
-        return abs(value - self.value_sum / self.value_n) <= tolerance
+        return abs(value - self.held.mean) <= tolerance
 
 
 class HoldTracker:
@@ -95,7 +109,7 @@ class HoldTracker:
             if hold is None:
                 hold = self.current = HoldState(start=t, last_ok=t)
             hold.last_ok = t
-            hold.add(value)
+            hold.held.add(value)
             if not hold.announced and hold.duration >= self.spec.min_s:
                 hold.announced = True
                 events.append(Event(EventKind.HOLD_STARTED, t, self.side, {"start_s": hold.start, "target_s": self.spec.target_s}))
@@ -175,9 +189,7 @@ class RepCounter:
     hold: Optional[HoldTracker] = None
     rest: Optional[RestLevel] = None
     _last_moving: float = -math.inf
-    # Sum and count of this side's values while the body was in the position, unarmed.
-    _position_sum: float = 0.0
-    _position_n: int = 0
+    _seen_in_position: RunningMean = field(default_factory=RunningMean)  # this side's value there, while unarmed
 
     def __post_init__(self) -> None:
         if self.hold_spec is not None:
@@ -269,9 +281,8 @@ class RepCounter:
     def saw_position(self, value: float) -> None:
         """The body is in the position though the start was never seen (``without_start``):
         this side's value there, which the start position must then be well away from."""
-        if not self.armed and not math.isnan(value):
-            self._position_sum += value
-            self._position_n += 1
+        if not self.armed:
+            self._seen_in_position.add(value)
 
     def _clear_of_position(self, value: float, moving: bool) -> bool:
         """Whether this frame can count as the start position.
@@ -281,14 +292,14 @@ class RepCounter:
         the rest level; the start then has to be seen still, and at least ``min_range``
         from the position's value. Otherwise every frame out of position can be it.
         """
-        if self._position_n == 0:
+        if self._seen_in_position.n == 0:
             return True
         if moving:
             if self.rest is not None:
                 self.rest.clear()
             return False
         level = self.rest.level if self.rest is not None else value
-        return abs(level - self._position_sum / self._position_n) >= self.spec.min_range
+        return abs(level - self._seen_in_position.mean) >= self.spec.min_range
 
     def arm(self, t: float) -> list[Event]:
         """Start counting because the start position was seen (e.g. by the other side's
@@ -296,7 +307,7 @@ class RepCounter:
         if self.armed:
             return []
         self.armed = True
-        self._position_sum, self._position_n = 0.0, 0
+        self._seen_in_position.clear()
         return [Event(EventKind.READY, t, self.side)]
 
     def _leave(self, t: float, left_at: float, value: float) -> list[Event]:
@@ -337,7 +348,7 @@ class RepCounter:
         self._rest_since = None
         self._enter.since = self._exit.since = None
         self.baseline = math.nan
-        self._position_sum, self._position_n = 0.0, 0
+        self._seen_in_position.clear()
         if self.rest is not None:
             self.rest.clear()
         return events
