@@ -210,7 +210,8 @@ class ExerciseEvaluator:
             counter = state.counter
             if counter.armed or (near is not None and label != near):
                 continue
-            if all_within(spec.stay or spec.bounds if counter.in_position else spec.bounds, values[label]):
+            bounds = (spec.stay or spec.bounds) if counter.in_position else spec.bounds
+            if all_within(bounds, values[label]):
                 found.add(label)
         return found
 

@@ -17,6 +17,7 @@ import numpy as np
 from formcheck.errors import InputError
 from formcheck.pose.bundled_model import open_pose_landmarker
 
+
 class PeopleCounter(Protocol):
     """Counts the people in one picture."""
 
