@@ -39,7 +39,7 @@ def test_tasks_backend_with_a_model_file_follows_one_of_two_people(tmp_path):
     one = _sample_picture()
     try:
         alone = estimator.estimate(one, 0, 0.0)
-        two = estimator.estimate(np.hstack([one, one[:, ::-1]]), 1, 0.04)
+        two = estimator.estimate(_two_people(one), 1, 0.04)
     finally:
         estimator.close()
     assert alone.people == 1 and alone.visibility.mean() > 0.5
@@ -83,6 +83,11 @@ def _sample_picture():
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 
+def _two_people(one):
+    """The picture beside its mirror image: the same person twice, side by side."""
+    return np.hstack([one, one[:, ::-1]])
+
+
 def test_the_bundled_people_counter_counts_nobody_one_and_two():
     from formcheck.pose.people import BundledPeopleCounter
 
@@ -91,7 +96,7 @@ def test_the_bundled_people_counter_counts_nobody_one_and_two():
     try:
         assert counter.count(np.full_like(one, 128)) == 0
         assert counter.count(one) == 1
-        assert counter.count(np.hstack([one, one[:, ::-1]])) == 2
+        assert counter.count(_two_people(one)) == 2
     finally:
         counter.close()
 
@@ -121,8 +126,8 @@ def test_the_default_backend_reports_people_in_view():
     estimator = create_estimator()
     one = _sample_picture()
     try:
-        early = estimator.estimate(np.hstack([one, one[:, ::-1]]), 0, 0.0)
-        later = estimator.estimate(np.hstack([one, one[:, ::-1]]), 1, 1.0)
+        early = estimator.estimate(_two_people(one), 0, 0.0)
+        later = estimator.estimate(_two_people(one), 1, 1.0)
     finally:
         estimator.close()
     assert early.people is None  # the first count is 1 s into the video
