@@ -147,7 +147,11 @@ def test_sigkill_mid_write_keeps_every_committed_session(tmp_path):
             committed[rid] = i
             seen += 1
         os.kill(proc.pid, signal.SIGKILL)
-        rest, _ = proc.communicate(timeout=30)
+        # Drain through proc.stdout itself: communicate() reads the raw pipe and would skip the
+        # lines readline() has already pulled into the text wrapper's buffer.
+        rest = proc.stdout.read()
+        proc.stderr.read()
+        proc.wait(timeout=30)
         for line in rest.splitlines():  # lines flushed before the kill landed
             rid, i = map(int, line.split())
             committed[rid] = i
