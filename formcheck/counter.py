@@ -287,16 +287,14 @@ class RepCounter:
     def _clear_of_position(self, value: float, moving: bool) -> bool:
         """Whether this frame can count as the start position.
 
-        After a position held without its start (a video that begins mid-twist), the way
-        back out is a slow movement whose passing values would otherwise be learned as
-        the rest level; the start then has to be seen still, and at least ``min_range``
-        from the position's value. Otherwise every frame out of position can be it.
+        After a position held without its start (a video that begins mid-twist), the start
+        has to be seen still, and at least ``min_range`` from the position's value: the
+        slow way back out passes through values that are not yet the start. Otherwise
+        every frame out of position can be it.
         """
         if self._seen_in_position.n == 0:
             return True
         if moving:
-            if self.rest is not None:
-                self.rest.clear()
             return False
         level = self.rest.level if self.rest is not None else value
         return abs(level - self._seen_in_position.mean) >= self.spec.min_range

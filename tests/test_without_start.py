@@ -128,6 +128,15 @@ def test_after_a_twist_the_video_started_in_each_rep_still_counts(monkeypatch: p
     assert all(e.t >= twist_ends for e in events if e.kind is EventKind.READY)  # counting starts at the knees-up rest
 
 
+@pytest.mark.parametrize("pause_s, counts", [(0.8, {"left": 1, "right": 1}), (0.6, {"left": 0, "right": 0})])
+def test_after_a_twist_the_video_started_in_the_start_must_be_held_still_briefly(monkeypatch: pytest.MonkeyPatch, pause_s: float, counts: dict) -> None:
+    """The documented limit: 0.5 s of rest (min_rest_s) plus the motion estimate's lag.
+    Shorter, and the next roll, held still, is taken as the start."""
+    frames = ramp(4.0, TWISTED, TWISTED) + ramp(1.5, TWISTED, KNEES_UP) + ramp(pause_s, KNEES_UP, KNEES_UP) + rep(ROLL_RIGHT) + rep(ROLL_LEFT)
+    _, _, ev = script(frames, monkeypatch)
+    assert ev.counts() == counts
+
+
 def test_losing_the_person_during_a_recognised_hold_ends_it(monkeypatch: pytest.MonkeyPatch) -> None:
     frames = ramp(8.0, TWISTED, TWISTED)
     events, states, _ = script(frames, monkeypatch, gone=slice(int(3 * FPS), None))
