@@ -41,7 +41,7 @@ class WindowDisplay:
 
         self._cv2 = cv2
         self.title = title
-        self._shown = False
+        self._mapped = False  # seen on screen at least once
         self._closed = False
         # Resizable, keeps the picture's proportions, no toolbar (Qt builds add one otherwise).
         cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
@@ -53,10 +53,12 @@ class WindowDisplay:
             return []
         if image_bgr is not None:
             cv2.imshow(self.title, image_bgr)
-            self._shown = True
         code = cv2.waitKey(1)
-        if self._shown and cv2.getWindowProperty(self.title, cv2.WND_PROP_VISIBLE) < 1:
-            self._closed = True
+        # A busy X server maps a new window some frames after the first imshow; until it is
+        # seen visible once, "not visible" means "not there yet", not "closed by the user".
+        visible = cv2.getWindowProperty(self.title, cv2.WND_PROP_VISIBLE) >= 1
+        self._closed = self._mapped and not visible
+        self._mapped = self._mapped or visible
         if code < 0:
             return []
         code &= 0xFF
