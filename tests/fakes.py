@@ -80,7 +80,7 @@ class FakeCamera:
         self._fps = fps
         self._opens = opens
         self._image = textured_frame(np.random.default_rng(2))
-        self._next = time.monotonic()
+        self._next: float | None = None  # the stream starts with the first read, as a camera's does once opened
 
     def isOpened(self) -> bool:  # noqa: N802 (cv2's name)
         return self._opens
@@ -95,7 +95,7 @@ class FakeCamera:
         if self._left <= 0:
             time.sleep(0.005)
             return False, None
-        self._next += 1.0 / self._fps
+        self._next = (time.monotonic() if self._next is None else self._next) + 1.0 / self._fps
         time.sleep(max(self._next - time.monotonic(), 0.0))
         self._left -= 1
         return True, self._image.copy()

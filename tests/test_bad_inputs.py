@@ -404,10 +404,13 @@ class ClosingWindow:
         pass
 
 
-def _live_in_process(camera: Optional[FakeCamera], window: bool = False) -> Callable[..., tuple[int, str]]:
+def _live_in_process(new_camera: Optional[Callable[[], FakeCamera]], window: bool = False) -> Callable[..., tuple[int, str]]:
+    """``new_camera`` builds the camera when the test runs (one per run, its stream starting then)."""
+
     def run(clip: Path, track: Path, report: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
         source = "0"
-        if camera is not None:
+        if new_camera is not None:
+            camera = new_camera()
             monkeypatch.setattr(capture.cv2, "VideoCapture", lambda index: camera)
             source = "1" if not camera._opens else "0"  # type: ignore[attr-defined]
         if window:
@@ -445,8 +448,8 @@ def LIVE_FAKE(track: Path) -> list[str]:
 
 LIVE: dict[str, tuple[Callable[..., tuple[int, str]], int, str, bool]] = {
     # name: (run, exit status, message, is a report saved)
-    "camera index absent": (_live_in_process(FakeCamera(0, opens=False)), 3, "cannot open camera 1", False),
-    "camera lost mid-session": (_live_in_process(FakeCamera(150)), 3, "camera 0 stopped sending images (unplugged?); what was counted is saved", True),
+    "camera index absent": (_live_in_process(lambda: FakeCamera(0, opens=False)), 3, "cannot open camera 1", False),
+    "camera lost mid-session": (_live_in_process(lambda: FakeCamera(60)), 3, "camera 0 stopped sending images (unplugged?); what was counted is saved", True),
     "window closed": (_live_in_process(None, window=True), 0, "", True),
     "Ctrl-C": (_live_signal(signal.SIGINT), 0, "", True),
     "SIGTERM": (_live_signal(signal.SIGTERM), 0, "", True),
