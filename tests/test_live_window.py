@@ -12,7 +12,10 @@ import struct
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator, Optional
 
 import numpy as np
 import pytest
@@ -25,10 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xwd")), reason="Xvfb and xwd are not installed")
 
 
-@pytest.fixture
-def display():
-    """A virtual X server; yields its DISPLAY name."""
-    server = subprocess.Popen(["Xvfb", "-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+@contextmanager
+def virtual_display() -> Iterator[str]:
+    """A virtual X server; yields its DISPLAY name. ``-noreset``: it would otherwise reset
+    each time its last client (a screenshot, the exiting child) disconnects, racing the next."""
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     number = server.stdout.readline().strip()  # type: ignore[union-attr]
     try:
         yield f":{number}"
@@ -53,29 +59,56 @@ def bluish(image: np.ndarray) -> int:
     return int(((b - r > 60) & (b > 150)).sum())
 
 
-def test_window_shows_the_overlay(tmp_path, display):
+@dataclass
+class Attempt:
+    before: np.ndarray  # the screen before formcheck starts
+    shot: np.ndarray  # the last screenshot while it ran
+    painted: bool  # any screenshot showed anything at all
+    returncode: Optional[int]
+    err: str
+
+
+def watch_live_window(tmp_path: Path, display: str) -> Attempt:
+    """Run ``formcheck live`` with its window on ``display``; screenshot until the overlay's
+    bone colour shows, the child exits, or 30 s pass."""
+    tmp_path.mkdir()
     track = two_bridges(tmp_path / "track.npz", rest_s=3.0)
     clip = write_clip(tmp_path / "clip.mp4", len(track.t))
-    report = tmp_path / "r.json"
     before = screenshot(display)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes", "live", "--source", str(clip), "-e", "bridge", "--backend", "track", "--model", str(tmp_path / "track.npz"), "--mute", "--countdown", "0", "--report", str(report)],
+        [sys.executable, "-m", "tests.fakes", "live", "--source", str(clip), "-e", "bridge", "--backend", "track", "--model", str(tmp_path / "track.npz"), "--mute", "--countdown", "0", "--report", str(tmp_path / "r.json")],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "DISPLAY": display, "PYTHONPATH": str(ROOT)},
     )
     try:
         deadline = time.monotonic() + 30
-        while "counting" not in proc.stdout.readline() and time.monotonic() < deadline:  # type: ignore[union-attr]
+        while time.monotonic() < deadline and "counting" not in (line := proc.stdout.readline()) and line:  # type: ignore[union-attr]
             pass
         shot = screenshot(display)
-        while bluish(shot) <= 300 and time.monotonic() < deadline:  # until the window is drawn
+        painted = bool(shot.any())
+        while bluish(shot) <= 300 and proc.poll() is None and time.monotonic() < deadline:  # until the window is drawn
             time.sleep(0.5)
             shot = screenshot(display)
+            painted = painted or bool(shot.any())
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=20)
-    assert proc.returncode == 0, err
+        _, err = proc.communicate(timeout=20)
+    return Attempt(before, shot, painted, proc.returncode, err)
+
+
+def test_window_shows_the_overlay(tmp_path):
+    """Qt, with no window manager, now and then maps the window and never paints it (seen in
+    about 1 run in 7 on a loaded 2-core machine: the screen all black for the whole session
+    while OpenCV reports the window visible with its 640x480 image rect). Such a run, and only
+    such a run, is tried again on a fresh server, at most three times: a formcheck fault that
+    keeps the overlay off screen fails every attempt."""
+    for n in range(3):
+        with virtual_display() as display:
+            attempt = watch_live_window(tmp_path / f"attempt{n}", display)
+        if attempt.painted or attempt.returncode != 0:
+            break
+    assert attempt.returncode == 0, attempt.err
     assert OverlayStyle().bone == (90, 200, 255)
-    assert bluish(before) == 0
-    assert bluish(shot) > 300  # the skeleton, in the overlay's bone colour
-    assert (shot.min(axis=2) >= 250).sum() > 300  # joints and the counter panel's text
-    assert json.loads(report.read_text())["frames"] > 0
+    assert bluish(attempt.before) == 0
+    assert bluish(attempt.shot) > 300  # the skeleton, in the overlay's bone colour
+    assert (attempt.shot.min(axis=2) >= 250).sum() > 300  # joints and the counter panel's text
+    assert json.loads((tmp_path / f"attempt{n}" / "r.json").read_text())["frames"] > 0
