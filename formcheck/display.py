@@ -54,8 +54,9 @@ class WindowDisplay:
         if image_bgr is not None:
             cv2.imshow(self.title, image_bgr)
         code = cv2.waitKey(1)
-        # A busy X server maps a new window some frames after the first imshow; until it is
-        # seen visible once, "not visible" means "not there yet", not "closed by the user".
+        # A new window can be mapped some frames after the first imshow (a window manager
+        # placing it, a slow display); until it has been seen visible once, "not visible"
+        # means "not there yet", not "closed by the user".
         visible = cv2.getWindowProperty(self.title, cv2.WND_PROP_VISIBLE) >= 1
         self._closed = self._mapped and not visible
         self._mapped = self._mapped or visible
