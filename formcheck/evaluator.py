@@ -121,15 +121,17 @@ class ExerciseEvaluator:
         events += self._update_reps(frame, values, motion, setup_ok)
         events += self._track_active_side(t, events)
 
-        holding = [label for label, side in self._sides.items() if side.counter.in_position]
-        shown = (holding[0] or near) if holding else (self._active_side if self.exercise.sides == "each" and self._active_side else near)
+        shown = self._shown_side(near)
         label = shown if self.exercise.sides == "each" else None
         state = self._sides.get(label)
         counter = state.counter if state else None
-        # In position is said even before the start was seen (a hold is being timed then).
-        phase = "position" if counter is not None and counter.in_position else ("ready" if counter is not None and counter.armed else "setup")
-        if counter is None and self._activity is not None:
+        if counter is not None:
+            # In position is said even before the start was seen (a hold is being timed then).
+            phase = "position" if counter.in_position else ("ready" if counter.armed else "setup")
+        elif self._activity is not None:
             phase = "ready" if usable else "setup"
+        else:
+            phase = "setup"
         hold = counter.hold if counter else None
         return FrameState(
             t=t,
@@ -196,6 +198,16 @@ class ExerciseEvaluator:
             for state in self._sides.values():
                 events += state.counter.arm(t)
         return events
+
+    def _shown_side(self, near: str) -> str:
+        """The side the overlay speaks of: one in its position (a hold may be timed there
+        before the start was seen), else the working side, else the side nearer the camera."""
+        for label, side in self._sides.items():
+            if label is not None and side.counter.in_position:
+                return label
+        if self.exercise.sides == "each" and self._active_side:
+            return self._active_side
+        return near
 
     def _recognised(self, frame: PoseFrame, values: dict[Optional[str], dict[str, float]]) -> set[Optional[str]]:
         """Sides seen in the position without its start (``rep.without_start``), while
