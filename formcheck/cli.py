@@ -12,7 +12,7 @@ from formcheck import __version__
 from formcheck.analysis import TRACK_SUFFIX, AnalysisOptions, analyze
 from formcheck.errors import ExitStatus, FormcheckError, InputError, NoPoseError
 from formcheck.evaluator import FrameState
-from formcheck.exercise import Exercise, load_all, load_exercise
+from formcheck.exercise import Bounds, Exercise, load_all, load_exercise
 from formcheck.history import record_session
 from formcheck.history_cli import add_history_command, add_history_options, history_path, run_history
 from formcheck.live_cli import add_live_parsers, run_live_command
@@ -105,6 +105,11 @@ def _limits(low: Optional[float], high: Optional[float]) -> str:
     return " and ".join(text for text in (f">= {low:g}" if low is not None else "", f"<= {high:g}" if high is not None else "") if text)
 
 
+def _all_limits(named: dict[str, Bounds]) -> str:
+    """Several measures' bounds in words, all of which must hold."""
+    return " and ".join(f"{name} {_limits(b.min, b.max)}" for name, b in named.items())
+
+
 def _offsets(low: Optional[float], high: Optional[float]) -> str:
     """Relative bounds in words: how far above or below a reference value is allowed."""
     parts = []
@@ -140,10 +145,9 @@ def _show(exercise: Exercise, out: TextIO) -> None:
             print(wrap(f"  only while {name} {_limits(bounds.min, bounds.max)}"), file=out)
         start = rep.without_start
         if start is not None:
-            bounds = lambda named: " and ".join(f"{name} {_limits(b.min, b.max)}" for name, b in named.items())  # noqa: E731
             where = ", on the side whose shoulder is nearer the camera" if start.side == "near" else ""
-            stay = f", staying in it while {bounds(start.stay)}" if start.stay else ""
-            print(wrap(f"  before the start position is seen, also in position when {bounds(start.bounds)}{where}{stay} (holds are timed, no rep is counted)"), file=out)
+            stay = f", staying in it while {_all_limits(start.stay)}" if start.stay else ""
+            print(wrap(f"  before the start position is seen, also in position when {_all_limits(start.bounds)}{where}{stay} (holds are timed, no rep is counted)"), file=out)
         sides = "each side counted separately" if exercise.sides == "each" else "both sides together"
         target = f"{rep.target} per side" if rep.target and exercise.sides == "each" else (f"{rep.target}" if rep.target else "no fixed number")
         print(f"  target: {target} ({sides}){'; ' + exercise.frequency if exercise.frequency else ''}", file=out)
