@@ -24,13 +24,13 @@ import cv2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from formcheck.analysis import analyze  # noqa: E402
-from formcheck.exercise import exercise_ids, load_exercise  # noqa: E402
+from formcheck.exercises.loader import exercise_ids, load_exercise
+from formcheck.offline.analyze import analyze
 from formcheck.pose import create_estimator  # noqa: E402
-from formcheck.report import build_report  # noqa: E402
-from formcheck.scene import SceneWatch  # noqa: E402
-from formcheck.sources import VideoFile  # noqa: E402
-from formcheck.track import Track  # noqa: E402
+from formcheck.reports.report import build_report
+from formcheck.sources.scene import SceneWatch
+from formcheck.sources.track import Track
+from formcheck.sources.video import VideoFile
 
 #: Labels that cover two exercises: each exercise with the indices of its holds in the
 #: label's hold list. A cat_cow clip's holds are "cow hold then cat hold" (labels.csv),

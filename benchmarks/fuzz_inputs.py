@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from formcheck.analysis import analyze  # noqa: E402
-from formcheck.errors import FormcheckError  # noqa: E402
-from formcheck.exercise import load_exercise, parse_exercise  # noqa: E402
-from formcheck.report import build_report  # noqa: E402
-from formcheck.report_reader import parse_report  # noqa: E402
+from formcheck.core.errors import FormcheckError
+from formcheck.exercises.loader import load_exercise, parse_exercise
+from formcheck.offline.analyze import analyze
+from formcheck.reports.reader import parse_report
+from formcheck.reports.report import build_report
 from tests.fuzzing import exercise_texts, report_texts  # noqa: E402
 from tests.synthetic import bridge_track, schedule  # noqa: E402
 

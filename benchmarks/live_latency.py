@@ -20,12 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from formcheck.capture import LatestFrameGrabber, PacedFile  # noqa: E402
-from formcheck.display import NullDisplay  # noqa: E402
-from formcheck.exercise import load_exercise  # noqa: E402
-from formcheck.live import LiveCoach, LiveOptions, StopFlag  # noqa: E402
+from formcheck.exercises.loader import load_exercise
+from formcheck.feedback.display import NullDisplay
+from formcheck.feedback.voice import SilentEngine, Speaker
+from formcheck.live.coach import LiveCoach, LiveOptions, StopFlag
 from formcheck.pose import create_estimator  # noqa: E402
-from formcheck.voice import SilentEngine, Speaker  # noqa: E402
+from formcheck.sources.camera import LatestFrameGrabber, PacedFile
 
 DEFAULT_CLIP = ROOT.parent / "shared" / "clips" / "be_projects2018_fitness__bridge.mp4"
 

@@ -31,13 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.accuracy import landmark_source  # noqa: E402
-from formcheck.analysis import analyze  # noqa: E402
-from formcheck.evaluator import FrameState  # noqa: E402
-from formcheck.exercise import exercise_ids, load_exercise  # noqa: E402
-from formcheck.geometry import angle_deg  # noqa: E402
-from formcheck.landmarks import Landmark  # noqa: E402
+from formcheck.core.geometry import angle_deg
+from formcheck.core.landmarks import Landmark
+from formcheck.engine.evaluator import FrameState
+from formcheck.exercises.loader import exercise_ids, load_exercise
+from formcheck.offline.analyze import analyze
 from formcheck.pose import create_estimator  # noqa: E402
-from formcheck.report import build_report  # noqa: E402
+from formcheck.reports.report import build_report
 from tools.render.body import BodyShape  # noqa: E402
 from tools.render.clip import ClipSpec, render_clip  # noqa: E402
 from tools.render.groundtruth import ANGLES  # noqa: E402

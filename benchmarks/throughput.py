@@ -22,11 +22,11 @@ import cv2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from formcheck.analysis import analyze  # noqa: E402
-from formcheck.exercise import load_exercise  # noqa: E402
+from formcheck.exercises.loader import load_exercise
+from formcheck.offline.analyze import analyze
 from formcheck.pose import create_estimator  # noqa: E402
 from formcheck.pose.mediapipe_solution import MediaPipeSolutionEstimator  # noqa: E402
-from formcheck.sources import VideoFile  # noqa: E402
+from formcheck.sources.video import VideoFile
 
 DEFAULT_CLIP = ROOT.parent / "shared" / "clips" / "be_projects2018_fitness__bridge.mp4"
 

@@ -1,5 +1,5 @@
 import sys
 
-from formcheck.cli import main
+from formcheck.cli.main import main
 
 sys.exit(main())

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.history import ENV_VAR
+from formcheck.history.store import ENV_VAR
 from tests.synthetic import bridge_track, schedule
 
 

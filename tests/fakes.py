@@ -15,9 +15,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from formcheck.frame import PoseFrame
+from formcheck.core.frame import PoseFrame
 from formcheck.pose import BACKENDS
-from formcheck.track import Track
+from formcheck.sources.track import Track
 from tests.synthetic import SIZE, bridge_track, schedule
 
 FPS = 30.0
@@ -106,7 +106,7 @@ class FakeCamera:
 
 def main(argv: list[str]) -> int:
     """``python -m tests.fakes ARGS...``: the formcheck CLI with the ``track`` backend."""
-    from formcheck.cli import main as cli_main
+    from formcheck.cli.main import main as cli_main
 
     install()
     return cli_main(argv)

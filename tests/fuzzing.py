@@ -10,10 +10,10 @@ from __future__ import annotations
 import copy
 import json
 import math
-import tomllib
 from pathlib import Path
 from typing import Any
 
+import tomllib
 from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,11 +11,11 @@ from typing import Iterable
 
 import pytest
 
-from formcheck import evaluator as evaluator_module
-from formcheck.evaluator import ExerciseEvaluator, FrameState
-from formcheck.events import Event
-from formcheck.exercise import Exercise
-from formcheck.frame import PoseFrame
+from formcheck.core.events import Event
+from formcheck.core.frame import PoseFrame
+from formcheck.engine import evaluator as evaluator_module
+from formcheck.engine.evaluator import ExerciseEvaluator, FrameState
+from formcheck.exercises.schema import Exercise
 
 
 def run_scripted(

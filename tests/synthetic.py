@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import Landmark as L
-from formcheck.track import Track
+from formcheck.core.frame import PoseFrame
+from formcheck.core.landmarks import Landmark as L
+from formcheck.sources.track import Track
 
 FLOOR_Y = 400.0
 SIZE = (640, 480)

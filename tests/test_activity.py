@@ -1,9 +1,9 @@
 """Active time for activities without reps (aerobics)."""
 import pytest
 
-from formcheck.activity import ActivityTracker
-from formcheck.events import EventKind
-from formcheck.exercise import ActivitySpec
+from formcheck.core.events import EventKind
+from formcheck.engine.activity import ActivityTracker
+from formcheck.exercises.schema import ActivitySpec
 
 SPEC = ActivitySpec(min_motion=0.1, min_s=2.0, grace_s=1.0)
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from formcheck.adherence import adherence, sessions_per_day
+from formcheck.history.adherence import adherence, sessions_per_day
 from tests.test_history import make_record
 
 UTC = timezone.utc

@@ -27,12 +27,14 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from formcheck import capture, report as report_module, sources
-from formcheck.errors import FormcheckError
-from formcheck.exercise import parse_exercise
+from formcheck.core import files as files_module
+from formcheck.core.errors import FormcheckError
+from formcheck.exercises.loader import parse_exercise
 from formcheck.pose import BACKENDS
-from formcheck.report_reader import parse_report
-from formcheck.sources import VideoFile
+from formcheck.reports.reader import parse_report
+from formcheck.sources import camera as capture
+from formcheck.sources import video as sources
+from formcheck.sources.video import VideoFile
 from tests.fakes import FakeCamera, track_backend, two_bridges, write_clip
 from tests.fuzzing import exercise_texts
 from tests.synthetic import bridge_track, schedule
@@ -159,7 +161,7 @@ def _read_only_folder(d: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
         def refuse(*_a: object, **_k: object) -> None:
             raise PermissionError(13, "Permission denied")
 
-        monkeypatch.setattr(report_module.tempfile, "mkstemp", refuse)
+        monkeypatch.setattr(files_module.tempfile, "mkstemp", refuse)
     return [*analyze(str(track(d)), "--html", str(folder / "r.html")), "--report", str(d / "old.json")]
 
 
@@ -242,7 +244,7 @@ def _newer_db(path: Path, _: pytest.MonkeyPatch) -> None:
 
 
 def _locked_db(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from formcheck import history
+    from formcheck.history import store as history
 
     history.History(path).close()
     holder = sqlite3.connect(path, isolation_level=None)
@@ -272,7 +274,7 @@ class _FullDisk:
 
 
 def _full_db(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from formcheck import history
+    from formcheck.history import store as history
 
     history.History(path).close()
     real_connect = sqlite3.connect
@@ -414,7 +416,7 @@ def _live_in_process(new_camera: Optional[Callable[[], FakeCamera]], window: boo
             monkeypatch.setattr(capture.cv2, "VideoCapture", lambda index: camera)
             source = "1" if not camera._opens else "0"  # type: ignore[attr-defined]
         if window:
-            from formcheck import live_cli
+            from formcheck.cli import live as live_cli
 
             monkeypatch.setattr(live_cli, "_open_display", lambda no_window, size: ClosingWindow(150))
             source = str(clip)

@@ -5,8 +5,8 @@ import time
 
 import pytest
 
-from formcheck.capture import CameraReader, LatestFrameGrabber, PacedFile
-from formcheck.errors import CameraError
+from formcheck.core.errors import CameraError
+from formcheck.sources.camera import CameraReader, LatestFrameGrabber, PacedFile
 from tests.fakes import FakeCamera, write_clip
 
 

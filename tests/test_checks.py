@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.checks import CheckTracker
-from formcheck.exercise import CheckSpec
+from formcheck.engine.checks import CheckTracker
+from formcheck.exercises.schema import CheckSpec
 
 FPS = 30.0
 

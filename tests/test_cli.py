@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.cli import DEMO_SAMPLE, main
+from formcheck.cli.main import DEMO_SAMPLE, main
 from tests.synthetic import bridge_track, schedule
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.counter import RepCounter
-from formcheck.events import EventKind
-from formcheck.exercise import HoldSpec, RepSpec
+from formcheck.core.events import EventKind
+from formcheck.engine.counter import RepCounter
+from formcheck.exercises.schema import HoldSpec, RepSpec
 from tests.synthetic import schedule
 
 FPS = 30.0

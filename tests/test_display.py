@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from formcheck.display import WindowDisplay
+from formcheck.feedback.display import WindowDisplay
 
 
 def scripted_highgui(visible: list[float]) -> SimpleNamespace:

@@ -11,9 +11,10 @@ import math
 import numpy as np
 import pytest
 
-from formcheck.events import EventKind
-from formcheck.exercise import CheckSpec, Exercise, load_all
-from formcheck.frame import PoseFrame
+from formcheck.core.events import EventKind
+from formcheck.core.frame import PoseFrame
+from formcheck.exercises.loader import load_all
+from formcheck.exercises.schema import CheckSpec, Exercise
 from tests.scripted import both_sides, run_scripted
 
 FPS = 30.0

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.errors import ExerciseError
-from formcheck.exercise import exercise_ids, load_exercise, load_exercise_file
+from formcheck.core.errors import ExerciseError
+from formcheck.exercises.loader import exercise_ids, load_exercise, load_exercise_file
 
 BRIDGE = Path(__file__).resolve().parent.parent / "poses" / "bridge.toml"
 

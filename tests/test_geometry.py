@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from formcheck import geometry
+from formcheck.core import geometry
 
 
 def p(x: float, y: float) -> np.ndarray:

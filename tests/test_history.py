@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.errors import HistoryError
-from formcheck.history import MIGRATIONS, SCHEMA_VERSION, History, SessionRecord
+from formcheck.core.errors import HistoryError
+from formcheck.history.store import MIGRATIONS, SCHEMA_VERSION, History, SessionRecord
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)

@@ -6,7 +6,7 @@ import io
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from formcheck.history import History
+from formcheck.history.store import History
 from tests.test_cli import cli
 from tests.test_history import make_record
 

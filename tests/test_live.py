@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from formcheck import capture
 from formcheck.pose import BACKENDS
+from formcheck.sources import camera as capture
 from tests.fakes import FakeCamera, track_backend, two_bridges, write_clip
 from tests.test_cli import cli
 

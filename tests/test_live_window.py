@@ -20,7 +20,7 @@ from typing import Iterator, Optional
 import numpy as np
 import pytest
 
-from formcheck.overlay import OverlayStyle
+from formcheck.feedback.overlay import OverlayStyle
 from tests.fakes import two_bridges, write_clip
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -6,10 +6,10 @@ import math
 
 import numpy as np
 
-from formcheck.exercise import MeasureSpec
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import Landmark as L
-from formcheck.measures import MeasureSet, facing_of
+from formcheck.core.frame import PoseFrame
+from formcheck.core.landmarks import Landmark as L
+from formcheck.exercises.schema import MeasureSpec
+from formcheck.measures.measure_set import MeasureSet, facing_of
 from tests.synthetic import bridge_frame
 
 

@@ -1,8 +1,8 @@
 """The near side of a stream of frames: depth flickers, the side must not."""
 from __future__ import annotations
 
-from formcheck.landmarks import Landmark as L
-from formcheck.posture import SHOULDERS, NearSide
+from formcheck.core.landmarks import Landmark as L
+from formcheck.measures.posture import SHOULDERS, NearSide
 from tests.synthetic import bridge_frame
 
 FPS = 30.0

@@ -9,9 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.cli import DEMO_SAMPLE
-from formcheck.errors import InputError
-from formcheck.frame import PoseFrame
+from formcheck.cli.main import DEMO_SAMPLE
+from formcheck.core.errors import InputError
+from formcheck.core.frame import PoseFrame
 from formcheck.pose import create_estimator
 from tests.test_cli import cli
 

@@ -8,10 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck import html_report
-from formcheck.exercise import load_exercise
-from formcheck.html_report import best_and_worst
-from formcheck.keyframes import downscale
+from formcheck.exercises.loader import load_exercise
+from formcheck.reports import html as html_report
+from formcheck.reports.html import best_and_worst
+from formcheck.reports.keyframes import downscale
 from tests.test_cli import cli
 
 EXTERNAL_REF = re.compile(r"""(?:src|href|action|poster|srcset)\s*=\s*["']?\s*(?!data:)[^"'\s>]""", re.I)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from formcheck.errors import ExerciseError
-from formcheck.exercise import exercise_ids
-from formcheck.routine import load_routine, parse_routine
+from formcheck.core.errors import ExerciseError
+from formcheck.exercises.loader import exercise_ids
+from formcheck.exercises.routine import load_routine, parse_routine
 
 SEED_ORDER = ["lower_back_rotation", "cat_stretch", "bridge", "shoulder_blade_squeeze", "knee_to_chest", "cobra", "cow_pose", "childs_pose", "leg_stretch", "neck_stretch", "hip_stretch"]
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.analysis import analyze
-from formcheck.exercise import exercise_ids, load_exercise
+from formcheck.exercises.loader import exercise_ids, load_exercise
+from formcheck.offline.analyze import analyze
 from formcheck.pose import create_estimator
-from formcheck.report import build_report
+from formcheck.reports.report import build_report
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 CLIPS = sorted(SAMPLES.glob("*.mp4"))

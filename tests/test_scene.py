@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.evaluator import ExerciseEvaluator
-from formcheck.events import EventKind
-from formcheck.exercise import load_exercise
-from formcheck.scene import SceneWatch
+from formcheck.core.events import EventKind
+from formcheck.engine.evaluator import ExerciseEvaluator
+from formcheck.exercises.loader import load_exercise
+from formcheck.sources.scene import SceneWatch
 from tests.synthetic import bridge_frame, schedule
 
 

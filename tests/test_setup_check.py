@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-
-from formcheck.events import EventKind
-from formcheck.exercise import load_exercise
-from formcheck.landmarks import Landmark as L
-from formcheck.posture import View, view_of
-from formcheck.setup_check import SetupMonitor
+from formcheck.core.events import EventKind
+from formcheck.core.landmarks import Landmark as L
+from formcheck.engine.setup_check import SetupMonitor
+from formcheck.exercises.loader import load_exercise
+from formcheck.measures.posture import View, view_of
 from tests.synthetic import bridge_frame
 
 FPS = 30
@@ -101,8 +100,8 @@ def test_one_person_or_an_uncounted_frame_says_nothing():
 
 
 def test_two_people_in_view_counting_goes_on_and_hold_coaching_comes_first():
-    from formcheck.analysis import Pipeline
-    from formcheck.sources import SourceInfo
+    from formcheck.engine.pipeline import Pipeline
+    from formcheck.sources.video import SourceInfo
     from tests.synthetic import schedule
 
     up_down = [(1.0, 0.0, 0.0), (1.0, 0.0, 1.0), (2.0, 1.0, 1.0), (1.0, 1.0, 0.0)]

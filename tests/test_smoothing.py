@@ -1,7 +1,7 @@
 import numpy as np
 
-from formcheck.frame import PoseFrame
-from formcheck.smoothing import OneEuroSmoother
+from formcheck.core.frame import PoseFrame
+from formcheck.smoothing.one_euro import OneEuroSmoother
 
 SIZE = (640, 480)
 

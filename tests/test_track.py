@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.errors import InputError
-from formcheck.track import Track
+from formcheck.core.errors import InputError
+from formcheck.sources.track import Track
 from tests.synthetic import bridge_frame
 
 

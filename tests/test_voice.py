@@ -7,11 +7,11 @@ import time
 
 import numpy as np
 
-from formcheck.analysis import Pipeline
-from formcheck.cues import CueMaker
-from formcheck.exercise import load_exercise
-from formcheck.sources import SourceInfo
-from formcheck.voice import BellEngine, Speaker, create_speaker
+from formcheck.engine.pipeline import Pipeline
+from formcheck.exercises.loader import load_exercise
+from formcheck.feedback.cues import CueMaker
+from formcheck.feedback.voice import BellEngine, Speaker, create_speaker
+from formcheck.sources.video import SourceInfo
 from tests.synthetic import bridge_track, schedule
 
 

@@ -13,16 +13,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.analysis import analyze
-from formcheck.counter import RepCounter
-from formcheck.evaluator import ExerciseEvaluator, FrameState
-from formcheck.events import Event, EventKind
-from formcheck.exercise import HoldSpec, RepSpec, load_exercise
-from formcheck.frame import PoseFrame
-from formcheck.landmarks import Landmark as L
+from formcheck.core.events import Event, EventKind
+from formcheck.core.frame import PoseFrame
+from formcheck.core.landmarks import Landmark as L
+from formcheck.engine.counter import RepCounter
+from formcheck.engine.evaluator import ExerciseEvaluator, FrameState
+from formcheck.engine.setup_check import WRONG_VIEW
+from formcheck.exercises.loader import load_exercise
+from formcheck.exercises.schema import HoldSpec, RepSpec
+from formcheck.offline.analyze import analyze
 from formcheck.pose import create_estimator
-from formcheck.setup_check import WRONG_VIEW
-from formcheck.track import Track
+from formcheck.sources.track import Track
 from tests.scripted import run_scripted
 from tests.synthetic import LEGS_STRAIGHT, TWIST, bridge_frame
 

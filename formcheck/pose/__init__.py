@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from formcheck.errors import InputError
+from formcheck.core.errors import InputError
 from formcheck.pose.base import PoseEstimator
 
 

@@ -5,7 +5,7 @@ from typing import Protocol
 
 import numpy as np
 
-from formcheck.frame import PoseFrame
+from formcheck.core.frame import PoseFrame
 
 
 class PoseEstimator(Protocol):

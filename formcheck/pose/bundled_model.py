@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Optional
 
-from formcheck.errors import InputError
+from formcheck.core.errors import InputError
 
 #: The wheel's models and the pixel scaling their graphs use: the detector takes pixels
 #: mapped to [-1, 1], the landmark model pixels mapped to [0, 1]
@@ -67,8 +67,7 @@ def open_pose_landmarker(model_path: Optional[Path], video: bool, max_people: in
     """A ``PoseLandmarker`` on ``model_path`` (None: the bundle), in VIDEO mode (tracking
     between frames) or IMAGE mode (each call detects afresh); a model that will not load
     is an ``InputError`` naming it."""
-    from mediapipe.tasks.python import BaseOptions
-    from mediapipe.tasks.python import vision
+    from mediapipe.tasks.python import BaseOptions, vision
 
     base = BaseOptions(model_asset_buffer=bundled_task_model()) if model_path is None else BaseOptions(model_asset_path=str(model_path))
     options = vision.PoseLandmarkerOptions(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.frame import PoseFrame
+from formcheck.core.frame import PoseFrame
 from formcheck.pose.base import frame_from_normalised
 from formcheck.pose.people import BundledPeopleCounter, PeopleSampler
 

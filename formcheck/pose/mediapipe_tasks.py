@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from formcheck.errors import InputError
-from formcheck.frame import PoseFrame
+from formcheck.core.errors import InputError
+from formcheck.core.frame import PoseFrame
 from formcheck.pose.base import frame_from_normalised
 from formcheck.pose.bundled_model import open_pose_landmarker
 from formcheck.pose.people import distinct_people, nearest_person

@@ -14,7 +14,7 @@ from typing import Callable, Optional, Protocol
 
 import numpy as np
 
-from formcheck.errors import InputError
+from formcheck.core.errors import InputError
 from formcheck.pose.bundled_model import open_pose_landmarker
 
 

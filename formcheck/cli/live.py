@@ -1,0 +1,143 @@
+"""The ``live`` and ``routine`` commands: argument parsing and the session around the
+coaching loop (open the camera, model, window and voice; save what was counted on every
+way out; then report a camera that failed)."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional, TextIO
+
+from formcheck.core.errors import CameraError, UsageError
+from formcheck.engine.setup_check import is_floor_exercise
+from formcheck.exercises.loader import load_exercise
+from formcheck.exercises.routine import DEFAULT_ROUTINE, Routine, RoutineStep, load_routine
+from formcheck.feedback.display import Display, NullDisplay, WindowDisplay
+from formcheck.feedback.voice import create_speaker
+from formcheck.live.coach import LiveCoach, LiveOptions, PacedWriter, graceful_stop
+from formcheck.pose import create_estimator
+from formcheck.reports.report import CAUTION, build_report, summary_lines, write_json
+from formcheck.reports.routine import StepResult, routine_report, routine_summary
+from formcheck.sources.camera import LatestFrameGrabber, open_reader
+
+WINDOW_TITLE = "formcheck"
+
+
+def add_live_parsers(sub: Any, add_pose_options: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add ``live`` and ``routine`` to the CLI's subcommands."""
+    live = sub.add_parser("live", help="coach an exercise live from a camera", description="Count reps and holds live from a camera (or a file played at its real pace), with an overlay and voice cues.")
+    live.add_argument("--exercise", "-e", required=True, help="exercise id (see 'formcheck list') or path to an exercise .toml")
+    routine = sub.add_parser("routine", help="a guided routine of exercises, live", description="Walk through a routine live: instructions before each exercise, moving on when its targets are met.")
+    routine.add_argument("routine", nargs="?", default=DEFAULT_ROUTINE, help="routine name (routines/NAME.toml) or path to a routine .toml (default: %(default)s)")
+    for p in (live, routine):
+        p.add_argument("--source", default="0", help="camera index (0, 1, ...) or a video file played at its real pace (default: camera 0)")
+        p.add_argument("--report", type=Path, help="write the JSON report here when the session ends")
+        p.add_argument("--out", type=Path, help="write the annotated video here when the session ends")
+        p.add_argument("--no-window", action="store_true", help="run headless: print events as they happen (Ctrl-C ends)")
+        p.add_argument("--mute", action="store_true", help="no voice cues (the m key toggles them in the window)")
+        p.add_argument("--countdown", type=float, default=3.0, metavar="S", help="seconds the setup must be right before counting starts (default: %(default)s)")
+        p.add_argument("--no-stats", action="store_true", help="hide the processing rate and delay (the i key toggles them)")
+        add_pose_options(p)
+
+
+@dataclass
+class _Outputs:
+    report: Optional[Path]
+    video: Optional[Path]
+
+
+def _open_display(no_window: bool, size: tuple[int, int]) -> Display:
+    if no_window:
+        return NullDisplay()
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise UsageError("no display to open a window on (DISPLAY is not set): use --no-window")
+    return WindowDisplay(WINDOW_TITLE, size)
+
+
+def _camera_advice(step: RoutineStep, out: TextIO) -> None:
+    ex = step.exercise
+    print(f"\n{ex.name}", file=out)
+    for line in step.intro():
+        print(f"  {line}", file=out)
+    print(f"  Camera: {ex.setup.camera}", file=out)
+    if is_floor_exercise(ex):
+        print("  Start facing the camera so formcheck can find you, then lie or kneel down side-on.", file=out)
+
+
+def _coach(args: argparse.Namespace, steps: list[RoutineStep], routine: bool, out: TextIO, outputs: _Outputs) -> tuple[list[StepResult], Optional[CameraError]]:
+    """Run the steps on one camera; returns what was counted and any camera failure."""
+    for path in (outputs.report, outputs.video):
+        if path is not None and not (path.parent if str(path.parent) else Path(".")).is_dir():
+            raise UsageError(f"output folder does not exist: {path.parent}")
+    reader = open_reader(args.source)
+    estimator = create_estimator(args.backend, args.model)
+    speaker = create_speaker(args.mute, warn=lambda m: print(f"formcheck: warning: {m}", file=sys.stderr))
+    display: Optional[Display] = None
+    writer = PacedWriter(outputs.video, reader.info) if outputs.video else None
+    results: list[StepResult] = []
+    error: Optional[CameraError] = None
+    try:
+        display = _open_display(args.no_window, reader.info.size)
+        options = LiveOptions(countdown_s=args.countdown, stop_at_target=routine, show_stats=not args.no_stats)
+        with graceful_stop() as stop, LatestFrameGrabber(reader) as grabber:
+            coach = LiveCoach(grabber, estimator, display, speaker, out, options, writer, stop)
+            for step in steps:
+                _camera_advice(step, out)
+                speaker.say(f"{step.exercise.name}.", max_age_s=5.0)
+                outcome = coach.run(step.exercise, step.reps if routine else None, step.intro() + [CAUTION])
+                results.append(StepResult(step, outcome.session, outcome.ended_by, outcome.target_met))
+                error = outcome.error
+                if outcome.ended_by not in ("target", "next"):
+                    break
+            if routine and results and results[-1].ended_by in ("target", "next") and len(results) == len(steps):
+                speaker.say("Routine finished. Well done.", max_age_s=5.0)
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    finally:
+        if display is not None:
+            display.close()
+        speaker.close(wait_s=2.0)
+        estimator.close()
+    if writer is not None:
+        writer.commit()
+    return results, error
+
+
+def run_live_command(args: argparse.Namespace, out: TextIO) -> None:
+    """``formcheck live`` and ``formcheck routine``."""
+    print(f"Caution: {CAUTION}", file=out)
+    outputs = _Outputs(args.report, args.out)
+    if args.command == "live":
+        exercise = load_exercise(args.exercise)
+        steps = [RoutineStep(exercise, exercise.rep.target or 1)]
+        routine: Optional[Routine] = None
+    else:
+        routine = load_routine(args.routine)
+        steps = routine.steps
+        print(f"{routine.name}: {', '.join(s.exercise.name for s in steps)}", file=out)
+        if routine.skipped:
+            print(f"  skipped, not available in this version yet: {', '.join(routine.skipped)}", file=out)
+        if routine.note:
+            print(f"  {routine.note}", file=out)
+    print("Keys: space pause/resume, r reset, n next exercise, m mute, i rate/delay, q or Esc quit.", file=out)
+    results, error = _coach(args, steps, routine is not None, out, outputs)
+    print("", file=out)
+    if routine is None:
+        report = build_report(results[0].session) if results else None
+        if report is not None:
+            print("\n".join(summary_lines(report)), file=out)
+    else:
+        report = routine_report(routine, results)
+        print("\n".join(routine_summary(routine, results)), file=out)
+    if outputs.report is not None and report is not None:
+        write_json(report, outputs.report)
+    for label, path in (("report", outputs.report), ("annotated video", outputs.video)):
+        if path is not None:
+            print(f"  {label}: {path}", file=out)
+    if error is not None:
+        saved = "; what was counted is saved" if outputs.report or outputs.video else ""
+        raise CameraError(f"{error}{saved}")

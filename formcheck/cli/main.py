@@ -1,0 +1,213 @@
+"""Command-line interface. ``main`` is the one place that maps errors to exit codes."""
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Optional, Sequence, TextIO
+
+from formcheck import __version__
+from formcheck.cli.history import add_history_command, add_history_options, history_path, run_history
+from formcheck.cli.live import add_live_parsers, run_live_command
+from formcheck.core.errors import ExitStatus, FormcheckError, InputError, NoPoseError
+from formcheck.engine.evaluator import FrameState
+from formcheck.exercises.loader import load_all, load_exercise
+from formcheck.exercises.schema import Bounds, Exercise
+from formcheck.history.store import record_session
+from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions, analyze
+from formcheck.pose import BACKENDS, DEFAULT_BACKEND, create_estimator
+from formcheck.reports.reader import load_report
+from formcheck.reports.report import CAUTION, build_report, summary_lines
+from formcheck.reports.writers import OutputRequest, add_report_options, write_outputs
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+DEMO_SAMPLE = SAMPLES / "bridge.mp4"
+DEMO_EXERCISE = "bridge"
+
+
+def _add_pose_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--backend", choices=sorted(BACKENDS), default=DEFAULT_BACKEND, help="pose backend (default: %(default)s, works offline)")
+    p.add_argument("--model", type=Path, help="a pose_landmarker .task model file, for --backend tasks (default: the bundled full model)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="formcheck", description="Exercise-form feedback for back-pain relief exercises, from video.")
+    parser.add_argument("--version", action="version", version=f"formcheck {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    a = sub.add_parser("analyze", help="analyse a recorded video", description="Count reps and holds in a recorded video and check form.")
+    a.add_argument("video", type=Path, help="video file (or a recorded landmark track .npz)")
+    a.add_argument("--exercise", "-e", required=True, help="exercise id (see 'formcheck list') or path to an exercise .toml")
+    a.add_argument("--report", type=Path, help="write the JSON report here")
+    a.add_argument("--out", type=Path, help="write the annotated video here (no video is written without it)")
+    a.add_argument("--events", action="store_true", help="print events as they happen")
+    add_report_options(a)
+    add_history_options(a)
+    _add_pose_options(a)
+
+    sub.add_parser("list", help="list the exercises")
+
+    s = sub.add_parser("show", help="show an exercise: instructions, targets and checks")
+    s.add_argument("exercise", help="exercise id or path to an exercise .toml")
+
+    d = sub.add_parser("demo", help="analyse the bundled sample video and write an annotated copy")
+    d.add_argument("--out", type=Path, default=Path("formcheck-demo.mp4"), help="annotated video (default: %(default)s)")
+    d.add_argument("--report", type=Path, help="also write the JSON report here")
+
+    r = sub.add_parser("report", help="print the summary of a JSON report (e.g. one sent by a patient)", description="Check a formcheck.report/1 JSON file and print its summary.")
+    r.add_argument("report", type=Path, help="a JSON report written by 'formcheck analyze --report'")
+
+    add_live_parsers(sub, _add_pose_options)
+    add_history_command(sub)
+    return parser
+
+
+def _print_events(out: TextIO) -> Callable[[FrameState], None]:
+    def show(state: FrameState) -> None:
+        for event in state.events:
+            print(event.describe(), file=out, flush=True)
+
+    return show
+
+
+def _analyze(video: Path, exercise: Exercise, backend: str, model: Optional[Path], outputs: OutputRequest, out_video: Optional[Path], events: bool, out: TextIO, history: Optional[Path] = None) -> None:
+    if out_video is not None and out_video.resolve() == video.resolve():
+        raise InputError(f"the output video would overwrite the input: {out_video}")
+    if not video.exists():
+        raise InputError(f"video not found: {video}")
+    outputs.check(video, out_video)
+    print(f"Caution: {CAUTION}", file=out)
+    started = datetime.now(timezone.utc)
+    keyframes = outputs.keyframe_collector(exercise)
+    session = analyze(
+        video,
+        exercise,
+        lambda: create_estimator(backend, model),
+        AnalysisOptions(out_video=out_video, progress=True, keyframes=keyframes),
+        on_state=_print_events(out) if events else None,
+    )
+    if session.frames_with_pose == 0:
+        raise NoPoseError(f"no person found in {video}: is the whole body in view?")
+    report = build_report(session)
+    written = write_outputs(session, report, outputs, keyframes)
+    print("\n".join(summary_lines(report)), file=out)
+    for label, path in written + [("annotated video", out_video)]:
+        if path is not None:
+            print(f"  {label}: {path}", file=out)
+    if history is not None:
+        record_session(session, report, history, "track" if video.suffix.lower() == TRACK_SUFFIX else "file", started)
+        print(f"  recorded in history: {history}", file=out)
+
+
+def _limits(low: Optional[float], high: Optional[float]) -> str:
+    return " and ".join(text for text in (f">= {low:g}" if low is not None else "", f"<= {high:g}" if high is not None else "") if text)
+
+
+def _all_limits(named: dict[str, Bounds]) -> str:
+    """Several measures' bounds in words, all of which must hold."""
+    return " and ".join(f"{name} {_limits(b.min, b.max)}" for name, b in named.items())
+
+
+def _offsets(low: Optional[float], high: Optional[float]) -> str:
+    """Relative bounds in words: how far above or below a reference value is allowed."""
+    parts = []
+    if low is not None:
+        parts.append(f"no more than {-low:g} below" if low <= 0 else f"at least {low:g} above")
+    if high is not None:
+        parts.append(f"no more than {high:g} above" if high >= 0 else f"at least {-high:g} below")
+    return " and ".join(parts)
+
+
+def _show(exercise: Exercise, out: TextIO) -> None:
+    wrap = lambda text, indent="  ": textwrap.fill(text, 88, initial_indent=indent, subsequent_indent=indent)  # noqa: E731
+    print(f"{exercise.name} ({exercise.id})", file=out)
+    print(wrap(exercise.summary), file=out)
+    print(f"  source: {exercise.source}", file=out)
+    print("\nHow to do it:", file=out)
+    for i, step in enumerate(exercise.instructions, 1):
+        print(wrap(f"{i}. {step}"), file=out)
+    print("\nCamera:", file=out)
+    print(wrap(exercise.setup.camera), file=out)
+    print(f"  start position: {', '.join(p.value for p in exercise.setup.posture)}; view: {exercise.setup.view}", file=out)
+    print("\nWhat counts:", file=out)
+    rep = exercise.rep
+    if rep is not None:
+        m = exercise.measures[rep.measure]
+        word = "above" if rep.direction == "rise" else "below"
+        if rep.relative:
+            limits = f"moves {abs(rep.enter):g} {word} your own start value and back to within {abs(rep.exit):g} of it"
+        else:
+            limits = f"goes {word} {rep.enter:g} and back past {rep.exit:g}"
+        print(wrap(f"a rep: {rep.measure} ({m.description or m.kind}) {limits}, staying at least {rep.min_in_s:g} s in position; movement range at least {rep.min_range:g}"), file=out)
+        for name, bounds in rep.require.items():
+            print(wrap(f"  only while {name} {_limits(bounds.min, bounds.max)}"), file=out)
+        start = rep.without_start
+        if start is not None:
+            where = ", on the side whose shoulder is nearer the camera" if start.side == "near" else ""
+            stay = f", staying in it while {_all_limits(start.stay)}" if start.stay else ""
+            print(wrap(f"  before the start position is seen, also in position when {_all_limits(start.bounds)}{where}{stay} (holds are timed, no rep is counted)"), file=out)
+        sides = "each side counted separately" if exercise.sides == "each" else "both sides together"
+        target = f"{rep.target} per side" if rep.target and exercise.sides == "each" else (f"{rep.target}" if rep.target else "no fixed number")
+        print(f"  target: {target} ({sides}){'; ' + exercise.frequency if exercise.frequency else ''}", file=out)
+    if exercise.hold:
+        print(f"  hold: {exercise.hold.target_s:g} s (holds shorter than {exercise.hold.min_s:g} s are not counted as holds)", file=out)
+    if exercise.activity:
+        a = exercise.activity
+        print(wrap(f"active time: moving faster than {a.min_motion:g} trunk lengths/s for at least {a.min_s:g} s (pauses up to {a.grace_s:g} s allowed)"), file=out)
+    for item in exercise.not_measured:
+        print(wrap(f"not measured: {item}"), file=out)
+    if exercise.checks:
+        print("\nChecks:", file=out)
+        for c in exercise.checks:
+            quantity = f"speed of {c.measure}" if c.of == "speed" else c.measure
+            limits = f"{_offsets(c.min, c.max)} its value in the start position" if c.relative else _limits(c.min, c.max)
+            print(wrap(f"{c.id}: {quantity} {limits} (when: {c.when}) -> \"{c.message}\""), file=out)
+    print(f"\n{CAUTION}", file=out)
+
+
+def run(argv: Sequence[str], out: TextIO) -> None:
+    args = build_parser().parse_args(argv)
+    if args.command == "list":
+        for ex in load_all():
+            print(f"{ex.id:24s} {ex.summary}", file=out)
+    elif args.command == "show":
+        _show(load_exercise(args.exercise), out)
+    elif args.command == "analyze":
+        outputs = OutputRequest.from_args(args, args.out)
+        _analyze(args.video, load_exercise(args.exercise), args.backend, args.model, outputs, args.out, args.events, out, history_path(args))
+    elif args.command in ("live", "routine"):
+        run_live_command(args, out)
+    elif args.command == "demo":
+        _analyze(DEMO_SAMPLE, load_exercise(DEMO_EXERCISE), DEFAULT_BACKEND, None, OutputRequest(report=args.report), args.out, False, out)
+    elif args.command == "history":
+        run_history(args, out)
+    elif args.command == "report":
+        print("\n".join(summary_lines(load_report(args.report))), file=out)
+
+
+def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        run(argv, out)
+    except FormcheckError as exc:
+        if debug:
+            raise
+        print(f"formcheck: error: {' '.join(str(exc).splitlines())}", file=err)  # always one line
+        return int(exc.status)
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print("formcheck: interrupted", file=err)
+        return int(ExitStatus.INTERRUPTED)
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        return int(exc.code or 0) if isinstance(exc.code, int) else int(ExitStatus.USAGE)
+    except Exception as exc:  # a bug: say so in one line unless debugging
+        if debug:
+            raise
+        print(f"formcheck: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=err)
+        return int(ExitStatus.ERROR)
+    return int(ExitStatus.OK)

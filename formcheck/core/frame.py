@@ -1,0 +1,68 @@
+"""The one frame type that flows through every stage after the pose backend."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Optional
+
+import numpy as np
+
+from formcheck.core.landmarks import NUM_LANDMARKS
+
+
+@dataclass(frozen=True)
+class PoseFrame:
+    """Landmarks of one person in one video frame.
+
+    ``xy`` is in image pixels (x right, y down) so that angles are true image-plane
+    angles whatever the aspect ratio; ``z`` is the backend's relative depth in the same
+    pixel scale (less reliable, used only for hints); ``visibility`` is in [0, 1].
+    ``xy`` rows are NaN when the frame has no person.
+    """
+
+    index: int
+    timestamp_s: float
+    image_size: tuple[int, int]  # (width, height)
+    xy: np.ndarray  # (33, 2) float
+    z: np.ndarray  # (33,) float
+    visibility: np.ndarray  # (33,) float
+    brightness: float = float("nan")  # mean image luminance 0-255, when the image was seen
+    scene_cut: bool = False  # this frame starts a new shot (an edited video)
+    people: Optional[int] = None  # people the backend last saw in the picture; None: not counted
+
+    def __post_init__(self) -> None:
+        shapes = {
+            "xy": (self.xy.shape, (NUM_LANDMARKS, 2)),
+            "z": (self.z.shape, (NUM_LANDMARKS,)),
+            "visibility": (self.visibility.shape, (NUM_LANDMARKS,)),
+        }
+        for name, (actual, expected) in shapes.items():
+            if actual != expected:
+                raise ValueError(f"PoseFrame.{name} must have shape {expected}, got {actual}")
+
+    @property
+    def has_person(self) -> bool:
+        return bool(np.isfinite(self.xy).all())
+
+    @classmethod
+    def empty(cls, index: int, timestamp_s: float, image_size: tuple[int, int]) -> "PoseFrame":
+        """A frame in which the backend found nobody."""
+        return cls(
+            index=index,
+            timestamp_s=timestamp_s,
+            image_size=image_size,
+            xy=np.full((NUM_LANDMARKS, 2), np.nan),
+            z=np.full(NUM_LANDMARKS, np.nan),
+            visibility=np.zeros(NUM_LANDMARKS),
+        )
+
+    def with_points(self, xy: np.ndarray, z: np.ndarray) -> "PoseFrame":
+        """A copy with new coordinates (used by filters, which never mutate)."""
+        return replace(self, xy=xy, z=z)
+
+    def with_scene(self, brightness: float, scene_cut: bool = False) -> "PoseFrame":
+        """A copy with what the picture itself says (see ``formcheck.scene``)."""
+        return replace(self, brightness=brightness, scene_cut=scene_cut)
+
+    def with_people(self, people: Optional[int]) -> "PoseFrame":
+        """A copy that says how many people the backend saw (see ``formcheck.pose.people``)."""
+        return replace(self, people=people)

@@ -1,0 +1,352 @@
+"""Rep and hold counting for one side: a small state machine over one measure.
+
+A rep is *into the position and back out*. Peer tools count phantom reps when a person
+gets into position, lies still, pauses, half-moves, or is still up when the clip ends;
+each of those is ruled out here by one mechanism:
+
+* arming: nothing counts until the start position has been seen at rest for
+  ``min_rest_s`` (getting into position is not a rep);
+* hysteresis: separate ``enter`` and ``exit`` thresholds, so jitter around one value
+  cannot toggle the state;
+* debouncing: the measure must stay past a threshold for ``min_in_s`` / ``min_out_s``;
+* range: the peak must differ from the preceding rest value by ``min_range``;
+* completion on exit: a rep still held when the stream ends is reported as unfinished.
+
+The hold clock runs only while in position, the hold checks pass and the person is
+still; breaks shorter than ``grace_s`` are bridged.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import ClassVar, Optional
+
+from formcheck.core.events import Event, EventKind
+from formcheck.engine.rest import RestLevel
+from formcheck.exercises.schema import HoldSpec, RepSpec
+
+
+@dataclass
+class RunningMean:
+    """The mean of the values added so far (NaN, an unseen measure, is left out)."""
+
+    total: float = 0.0
+    n: int = 0
+
+    def add(self, value: float) -> None:
+        if not math.isnan(value):
+            self.total += value
+            self.n += 1
+
+    def clear(self) -> None:
+        self.total, self.n = 0.0, 0
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.n if self.n else math.nan
+
+
+@dataclass
+class HoldState:
+    start: float
+    last_ok: float
+    announced: bool = False
+    completed: bool = False
+    held: RunningMean = field(default_factory=RunningMean)  # the rep measure over the hold, for the tolerance
+
+    @property
+    def duration(self) -> float:
+        return self.last_ok - self.start
+
+    def near(self, value: float, tolerance: Optional[float]) -> bool:
+        """Within ``tolerance`` of the mean value held so far (always, without one)."""
+        if tolerance is None or self.held.n == 0 or math.isnan(value):
+            return True
+        return abs(value - self.held.mean) <= tolerance
+
+
+class HoldTracker:
+    """Turns a per-frame "holding correctly" flag into hold intervals."""
+
+    def __init__(self, spec: HoldSpec, side: Optional[str]) -> None:
+        self.spec = spec
+        self.side = side
+        self.current: Optional[HoldState] = None
+        self._ok_since: Optional[float] = None
+
+    #: After a break, the position must be held again this long before the clock resumes:
+    #: a movement that turns round (lowering after overshooting) is briefly "still".
+    SETTLE_S = 0.25
+
+    #: Landmarks hidden for up to this long (a knee pulled in behind the body) do not
+    #: end a hold: not seeing the position is not leaving it.
+    UNSEEN_S = 1.5
+
+    def update(self, t: float, ok: Optional[bool], value: float = math.nan) -> list[Event]:
+        """``ok``: in position, still and passing the hold checks; None when the measure
+        cannot be seen. ``value``: the rep measure, which must stay within the spec's
+        tolerance of its mean over the hold."""
+        events: list[Event] = []
+        hold = self.current
+        if ok is None:
+            if hold is not None and t - hold.last_ok > self.spec.grace_s + self.UNSEEN_S:
+                events += self.close(t)
+            return events
+        if ok and hold is not None and not hold.near(value, self.spec.tolerance):
+            if hold.announced:
+                ok = False  # drifting out of the held position
+            else:
+                # Not held long enough to count yet, so the body was still settling
+                # into the position: the hold starts where the value comes to rest.
+                hold = self.current = None
+        if not ok:
+            self._ok_since = None
+        elif self._ok_since is None:
+            self._ok_since = t
+        # Continuing without a break, or back in position for long enough after one.
+        resumed = hold is not None and self._ok_since is not None and (self._ok_since <= hold.last_ok or t - self._ok_since >= self.SETTLE_S)
+        if ok and (hold is None or resumed):
+            if hold is None:
+                hold = self.current = HoldState(start=t, last_ok=t)
+            hold.last_ok = t
+            hold.held.add(value)
+            if not hold.announced and hold.duration >= self.spec.min_s:
+                hold.announced = True
+                events.append(Event(EventKind.HOLD_STARTED, t, self.side, {"start_s": hold.start, "target_s": self.spec.target_s}))
+            if hold.announced and not hold.completed and hold.duration >= self.spec.target_s:
+                hold.completed = True
+                events.append(Event(EventKind.HOLD_COMPLETED, t, self.side, {"start_s": hold.start, "target_s": self.spec.target_s}))
+        elif hold is not None:
+            # The break lasts until the current "ok" streak began (or until now).
+            break_end = self._ok_since if self._ok_since is not None else t
+            if break_end - hold.last_ok > self.spec.grace_s:
+                events += self.close(t)
+                if ok:  # back in position after a long break: a new hold starts now
+                    events += self.update(t, ok, value)
+        return events
+
+    def close(self, t: float) -> list[Event]:
+        """End the current hold (if it lasted ``min_s``, report it)."""
+        hold, self.current = self.current, None
+        if hold is None or not hold.announced:
+            return []
+        return [
+            Event(
+                EventKind.HOLD_ENDED,
+                t,
+                self.side,
+                {
+                    "start_s": hold.start,
+                    "end_s": hold.last_ok,
+                    "duration_s": hold.duration,
+                    "target_s": self.spec.target_s,
+                    "completed": hold.duration >= self.spec.target_s,
+                },
+            )
+        ]
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds held so far (0 when not holding), for the overlay's timer."""
+        return self.current.duration if self.current is not None and self.current.announced else 0.0
+
+
+@dataclass
+class _Pending:
+    """A threshold crossing waiting out its debounce time."""
+
+    since: Optional[float] = None
+
+    def hold_for(self, t: float, crossed: bool, needed: float) -> Optional[float]:
+        """The crossing time once it has lasted ``needed`` seconds, else None."""
+        if not crossed:
+            self.since = None
+            return None
+        if self.since is None:
+            self.since = t
+        return self.since if t - self.since >= needed else None
+
+
+@dataclass
+class RepCounter:
+    """Counts reps of one side (``side`` None for exercises done with both at once)."""
+
+    MOVE_WINDOW_S: ClassVar[float] = 0.5  # the body must have moved this close to leaving the position
+
+    spec: RepSpec
+    hold_spec: Optional[HoldSpec]
+    side: Optional[str]
+    count: int = 0
+    armed: bool = False
+    in_position: bool = False
+    entered_at: float = 0.0
+    candidate: bool = False
+    peak: float = math.nan
+    baseline: float = math.nan
+    _rest_since: Optional[float] = None
+    _enter: _Pending = field(default_factory=_Pending)
+    _exit: _Pending = field(default_factory=_Pending)
+    hold: Optional[HoldTracker] = None
+    rest: Optional[RestLevel] = None
+    _last_moving: float = -math.inf
+    _seen_in_position: RunningMean = field(default_factory=RunningMean)  # this side's value there, while unarmed
+
+    def __post_init__(self) -> None:
+        if self.hold_spec is not None:
+            self.hold = HoldTracker(self.hold_spec, self.side)
+        if self.spec.relative:
+            self.rest = RestLevel()
+
+    def thresholds(self) -> tuple[float, float]:
+        """(enter, exit) now: fixed, or offsets from the rest level (NaN until it is known)."""
+        if self.rest is None:
+            return self.spec.enter, self.spec.exit
+        level = self.rest.level if self.armed else math.nan
+        return level + self.spec.enter, level + self.spec.exit
+
+    def _beyond(self, value: float, threshold: float) -> bool:
+        """True when ``value`` is on the in-position side of ``threshold``."""
+        return value >= threshold if self.spec.direction == "rise" else value <= threshold
+
+    def _more_extreme(self, a: float, b: float) -> float:
+        """The value further into the position (NaN-safe)."""
+        if math.isnan(b):
+            return a
+        return max(a, b) if self.spec.direction == "rise" else min(a, b)
+
+    def _less_extreme(self, a: float, b: float) -> float:
+        if math.isnan(b):
+            return a
+        return min(a, b) if self.spec.direction == "rise" else max(a, b)
+
+    def update(
+        self, t: float, value: float, setup_ok: bool, hold_ok: bool, blocked: bool = False, moving: bool = True, recognised: bool = False
+    ) -> list[Event]:
+        """Advance by one frame.
+
+        ``setup_ok``: the start posture is seen; ``hold_ok``: the hold checks pass and
+        the person is still; ``blocked``: this side may not enter the position now
+        (another side is in position, or one of the rep's requirements fails);
+        ``moving``: the body is visibly moving (a way out of the position without any
+        movement is a tracking or camera artefact, not a rep); ``recognised``: the
+        position is seen from absolute values (``RepSpec.without_start``, before arming).
+        """
+        events: list[Event] = []
+        if moving:
+            self._last_moving = t
+        if math.isnan(value):
+            if self.hold is not None:
+                events += self.hold.update(t, None if self.in_position else False)
+            return events
+        spec = self.spec
+        enter, exit_ = self.thresholds()
+        if not self.in_position:
+            out = math.isnan(exit_) or not self._beyond(value, exit_)
+            if out:
+                self.baseline = self._less_extreme(value, self.baseline)
+                # The rest level follows slow drift but not other positions held still
+                # (the cow, for a cat stretch): only values near it are rest values.
+                # Before counting starts, a value far from it means the person is still
+                # moving: the rest position has to be seen again from the start.
+                if self.rest is not None:
+                    near = math.isnan(self.rest.level) or abs(value - self.rest.level) <= abs(spec.exit)
+                    if near:
+                        self.rest.add(t, value)
+                    elif not self.armed:
+                        self.rest.clear()
+                        self._rest_since = None
+                if setup_ok and self._clear_of_position(value, moving):
+                    self._rest_since = t if self._rest_since is None else self._rest_since
+                    if t - self._rest_since >= spec.min_rest_s:
+                        events += self.arm(t)
+                else:
+                    self._rest_since = None
+            past_enter = not math.isnan(enter) and self._beyond(value, enter)
+            entered = self._enter.hold_for(t, (past_enter or recognised) and not blocked, spec.min_in_s)
+            if entered is not None:
+                self.in_position, self.entered_at, self.candidate = True, entered, self.armed
+                self.peak = value
+                self._exit.since = None
+                if self.candidate:
+                    events.append(Event(EventKind.REP_STARTED, t, self.side, {"start_s": entered}))
+        else:
+            self.peak = self._more_extreme(value, self.peak)
+            left = self._exit.hold_for(t, not self._beyond(value, exit_) and not recognised, spec.min_out_s)
+            if left is not None:
+                events += self._leave(t, left, value)
+        if self.hold is not None:
+            events += self.hold.update(t, self.in_position and hold_ok, value)
+        return events
+
+    def saw_position(self, value: float) -> None:
+        """The body is in the position though the start was never seen (``without_start``):
+        this side's value there, which the start position must then be well away from."""
+        if not self.armed:
+            self._seen_in_position.add(value)
+
+    def _clear_of_position(self, value: float, moving: bool) -> bool:
+        """Whether this frame can count as the start position.
+
+        After a position held without its start (a video that begins mid-twist), the start
+        has to be seen still, and at least ``min_range`` from the position's value: the
+        slow way back out passes through values that are not yet the start. Otherwise
+        every frame out of position can be it.
+        """
+        if self._seen_in_position.n == 0:
+            return True
+        if moving:
+            return False
+        level = self.rest.level if self.rest is not None else value
+        return abs(level - self._seen_in_position.mean) >= self.spec.min_range
+
+    def arm(self, t: float) -> list[Event]:
+        """Start counting because the start position was seen (e.g. by the other side's
+        counter, when this side's landmarks were hidden at the time)."""
+        if self.armed:
+            return []
+        self.armed = True
+        self._seen_in_position.clear()
+        return [Event(EventKind.READY, t, self.side)]
+
+    def _leave(self, t: float, left_at: float, value: float) -> list[Event]:
+        events: list[Event] = []
+        if self.hold is not None:
+            events += self.hold.close(t)
+        self.in_position = False
+        self._enter.since = None
+        rep_range = abs(self.peak - self.baseline) if not math.isnan(self.baseline) else math.inf
+        info = {"start_s": self.entered_at, "end_s": left_at, "peak": self.peak, "range": rep_range}
+        moved = self._last_moving >= left_at - self.MOVE_WINDOW_S
+        if self.candidate and not moved:
+            events.append(Event(EventKind.REP_REJECTED, t, self.side, {**info, "reason": "the measure changed while the body stayed still (tracking or camera change)"}))
+        elif self.candidate and rep_range >= self.spec.min_range:
+            self.count += 1
+            events.append(Event(EventKind.REP_COMPLETED, t, self.side, {**info, "count": self.count}))
+        elif self.candidate:
+            events.append(Event(EventKind.REP_REJECTED, t, self.side, {**info, "reason": f"movement too small ({rep_range:.0f} < {self.spec.min_range:.0f})"}))
+        self.candidate = False
+        self.baseline = value
+        return events
+
+    def finish(self, t: float, why: str = "the video ended") -> list[Event]:
+        """The stream ended: close the hold; a rep still in position does not count."""
+        events: list[Event] = self.hold.close(t) if self.hold is not None else []
+        if self.in_position and self.candidate:
+            events.append(
+                Event(EventKind.REP_REJECTED, t, self.side, {"start_s": self.entered_at, "end_s": t, "peak": self.peak, "reason": f"still in position when {why}"})
+            )
+        self.candidate = False
+        return events
+
+    def disarm(self, t: float, why: str) -> list[Event]:
+        """Require the start position again (the person was lost, or the view changed)."""
+        events = self.finish(t, why)
+        self.armed = False
+        self.in_position = False
+        self._rest_since = None
+        self._enter.since = self._exit.since = None
+        self.baseline = math.nan
+        self._seen_in_position.clear()
+        if self.rest is not None:
+            self.rest.clear()
+        return events

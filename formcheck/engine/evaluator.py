@@ -1,0 +1,294 @@
+"""The generic exercise engine: smoothed pose frames in, events and per-frame state out.
+
+Nothing here knows any exercise by name: what to measure, what a rep is, how long to
+hold and what to check all come from the ``Exercise`` loaded from its file.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Optional
+
+from formcheck.core.body import Posture, View
+from formcheck.core.events import Event, EventKind
+from formcheck.core.frame import PoseFrame
+from formcheck.core.landmarks import SIDES
+from formcheck.engine.activity import ActivityTracker
+from formcheck.engine.checks import CheckTracker, SpeedMeter
+from formcheck.engine.counter import RepCounter
+from formcheck.engine.setup_check import SetupMonitor
+from formcheck.exercises.schema import Exercise, RepSpec, all_within
+from formcheck.measures.measure_set import MeasureSet
+from formcheck.measures.motion import BodyMotion
+from formcheck.measures.posture import SHOULDERS, NearSide, posture_of, view_of
+
+
+@dataclass(frozen=True)
+class EngineParams:
+    min_visibility: float = 0.5  # landmarks below this never drive a count or a fault
+    side_switch_s: float = 1.0  # the near side must persist this long to switch (sides = none)
+    lost_after_s: float = 0.5  # no usable pose for this long -> "person not visible"
+    disarm_after_s: float = 3.0  # ...and for this long -> the start position is needed again
+    moving_motion: float = 0.15  # speed of the rep's joints (trunk lengths/s) that counts as moving
+
+
+@dataclass
+class FrameState:
+    """What the overlay and the console need to know about one frame."""
+
+    t: float
+    frame: PoseFrame
+    side: str  # the working side shown (the near side for sides = none)
+    measures: dict[str, float]
+    posture: Posture
+    view: View
+    phase: str  # setup | ready | position
+    counts: dict[str, int]  # {"total": n} or {"left": n, "right": n}
+    hold_elapsed: float
+    hold_target: Optional[float]
+    motion: float  # body speed, trunk lengths per second
+    active_s: Optional[float]  # time in motion, for activities (None otherwise)
+    setup_problems: list[str]  # what is wrong with the camera set-up now
+    message: str
+    events: list[Event] = field(default_factory=list)
+
+
+class _Side:
+    """Per-side engine state: counter, checks, speed meters and the rep joints' motion."""
+
+    def __init__(self, exercise: Exercise, rep: RepSpec, label: Optional[str], rep_points: list[int], min_visibility: float) -> None:
+        self.counter = RepCounter(rep, exercise.hold, label)
+        self.rep_motion = BodyMotion(min_visibility=min_visibility, points=rep_points, fastest=True)
+        self.checks = [CheckTracker(spec, label) for spec in exercise.checks]
+        self.speed = {name: SpeedMeter() for name in exercise.measures}
+
+    def disarm(self, t: float, why: str) -> list[Event]:
+        """The start position is needed again, and so are the checks' rest values: after
+        a camera cut or a long absence, the old ones belong to another view."""
+        for check in self.checks:
+            check.forget_rest()
+        return self.counter.disarm(t, why)
+
+
+class ExerciseEvaluator:
+    """Runs one exercise's rules over a stream of (already smoothed) pose frames."""
+
+    def __init__(self, exercise: Exercise, params: EngineParams | None = None) -> None:
+        self.exercise = exercise
+        self.params = params or EngineParams()
+        self.measures = MeasureSet(exercise.measures, self.params.min_visibility)
+        self._labels: tuple[Optional[str], ...] = SIDES if exercise.sides == "each" else (None,)
+        rep = exercise.rep
+        self._sides = {
+            label: _Side(exercise, rep, label, self._points_of(rep.measure, label), self.params.min_visibility) for label in self._labels
+        } if rep else {}
+        self._activity = ActivityTracker(exercise.activity) if exercise.activity else None
+        self._setup = SetupMonitor(exercise.setup)
+        self._near = NearSide(self.params.side_switch_s)
+        # Which shoulder is nearer: in a twist the shoulders stay square to the floor
+        # while the hips and knees turn over, so they say which side the knees rolled to.
+        self._near_shoulder = NearSide(self.params.side_switch_s, SHOULDERS)
+        self._active_side: Optional[str] = None
+        self._last_seen: Optional[float] = None
+        self._lost = False
+        self._last_t = 0.0
+        self._motion = BodyMotion(min_visibility=self.params.min_visibility)
+
+    def _points_of(self, measure: str, label: Optional[str]) -> list[int]:
+        """Landmarks a measure uses, on a side (both sides' for sides = none)."""
+        sides = (label,) if label else SIDES
+        return sorted({i for side in sides for group in self.measures.points_of(measure, side) for i in group})
+
+    # -- main verb -------------------------------------------------------------------
+    def update(self, frame: PoseFrame) -> FrameState:
+        t = frame.timestamp_s
+        self._last_t = t
+        cut_events: list[Event] = []
+        if frame.scene_cut:  # a new camera view: counting needs the start position again
+            for side in self._sides.values():
+                cut_events += side.disarm(t, "the camera view changed")
+        near = self._near.update(frame)
+        posture = posture_of(frame, self.params.min_visibility)
+        view = view_of(frame)
+        setup_ok = posture in self.exercise.setup.posture
+        motion = self._motion.update(frame)
+        values = {label: self.measures.evaluate(frame, label or near) for label in self._labels}
+        key = self.exercise.rep.measure if self.exercise.rep else None
+        usable = frame.has_person and (key is None or any(not math.isnan(v[key]) for v in values.values()))
+        events = cut_events + self._track_presence(t, usable)
+        events += self._setup.update(frame, view)
+        if self._activity is not None:
+            events += self._activity.update(t, motion)
+        events += self._update_reps(frame, values, motion, setup_ok)
+        events += self._track_active_side(t, events)
+
+        shown = self._shown_side(near)
+        label = shown if self.exercise.sides == "each" else None
+        state = self._sides.get(label)
+        counter = state.counter if state else None
+        if counter is not None:
+            # In position is said even before the start was seen (a hold is being timed then).
+            phase = "position" if counter.in_position else ("ready" if counter.armed else "setup")
+        elif self._activity is not None:
+            phase = "ready" if usable else "setup"
+        else:
+            phase = "setup"
+        hold = counter.hold if counter else None
+        return FrameState(
+            t=t,
+            frame=frame,
+            side=shown,
+            measures=values[label],
+            posture=posture,
+            view=view,
+            phase=phase,
+            counts=self.counts(),
+            hold_elapsed=hold.elapsed if hold else 0.0,
+            hold_target=self.exercise.hold.target_s if self.exercise.hold else None,
+            motion=motion,
+            active_s=self._activity.active_s if self._activity else None,
+            setup_problems=self._setup.problems(),
+            message=self._message(state, phase, setup_ok),
+            events=events,
+        )
+
+    def _update_reps(self, frame: PoseFrame, values: dict[Optional[str], dict[str, float]], motion: float, setup_ok: bool) -> list[Event]:
+        """Checks, holds and rep counters of every side for one frame."""
+        t = frame.timestamp_s
+        rep, hold_spec = self.exercise.rep, self.exercise.hold
+        if rep is None:
+            return []
+        events: list[Event] = []
+        # At rest, for the relative checks' start values: counting, no side in its
+        # position, the start posture seen and the body still (not on its way in).
+        at_rest = setup_ok and motion < self.params.moving_motion and not any(s.counter.in_position for s in self._sides.values())
+        # A body seen in the position is not in the start position, whatever its posture.
+        recognised = self._recognised(frame, values)
+        start_seen = setup_ok and not recognised
+        for label, state in self._sides.items():
+            vals = values[label]
+            if recognised:
+                state.counter.saw_position(vals[rep.measure])
+            speeds = {name: state.speed[name].update(t, v) for name, v in vals.items()}
+            counter = state.counter
+            still = hold_spec is None or (
+                not motion > hold_spec.max_motion
+                and (hold_spec.max_speed is None or not speeds[rep.measure] > hold_spec.max_speed)
+            )
+            phases = {"active"} if counter.armed else set()
+            if counter.in_position:
+                phases |= {"position", "hold"} if still else {"position"}
+            elif counter.armed:
+                phases.add("rest")
+            for check in state.checks:
+                spec = check.spec
+                value = speeds[spec.measure] if spec.of == "speed" else vals[spec.measure]
+                events += check.check_value(t, value, spec.when in phases, at_rest=at_rest and counter.armed)
+            hold_ok = still and not any(c.active for c in state.checks if c.spec.gates_hold)
+            # One side at a time; sides are updated in turn, so two sides reaching the
+            # position in the same frame cannot both start a rep.
+            blocked = any(s.counter.in_position for other, s in self._sides.items() if other != label) or not all_within(rep.require, vals)
+            rep_motion = state.rep_motion.update(frame)
+            moving = math.isnan(rep_motion) or rep_motion >= self.params.moving_motion
+            events += counter.update(t, vals[rep.measure], start_seen, hold_ok, blocked, moving, label in recognised)
+        # The start position is a whole-body thing: once one side has seen it while no
+        # side is in its position, every side counts (side-on, the far leg may be hidden
+        # until it moves).
+        counters = [s.counter for s in self._sides.values()]
+        if any(c.armed for c in counters) and not any(c.in_position for c in counters):
+            for state in self._sides.values():
+                events += state.counter.arm(t)
+        return events
+
+    def _shown_side(self, near: str) -> str:
+        """The side the overlay speaks of: one in its position (a hold may be timed there
+        before the start was seen), else the working side, else the side nearer the camera."""
+        for label, side in self._sides.items():
+            if label is not None and side.counter.in_position:
+                return label
+        if self.exercise.sides == "each" and self._active_side:
+            return self._active_side
+        return near
+
+    def _recognised(self, frame: PoseFrame, values: dict[Optional[str], dict[str, float]]) -> set[Optional[str]]:
+        """Sides seen in the position without its start (``rep.without_start``), while
+        the start position has not been seen; a side already in it stays while the
+        looser ``stay`` bounds hold."""
+        spec = self.exercise.rep.without_start if self.exercise.rep else None
+        if spec is None:
+            return set()
+        near = self._near_shoulder.update(frame) if spec.side == "near" else None
+        found = set()
+        for label, state in self._sides.items():
+            counter = state.counter
+            if counter.armed or (near is not None and label != near):
+                continue
+            bounds = (spec.stay or spec.bounds) if counter.in_position else spec.bounds
+            if all_within(bounds, values[label]):
+                found.add(label)
+        return found
+
+    def _track_presence(self, t: float, usable: bool) -> list[Event]:
+        events: list[Event] = []
+        if usable:
+            if self._lost:
+                events.append(Event(EventKind.POSE_FOUND, t))
+            self._lost, self._last_seen = False, t
+            return events
+        gone_for = t - self._last_seen if self._last_seen is not None else math.inf
+        if not self._lost and gone_for >= self.params.lost_after_s and self._last_seen is not None:
+            self._lost = True
+            events.append(Event(EventKind.POSE_LOST, t))
+        if gone_for >= self.params.disarm_after_s:
+            for state in self._sides.values():
+                if state.counter.armed or state.counter.in_position:
+                    events += state.disarm(t, "the person was out of view")
+        return events
+
+    def _track_active_side(self, t: float, events: list[Event]) -> list[Event]:
+        """Emit SIDE_CHANGED when a one-sided exercise moves to the other side."""
+        for event in events:
+            if event.kind is EventKind.REP_STARTED and event.side is not None:
+                previous, self._active_side = self._active_side, event.side
+                if previous is not None and previous != event.side:
+                    return [Event(EventKind.SIDE_CHANGED, t, event.side, {"from": previous})]
+        return []
+
+    def _message(self, state: Optional[_Side], phase: str, setup_ok: bool) -> str:
+        """The one thing to tell the person now, most basic first."""
+        if self._lost:
+            return "Step back into view: the whole body must be visible."
+        problems = self._setup.problems()
+        if problems:
+            return problems[0]
+        notices = self._setup.notices()
+        if state is None:
+            return (notices[0] if notices else "") if phase == "ready" else self.exercise.setup.message
+        if phase == "setup":
+            return self.exercise.setup.message if not setup_ok else "Hold still in the start position."
+        active = [c for c in state.checks if c.active]
+        if active:
+            return active[-1].spec.message
+        hold = state.counter.hold
+        if phase == "position" and hold is not None:
+            if hold.current is not None and hold.current.completed:
+                return "Well held. Slowly return to the start."
+            return "Hold the position and breathe."
+        return notices[0] if notices else ""
+
+    def counts(self) -> dict[str, int]:
+        if not self._sides:
+            return {}
+        if self.exercise.sides == "each":
+            return {label or "": s.counter.count for label, s in self._sides.items()}
+        return {"total": self._sides[None].counter.count}
+
+    def finish(self) -> list[Event]:
+        """End of stream: close holds and faults; unfinished reps are not counted."""
+        events: list[Event] = self._activity.close(self._last_t) if self._activity else []
+        events += self._setup.finish(self._last_t)
+        for state in self._sides.values():
+            events += state.counter.finish(self._last_t)
+            for check in state.checks:
+                events += check.end(self._last_t)
+        return events

@@ -1,0 +1,63 @@
+"""The per-frame stage chain shared by every front end:
+pose -> smoothing -> exercise rules -> session.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import cv2
+
+from formcheck.core.frame import PoseFrame
+from formcheck.engine.evaluator import EngineParams, ExerciseEvaluator, FrameState
+from formcheck.engine.session import Session
+from formcheck.exercises.schema import Exercise
+from formcheck.pose import PoseEstimator
+from formcheck.smoothing.one_euro import LandmarkFilter, OneEuroSmoother
+from formcheck.sources.scene import SceneWatch
+from formcheck.sources.video import SourceInfo, VideoFrame
+
+
+class Pipeline:
+    """The stages after the source, for one exercise: pose, smoothing, rules, session.
+
+    Shared by recorded analysis and live coaching; drawing is left to the front end.
+    """
+
+    def __init__(
+        self,
+        exercise: Exercise,
+        source: SourceInfo,
+        estimator: Optional[PoseEstimator] = None,
+        params: EngineParams | None = None,
+        smoother: LandmarkFilter | None = None,
+    ) -> None:
+        self.estimator = estimator
+        self.smoother = smoother or OneEuroSmoother()
+        self.evaluator = ExerciseEvaluator(exercise, params)
+        self.session = Session(exercise, source)
+        self.scene = SceneWatch()
+
+    def process(self, frame: VideoFrame) -> FrameState:
+        """Run the pose model on a video frame, then the rest of the stages."""
+        if self.estimator is None:
+            raise RuntimeError("this pipeline was built without a pose estimator")
+        rgb = cv2.cvtColor(frame.image_bgr, cv2.COLOR_BGR2RGB)
+        pose = self.estimator.estimate(rgb, frame.index, frame.timestamp_s)
+        return self.step(pose.with_scene(*self.scene.update(frame.image_bgr)))
+
+    def step(self, pose: PoseFrame) -> FrameState:
+        """The stages after the pose model, for one frame."""
+        if pose.scene_cut:
+            self.smoother.reset()  # never blend landmarks across two camera views
+        state = self.evaluator.update(self.smoother.update(pose))
+        self.session.add(state)
+        return state
+
+    def finish(self) -> Session:
+        """End of stream: close holds and faults; returns the complete session."""
+        self.session.close(self.evaluator.finish())
+        return self.session
+
+    def close(self) -> None:
+        if self.estimator is not None:
+            self.estimator.close()

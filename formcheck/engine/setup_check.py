@@ -1,0 +1,137 @@
+"""Is the camera set up so that the exercise can be judged? Checked on every frame.
+
+Before counting starts, and whenever it stops being true, the person is told what is
+wrong in words they can act on: a body part out of the picture, the wrong camera view,
+too far away, too dark. Each problem is a debounced fault (``setup.<id>``), so it shows
+in the overlay and in the report like any form fault.
+
+More than one person in view is a notice, not a problem: the pose model stays on one
+person and counting goes on (a physiotherapist beside the patient is normal), but the
+person is told who is being followed may change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+from formcheck.core.body import Posture, View
+from formcheck.core.events import Event
+from formcheck.core.frame import PoseFrame
+from formcheck.core.landmarks import Landmark as L
+from formcheck.engine.checks import FaultTracker
+from formcheck.exercises.schema import Exercise, SetupSpec
+
+FLOOR_POSTURES = frozenset({Posture.SUPINE, Posture.PRONE, Posture.QUADRUPED, Posture.KNEELING})
+
+PARTS: dict[str, tuple[L, ...]] = {
+    "head": (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR),
+    "shoulders": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
+    "hands": (L.LEFT_WRIST, L.RIGHT_WRIST),
+    "hips": (L.LEFT_HIP, L.RIGHT_HIP),
+    "knees": (L.LEFT_KNEE, L.RIGHT_KNEE),
+    "feet": (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL),
+}
+
+
+@dataclass(frozen=True)
+class SetupParams:
+    min_visibility: float = 0.5
+    edge_margin: float = 0.005  # fraction of the frame a landmark must be inside
+    min_body_fraction: float = 0.3  # body extent / frame size (the larger of width and height fractions) below which "too far"
+    min_brightness: float = 35.0  # mean luminance 0-255 below which "too dark"
+    min_s: float = 1.0  # a problem must last this long to be reported
+
+
+#: Per wanted view, the view that is refused and what to do about it. An oblique view
+#: (about 45 degrees) refuses side-on: there a movement across the line of sight, such as
+#: knees rolling away from the camera, is hidden behind the near side of the body.
+WRONG_VIEW: dict[str, tuple[View, str]] = {
+    "side": (View.FRONT, "Turn side-on to the camera."),
+    "front": (View.SIDE, "Face the camera."),
+    "oblique": (View.SIDE, "Move the camera round to about 45 degrees from your side: straight side-on, part of the movement is hidden."),
+}
+
+
+class SetupMonitor:
+    def __init__(self, setup: SetupSpec, params: SetupParams | None = None) -> None:
+        self.setup = setup
+        self.params = params or SetupParams()
+        min_s = self.params.min_s
+        self._parts = {part: FaultTracker(f"setup.{part}_in_view", _out_of_view_message(part), min_s, None) for part in setup.in_view}
+        self._too_far = FaultTracker("setup.too_far", "You are too far from the camera: come closer so you fill more of the picture.", min_s, None)
+        self._too_dark = FaultTracker("setup.too_dark", "It is too dark: add light in front of you.", min_s, None)
+        refused = WRONG_VIEW.get(setup.view)  # None for "any"
+        self._refused_view: Optional[View] = refused[0] if refused else None
+        wanted = refused[1] if refused else ""
+        self._view = FaultTracker("setup.view", wanted, min_s, None)
+        self._crowd = FaultTracker(
+            "setup.one_person",
+            "More than one person is in view: formcheck follows only one. Ask others to step out of the picture.",
+            min_s,
+            None,
+        )
+
+    def _trackers(self) -> list[FaultTracker]:
+        return [*self._parts.values(), self._too_far, self._too_dark, self._view, self._crowd]
+
+    def update(self, frame: PoseFrame, view: View) -> list[Event]:
+        t, p = frame.timestamp_s, self.params
+        events = self._too_dark.update(t, frame.brightness < p.min_brightness)
+        events += self._crowd.update(t, frame.people is not None and frame.people > 1)
+        if not frame.has_person:
+            return events
+        w, h = frame.image_size
+        x, y = frame.xy[:, 0], frame.xy[:, 1]
+        inside = (x >= p.edge_margin * w) & (x <= (1 - p.edge_margin) * w) & (y >= p.edge_margin * h) & (y <= (1 - p.edge_margin) * h)
+        seen = inside & (frame.visibility >= p.min_visibility)
+        for part, tracker in self._parts.items():
+            events += tracker.update(t, not seen[list(PARTS[part])].any())
+        if seen.sum() >= 4:
+            extent = max(np.ptp(x[seen]) / w, np.ptp(y[seen]) / h)
+            events += self._too_far.update(t, extent < p.min_body_fraction)
+        events += self._view.update(t, view is self._refused_view)
+        return events
+
+    def problems(self) -> list[str]:
+        """Messages of the problems active now, most basic first."""
+        return [tr.message for tr in (self._too_dark, *self._parts.values(), self._too_far, self._view) if tr.active]
+
+    def notices(self) -> list[str]:
+        """Messages worth saying that do not stop counting (more than one person)."""
+        return [self._crowd.message] if self._crowd.active else []
+
+    def finish(self, t: float) -> list[Event]:
+        return [e for tr in self._trackers() for e in tr.end(t)]
+
+
+def _out_of_view_message(part: str) -> str:
+    verb = "is" if part == "head" else "are"
+    return f"Your {part} {verb} out of the picture: move the camera or step back so your whole body is visible."
+
+
+def is_floor_exercise(exercise: Exercise) -> bool:
+    return all(p in FLOOR_POSTURES for p in exercise.setup.posture)
+
+
+def find_me_message(exercise: Exercise) -> str:
+    """What to do when nobody is found yet: the pose model finds people by the face."""
+    if is_floor_exercise(exercise):
+        return "Face the camera so I can find you, then get down into the start position."
+    return "Step in front of the camera so I can see you."
+
+
+def readiness_problem(exercise: Exercise, has_person: bool, problems: list[str], posture: Posture) -> str | None:
+    """The one thing to fix before counting may start; None when ready.
+
+    Live coaching waits for this to be None (and stay so through a countdown) before it
+    starts counting.
+    """
+    if not has_person:
+        return find_me_message(exercise)
+    if problems:
+        return problems[0]
+    if posture not in exercise.setup.posture:
+        return exercise.setup.message
+    return None

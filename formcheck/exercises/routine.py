@@ -1,0 +1,111 @@
+"""Routines: a TOML file listing exercises in order with their reps and holds.
+
+Validated like exercise files (unknown keys, wrong types and out-of-range values are
+errors naming the file and the key). An exercise id that formcheck does not know yet is
+skipped with a note rather than rejected, so the seed routine keeps working while
+exercise files are being added.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Optional
+
+from pydantic import Field
+
+from formcheck.core.errors import ExerciseError
+from formcheck.exercises.loader import exercise_ids, load_exercise, parse_toml_model
+from formcheck.exercises.schema import Exercise, _Strict
+
+ROUTINE_SCHEMA = "formcheck.routine/1"
+DEFAULT_ROUTINE = "default"
+
+
+class StepSpec(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="exercise id, as in poses/")
+    reps: Optional[int] = Field(default=None, ge=1, le=100, description="reps (per side for one-sided exercises); default: the exercise's target")
+    hold_s: Optional[float] = Field(default=None, gt=0.0, le=3600.0, description="hold target; default: the exercise's")
+    note: str = ""
+
+
+class RoutineSpec(_Strict):
+    name: str = Field(min_length=1)
+    frequency: str = ""
+    note: str = ""
+    exercise: list[StepSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class RoutineStep:
+    exercise: Exercise  # with the routine's hold target applied
+    reps: int
+    note: str = ""
+
+    def intro(self) -> list[str]:
+        """What to show before the exercise: the steps, the target, the sides."""
+        ex = self.exercise
+        lines = [f"{i}. {step}" for i, step in enumerate(ex.instructions, 1)]
+        target = f"Target: {self.reps} rep{'s' if self.reps != 1 else ''}"
+        if ex.sides == "each":
+            target += " on each side: one side first, then repeat on the opposite side"
+        if ex.hold is not None:
+            target += f", holding {ex.hold.target_s:g} s"
+        lines.append(target + ".")
+        lines += [self.note] if self.note else []
+        return lines
+
+
+@dataclass
+class Routine:
+    name: str
+    source: str
+    frequency: str
+    note: str
+    steps: list[RoutineStep]
+    skipped: list[str] = field(default_factory=list)
+
+
+def _bundled() -> dict[str, Path]:
+    folder = resources.files("formcheck.exercises.routines")
+    return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml")}
+
+
+def _step(spec: StepSpec, path: str, index: int) -> RoutineStep:
+    exercise = load_exercise(spec.id)
+    if spec.hold_s is not None:
+        if exercise.hold is None:
+            raise ExerciseError(f"{path}: exercise.{index}.hold_s: {spec.id!r} has no hold")
+        if spec.hold_s < exercise.hold.min_s:
+            raise ExerciseError(f"{path}: exercise.{index}.hold_s: {spec.hold_s:g} is below the exercise's shortest hold ({exercise.hold.min_s:g} s)")
+        exercise = exercise.model_copy(update={"hold": exercise.hold.model_copy(update={"target_s": spec.hold_s})})
+    reps = spec.reps or exercise.rep.target or 1
+    exercise = exercise.model_copy(update={"rep": exercise.rep.model_copy(update={"target": reps})})
+    return RoutineStep(exercise, reps, spec.note)
+
+
+def parse_routine(text: str, path: str) -> Routine:
+    """Parse and validate a routine file's text; ``path`` names it in errors."""
+    spec = parse_toml_model(RoutineSpec, text, path)
+    known = set(exercise_ids())
+    steps = [_step(s, path, i) for i, s in enumerate(spec.exercise) if s.id in known]
+    skipped = [s.id for s in spec.exercise if s.id not in known]
+    if not steps:
+        raise ExerciseError(f"{path}: exercise: none of these exercises exist yet: {', '.join(skipped)}")
+    return Routine(spec.name, path, spec.frequency, spec.note, steps, skipped)
+
+
+def load_routine(name_or_path: str = DEFAULT_ROUTINE) -> Routine:
+    """A bundled routine by name (``routines/NAME.toml``) or any routine file by path."""
+    if name_or_path.endswith(".toml"):
+        path = Path(name_or_path)
+    else:
+        bundled = _bundled()
+        if name_or_path not in bundled:
+            raise ExerciseError(f"unknown routine {name_or_path!r}; known: {', '.join(sorted(bundled))} (or give a .toml path)")
+        path = bundled[name_or_path]
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ExerciseError(f"{path}: cannot read routine file: {exc}") from None
+    return parse_routine(text, str(path))

@@ -1,0 +1,258 @@
+"""The exercise file schema: what an exercise file may say, as typed, validated models.
+
+An exercise is data, not code: the engine reads what to measure, what a rep is, how
+long to hold and what to check from the file. Anything the loader does not know, any
+value out of range and any inconsistent pair is rejected with a message that names the
+file, the key and the problem, because a typo in a threshold would otherwise silently
+change what gets counted.
+"""
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from formcheck.core.body import Posture
+from formcheck.core.landmarks import resolve_point, valid_point_names
+
+POINT_COUNTS = {"angle": 3, "inclination": 2, "offset": 3, "distance": 2, "height": 2, "swing": 2, "lateral": 2}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class MeasureSpec(_Strict):
+    """A number computed from landmarks each frame, on the working side."""
+
+    kind: Literal["angle", "inclination", "offset", "distance", "height", "swing", "lateral"]
+    points: list[str]
+    per: Optional[list[str]] = Field(default=None, description="reference segment that normalises distance/height")
+    unit: str = "deg"
+    description: str = ""
+    min_visibility: Optional[float] = Field(
+        default=None,
+        ge=0.05,
+        le=1.0,
+        description="landmark visibility below which the measure is not taken (default: the engine's 0.5)",
+    )
+
+    @field_validator("points", "per")
+    @classmethod
+    def _known_points(cls, names: list[str] | None) -> list[str] | None:
+        for name in names or []:
+            try:
+                resolve_point(name, "left")
+            except KeyError:
+                raise ValueError(f"unknown point {name!r}; valid points: {', '.join(valid_point_names())}") from None
+        return names
+
+    @model_validator(mode="after")
+    def _shape(self) -> "MeasureSpec":
+        want = POINT_COUNTS[self.kind]
+        if len(self.points) != want:
+            raise ValueError(f"a {self.kind} measure takes {want} points, got {len(self.points)}")
+        if self.kind in ("distance", "height", "lateral") and (self.per is None or len(self.per) != 2):
+            raise ValueError(f"a {self.kind} measure needs 'per': the two points of a reference segment")
+        if self.kind not in ("distance", "height", "lateral") and self.per is not None:
+            raise ValueError(f"'per' only applies to distance, height and lateral measures, not {self.kind}")
+        return self
+
+
+def _check_bounds(low: Optional[float], high: Optional[float], what: str) -> None:
+    """One rule for every min/max pair: at least one given, and in order."""
+    if low is None and high is None:
+        raise ValueError(f"{what} needs 'min', 'max' or both")
+    if low is not None and high is not None and low >= high:
+        raise ValueError(f"min ({low}) must be below max ({high})")
+
+
+class Bounds(_Strict):
+    min: Optional[float] = None
+    max: Optional[float] = None
+
+    @model_validator(mode="after")
+    def _order(self) -> "Bounds":
+        _check_bounds(self.min, self.max, "a requirement")
+        return self
+
+    def contains(self, value: float) -> bool:
+        """NaN is never inside: an unseen measure cannot satisfy a requirement."""
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max) and value == value
+
+
+def all_within(bounds: dict[str, Bounds], values: dict[str, float]) -> bool:
+    """Every named measure within its bounds (a missing value never is)."""
+    return all(b.contains(values[name]) for name, b in bounds.items())
+
+
+class WithoutStart(_Strict):
+    """The position recognised from absolute values alone, while the start is unseen.
+
+    A relative rep needs the person's own start value before it can tell "in position"
+    from "at rest"; a video filmed already in the stretch never shows it. These bounds
+    let such a video's holds be timed (no rep counts without a start position). They are
+    looser evidence than the rep itself, so they apply only until the start is seen.
+    """
+
+    bounds: dict[str, Bounds] = Field(min_length=1, description="measures that must all be within bounds to enter the position")
+    stay: Optional[dict[str, Bounds]] = Field(
+        default=None, description="looser bounds that keep it recognised once entered (hysteresis, like enter and exit; default: bounds)"
+    )
+    side: Literal["any", "near"] = Field(
+        default="any", description="near: the bounds mean the side nearer the camera is working (e.g. knees rolled towards it)"
+    )
+
+
+class RepSpec(_Strict):
+    """A rep is into the position and back out, with hysteresis and minimum times."""
+
+    measure: str
+    require: dict[str, Bounds] = Field(
+        default_factory=dict,
+        description="other measures that must be within bounds to enter the position (e.g. hips down in a cobra, not a plank)",
+    )
+    direction: Literal["rise", "fall"] = Field(description="rise: in position above 'enter'; fall: below it")
+    enter: float
+    exit: float
+    min_in_s: float = Field(default=0.3, ge=0.0, le=60.0)
+    min_out_s: float = Field(default=0.2, ge=0.0, le=60.0)
+    min_rest_s: float = Field(default=0.5, ge=0.0, le=60.0, description="time at rest in the start posture before counting")
+    min_range: float = Field(default=0.0, ge=0.0)
+    target: Optional[int] = Field(default=None, ge=1, le=100, description="prescribed reps per side")
+    relative: bool = Field(
+        default=False,
+        description="enter/exit are offsets from the person's own rest value (for measures whose rest value varies between people)",
+    )
+    without_start: Optional[WithoutStart] = Field(default=None, description="the position recognised before the start position is seen")
+
+    @model_validator(mode="after")
+    def _hysteresis(self) -> "RepSpec":
+        if self.relative and (self.exit <= 0 if self.direction == "rise" else self.exit >= 0):
+            raise ValueError(f"with relative = true, exit ({self.exit}) must be an offset towards the position ({'above' if self.direction == 'rise' else 'below'} 0)")
+        if self.direction == "rise" and not self.exit < self.enter:
+            raise ValueError(f"with direction 'rise', exit ({self.exit}) must be below enter ({self.enter})")
+        if self.direction == "fall" and not self.exit > self.enter:
+            raise ValueError(f"with direction 'fall', exit ({self.exit}) must be above enter ({self.enter})")
+        return self
+
+
+class HoldSpec(_Strict):
+    """How long the position is held; the clock runs only while the hold checks pass."""
+
+    target_s: float = Field(gt=0.0, le=3600.0)
+    min_s: float = Field(default=1.0, ge=0.0, le=60.0, description="shorter dwells are not holds")
+    grace_s: float = Field(default=0.5, ge=0.0, le=10.0, description="breaks shorter than this do not end a hold")
+    max_speed: Optional[float] = Field(default=None, gt=0.0, description="rep measure speed above which the person is moving, not holding")
+    tolerance: Optional[float] = Field(
+        default=None, gt=0.0, description="rep measure may drift this far from its mean over the hold before the hold ends"
+    )
+    max_motion: float = Field(default=0.08, gt=0.0, le=10.0, description="body speed (trunk lengths/s) above which the person is moving, not holding")
+
+    @model_validator(mode="after")
+    def _order(self) -> "HoldSpec":
+        if self.min_s > self.target_s:
+            raise ValueError(f"min_s ({self.min_s}) must not exceed target_s ({self.target_s})")
+        return self
+
+
+class CheckSpec(_Strict):
+    """A named form check: the measure must stay within [min, max] while it applies."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    measure: str
+    of: Literal["value", "speed"] = "value"
+    when: Literal["rest", "position", "hold", "active"] = Field(
+        description=(
+            "rest: counting and out of position; position: in position; hold: in position and "
+            "still (judges the held pose, not the way into or out of it); active: any time after setup"
+        )
+    )
+    min: Optional[float] = None
+    max: Optional[float] = None
+    min_s: float = Field(default=0.5, ge=0.0, le=60.0, description="how long a fault must last before it is reported")
+    gates_hold: bool = Field(default=False, description="the hold clock stops while this check fails")
+    relative: bool = Field(
+        default=False,
+        description="min and max are offsets from the person's own value in the start position (the camera's angle shifts the absolute value)",
+    )
+    message: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "CheckSpec":
+        _check_bounds(self.min, self.max, "a check")
+        if self.relative and (self.of == "speed" or self.when == "rest"):
+            raise ValueError("relative = true compares a value with its own rest value: it needs of = 'value' and when other than 'rest'")
+        if self.gates_hold and self.when not in ("position", "hold"):
+            raise ValueError("only checks with when = 'position' or 'hold' can gate the hold")
+        return self
+
+
+class ActivitySpec(_Strict):
+    """Time in motion, for activities whose form a pose cannot judge (walking, biking)."""
+
+    min_motion: float = Field(default=0.15, gt=0.0, le=10.0, description="body speed (trunk lengths/s) that counts as moving")
+    min_s: float = Field(default=2.0, ge=0.0, le=600.0, description="shorter bouts of movement are not counted")
+    grace_s: float = Field(default=1.5, ge=0.0, le=60.0, description="pauses shorter than this do not end a bout")
+    target_min: Optional[float] = Field(default=None, gt=0.0, le=600.0, description="prescribed active minutes, if any")
+
+
+BODY_PARTS = ("head", "shoulders", "hands", "hips", "knees", "feet")
+
+
+class SetupSpec(_Strict):
+    posture: list[Posture] = Field(min_length=1, description="postures accepted as the start position")
+    in_view: list[Literal["head", "shoulders", "hands", "hips", "knees", "feet"]] = Field(
+        default=["head", "shoulders", "hips", "knees", "feet"], description="body parts that must be in the picture"
+    )
+    view: Literal["side", "front", "oblique", "any"] = Field(
+        default="any", description="side: facing the camera is refused; front: side-on is refused; oblique (about 45 degrees): side-on is refused"
+    )
+    camera: str = Field(min_length=1, description="where to put the camera, in plain words")
+    message: str = Field(min_length=1, description="what to do when the start position is not seen")
+
+
+class Exercise(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    summary: str
+    source: str = Field(description="the seed text the exercise comes from")
+    instructions: list[str] = Field(min_length=1)
+    sides: Literal["none", "each"] = Field(description="none: both sides together; each: one side at a time, counted per side")
+    setup: SetupSpec
+    measures: dict[str, MeasureSpec] = Field(default_factory=dict)
+    rep: Optional[RepSpec] = None
+    hold: Optional[HoldSpec] = None
+    activity: Optional[ActivitySpec] = None
+    not_measured: list[str] = Field(default_factory=list, description="what formcheck cannot judge for this exercise, said by 'show'")
+    checks: list[CheckSpec] = Field(default_factory=list)
+    frequency: str = Field(default="", description="how often, in the seed's words, e.g. 'twice a day'")
+
+    @model_validator(mode="after")
+    def _references(self) -> "Exercise":
+        if self.rep is None:
+            if self.activity is None:
+                raise ValueError("an exercise needs [rep] (what a repetition is) or [activity] (time in motion)")
+            if self.hold is not None or self.checks:
+                raise ValueError("[hold] and [[checks]] need a [rep] that says what the position is")
+            return self
+        if self.rep.measure not in self.measures:
+            raise ValueError(f"rep.measure {self.rep.measure!r} is not defined in [measures] ({', '.join(self.measures)})")
+        named = [(f"rep.require.{name}", name) for name in self.rep.require]
+        start = self.rep.without_start
+        if start is not None:
+            named += [(f"rep.without_start.bounds.{name}", name) for name in start.bounds]
+            named += [(f"rep.without_start.stay.{name}", name) for name in start.stay or {}]
+            if start.side == "near" and self.sides != "each":
+                raise ValueError("rep.without_start.side = 'near' names a working side: it needs sides = 'each'")
+        for key, name in named:
+            if name not in self.measures:
+                raise ValueError(f"{key} is not defined in [measures] ({', '.join(self.measures)})")
+        seen: set[str] = set()
+        for i, check in enumerate(self.checks):
+            if check.measure not in self.measures:
+                raise ValueError(f"checks[{i}].measure {check.measure!r} is not defined in [measures] ({', '.join(self.measures)})")
+            if check.id in seen:
+                raise ValueError(f"checks[{i}].id {check.id!r} is used twice")
+            seen.add(check.id)
+        return self

@@ -1,0 +1,1 @@
+"""What the person sees and hears while exercising: overlay, live layers, cues, voice, window."""

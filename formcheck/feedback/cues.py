@@ -1,0 +1,52 @@
+"""What to say, from the event stream: rep counts, the hold countdown, form messages.
+
+Pure logic (no audio): ``CueMaker.update(state)`` returns the cues for one frame, and
+the ``Speaker`` decides whether there is time to say them.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional
+
+from formcheck.core.events import EventKind
+from formcheck.engine.evaluator import FrameState
+
+COUNTDOWN_FROM = 3
+
+
+@dataclass(frozen=True)
+class Cue:
+    text: str
+    max_age_s: float = 1.5  # said later than this, it would be wrong: drop it
+    repeat: bool = True  # False: not again within the speaker's repeat interval
+
+
+class CueMaker:
+    def __init__(self, one_sided: bool) -> None:
+        self.one_sided = one_sided
+        self._counted_down: Optional[int] = None  # last number said in the hold countdown
+
+    def update(self, state: FrameState) -> list[Cue]:
+        cues: list[Cue] = []
+        for event in state.events:
+            if event.kind is EventKind.REP_COMPLETED:
+                count = state.counts.get(event.side or "total", event.data.get("count", 0))
+                cues.append(Cue(f"{event.side} {count}" if self.one_sided and event.side else f"{count}"))
+            elif event.kind is EventKind.HOLD_STARTED:
+                self._counted_down = None
+                cues.append(Cue("Hold"))
+            elif event.kind is EventKind.HOLD_COMPLETED:
+                cues.append(Cue("done"))
+            elif event.kind is EventKind.HOLD_ENDED:
+                self._counted_down = None
+            elif event.kind is EventKind.FAULT_STARTED:
+                cues.append(Cue(str(event.data.get("message", "")), max_age_s=4.0, repeat=False))
+            elif event.kind is EventKind.POSE_LOST:
+                cues.append(Cue("I cannot see you.", max_age_s=3.0, repeat=False))
+        if state.hold_target and state.hold_elapsed > 0:
+            left = math.ceil(state.hold_target - state.hold_elapsed)
+            if 1 <= left <= COUNTDOWN_FROM and left != self._counted_down and (self._counted_down is None or left < self._counted_down):
+                self._counted_down = left
+                cues.append(Cue(str(left), max_age_s=0.8))
+        return cues

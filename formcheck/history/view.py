@@ -1,0 +1,121 @@
+"""Showing the history: the sessions table, CSV export, the adherence view and the
+per-day plot. Reads ``SessionRecord``s; knows nothing about the database."""
+from __future__ import annotations
+
+import io
+import json
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display: render to memory only
+import matplotlib.pyplot as plt  # noqa: E402
+
+from formcheck.core.files import atomic_path
+from formcheck.history.adherence import Adherence
+from formcheck.history.store import COLUMNS, SessionRecord
+
+
+def _reps(r: SessionRecord) -> str:
+    if r.reps_left is not None or r.reps_right is not None:
+        return f"L{r.reps_left or 0} R{r.reps_right or 0}"
+    return str(r.reps)
+
+
+def _holds(r: SessionRecord) -> str:
+    if not r.holds:
+        return "-"
+    target = f" reached {r.hold_target_s:g}s" if r.hold_target_s else ""
+    return f"{r.holds_completed}/{r.holds}{target}; {r.hold_s:.0f}s total"
+
+
+def _faults(r: SessionRecord) -> str:
+    return ", ".join(f"{check} x{n}" for check, n in sorted(r.fault_counts.items(), key=lambda kv: -kv[1])) or "-"
+
+
+def table_lines(records: Sequence[SessionRecord]) -> list[str]:
+    """A fixed-width table of sessions (local times), as printed by ``formcheck history``."""
+    if not records:
+        return ["no sessions recorded yet"]
+    header = ("when", "exercise", "reps", "holds", "faults", "length", "source")
+    rows = [
+        (
+            r.started_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+            r.exercise + (f" ({r.routine})" if r.routine else ""),
+            _reps(r),
+            _holds(r),
+            _faults(r),
+            f"{r.duration_s:.0f}s",
+            Path(r.source).name if r.source_kind != "camera" else r.source,
+        )
+        for r in records
+    ]
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    fmt = lambda row: "  ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip()  # noqa: E731
+    return [fmt(header), *(fmt(row) for row in rows)]
+
+
+def csv_rows(records: Iterable[SessionRecord]) -> Iterable[list[str]]:
+    """Every stored field; times in UTC (ISO 8601), fault counts as JSON."""
+    yield ["id", *COLUMNS]
+    for r in records:
+        values = {**r.__dict__, "started_at": r.started_at.isoformat(), "fault_counts": json.dumps(dict(r.fault_counts), sort_keys=True)}
+        yield ["" if values[c] is None else str(values[c]) for c in ["id", *COLUMNS]]
+
+
+def adherence_lines(a: Adherence, name: str, basis: str) -> list[str]:
+    """``basis`` says where the prescription comes from, e.g. 'exercise file: "twice a day"'."""
+    lines = [f"{name} ({a.exercise}): {a.per_day} session{'s' if a.per_day != 1 else ''} a day ({basis})"]
+    for d in a.days:
+        mark = "met" if d.met else ("" if d.sessions == 0 else "short")
+        lines.append(f"  {d.day:%Y-%m-%d %a}  {d.sessions:2d}/{a.per_day}  {'#' * min(d.sessions, 30):<12s} {mark}".rstrip())
+    lines.append(f"  days meeting it: {a.days_met} of {len(a.days)}; current streak: {a.streak} day{'s' if a.streak != 1 else ''}")
+    return lines
+
+
+def per_day_plot_png(records: Sequence[SessionRecord], first: date, last: date, per_day: Optional[dict[str, int]] = None, dpi: int = 96) -> bytes:
+    """Sessions, reps and hold time per local day, one colour per exercise (stacked)."""
+    days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    index = {d: i for i, d in enumerate(days)}
+    exercises = sorted({r.exercise for r in records})
+    totals = {what: defaultdict(lambda: [0.0] * len(days)) for what in ("sessions", "reps", "hold")}
+    for r in records:
+        i = index.get(r.started_at.astimezone().date())
+        if i is None:
+            continue
+        totals["sessions"][r.exercise][i] += 1
+        totals["reps"][r.exercise][i] += r.reps
+        totals["hold"][r.exercise][i] += r.hold_s
+    fig, axes = plt.subplots(3, 1, sharex=True, figsize=(max(6.0, 0.45 * len(days) + 2), 7.5), dpi=dpi)
+    x = list(range(len(days)))
+    colours = plt.get_cmap("tab10")
+    for ax, what, label in zip(axes, ("sessions", "reps", "hold"), ("sessions", "reps", "hold time (s)")):
+        bottom = [0.0] * len(days)
+        for k, ex in enumerate(exercises):
+            values = totals[what][ex]
+            ax.bar(x, values, bottom=bottom, color=colours(k % 10), label=ex, width=0.75)
+            bottom = [b + v for b, v in zip(bottom, values)]
+        ax.set_ylabel(label)
+        ax.grid(axis="y", alpha=0.3)
+        top = max([*bottom, *(per_day or {}).values()] if what == "sessions" else bottom, default=0.0)
+        ax.set_ylim(0, top * (1.45 if what == "sessions" else 1.1) + 1)  # room for the legend above the bars
+    for k, ex in enumerate(exercises):
+        if per_day and ex in per_day:
+            axes[0].axhline(per_day[ex], color=colours(k % 10), ls="--", lw=1.2, label=f"{ex}: {per_day[ex]} a day prescribed")
+    axes[0].legend(fontsize=8, loc="upper left", ncol=2)
+    axes[0].set_title(f"formcheck history, {first:%Y-%m-%d} to {last:%Y-%m-%d}", fontsize=10)
+    step = max(1, len(days) // 15)
+    axes[-1].set_xticks(x[::step], [f"{d:%a %d %b}" for d in days[::step]], rotation=45, ha="right", fontsize=8)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def write_png(data: bytes, target: Path) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)

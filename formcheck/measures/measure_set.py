@@ -1,0 +1,102 @@
+"""Exercise measures evaluated on a frame, for one working side.
+
+Each measure is compiled once from its spec into landmark indices; evaluating it is a
+few numpy operations. A measure whose landmarks are not confidently visible is NaN, so
+an occluded or guessed joint can never drive a count or raise a fault.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.core import geometry
+from formcheck.core.frame import PoseFrame
+from formcheck.core.landmarks import SIDES, Landmark, resolve_point
+from formcheck.exercises.schema import MeasureSpec
+
+#: Trunk lean from vertical beyond which the shoulders, not the face, say the facing.
+LEAN_FACING_DEG = 30.0
+
+
+def facing_of(frame: PoseFrame) -> float:
+    """+1 when the person faces image-right, -1 image-left.
+
+    Upright, the nose leads the ears. Bent forward (over the front leg in a hip stretch,
+    hands down in a lunge) the head is bowed or hangs, the nose leads the ears by a few
+    pixels either way and the pose model's guess flips; the shoulders, though, are
+    then well ahead of the hips in the way the body faces. That assumes the lean is
+    forward, true of every exercise with a swing measure (hip stretch, shoulder blade
+    squeeze), and a side view, which is what their camera advice asks for.
+    """
+    trunk = (frame.xy[Landmark.LEFT_SHOULDER] + frame.xy[Landmark.RIGHT_SHOULDER] - frame.xy[Landmark.LEFT_HIP] - frame.xy[Landmark.RIGHT_HIP]) / 2.0
+    if abs(trunk[0]) > abs(trunk[1]) * np.tan(np.radians(LEAN_FACING_DEG)):
+        return float(np.sign(trunk[0]))
+    ears = (frame.xy[Landmark.LEFT_EAR, 0] + frame.xy[Landmark.RIGHT_EAR, 0]) / 2.0
+    return float(np.sign(frame.xy[Landmark.NOSE, 0] - ears))
+
+
+@dataclass(frozen=True)
+class CompiledMeasure:
+    name: str
+    spec: MeasureSpec
+    points: tuple[tuple[int, ...], ...]
+    per: tuple[tuple[int, ...], ...]
+    used: list[int]  # every landmark the measure reads, for the visibility test
+
+    @classmethod
+    def compile(cls, name: str, spec: MeasureSpec, side: str) -> "CompiledMeasure":
+        points = tuple(resolve_point(p, side) for p in spec.points)
+        per = tuple(resolve_point(p, side) for p in spec.per or ())
+        return cls(name=name, spec=spec, points=points, per=per, used=[i for group in points + per for i in group])
+
+    def evaluate(self, frame: PoseFrame, min_visibility: float) -> float:
+        """The measure, or NaN when a landmark it reads is below the visibility threshold
+        (the measure's own, when its spec sets one)."""
+        if self.spec.min_visibility is not None:
+            min_visibility = self.spec.min_visibility
+        if not frame.has_person or float(frame.visibility[self.used].min()) < min_visibility:
+            return float("nan")
+        pts = [frame.xy[list(group)].mean(axis=0) for group in self.points]
+        refs = [frame.xy[list(group)].mean(axis=0) for group in self.per]
+        kind = self.spec.kind
+        if kind == "angle":
+            return geometry.angle_deg(*pts)
+        if kind == "inclination":
+            return geometry.inclination_deg(*pts)
+        if kind == "offset":
+            return geometry.offset_from_line(*pts)
+        if kind == "swing":
+            return geometry.swing_deg(*pts, facing_of(frame))
+        if kind == "lateral":
+            return geometry.lateral(*pts, *refs)
+        ref = geometry.distance(*refs)
+        if not ref > 0:
+            return float("nan")
+        if kind == "distance":
+            return geometry.distance(*pts) / ref
+        return geometry.height_above(*pts) / ref  # kind == "height"
+
+
+class MeasureSet:
+    """All of an exercise's measures, compiled for both sides."""
+
+    def __init__(self, specs: dict[str, MeasureSpec], min_visibility: float) -> None:
+        self.min_visibility = min_visibility
+        self._compiled = {
+            side: [CompiledMeasure.compile(name, spec, side) for name, spec in specs.items()] for side in SIDES
+        }
+
+    def evaluate(self, frame: PoseFrame, side: str) -> dict[str, float]:
+        return {m.name: m.evaluate(frame, self.min_visibility) for m in self._compiled[side]}
+
+    def names(self) -> list[str]:
+        return [m.name for m in self._compiled["left"]]
+
+    def points_of(self, name: str, side: str) -> tuple[tuple[int, ...], ...]:
+        """Landmark groups of a measure, for drawing it where it is measured."""
+        for m in self._compiled[side]:
+            if m.name == name:
+                return m.points
+        raise KeyError(name)
+

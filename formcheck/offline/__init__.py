@@ -1,0 +1,1 @@
+"""The recorded-video front end: a whole file (or landmark track) analysed into a session."""

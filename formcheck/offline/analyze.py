@@ -1,0 +1,108 @@
+"""Recorded analysis: drives the shared ``Pipeline`` over a video file or a landmark
+track (``.npz``; a track skips the pose model, so the same rules can be re-run in
+milliseconds), drawing the overlay only where an output asks for it.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Callable, Iterator, Optional
+
+import numpy as np
+from tqdm import tqdm
+
+from formcheck.core.frame import PoseFrame
+from formcheck.engine.evaluator import EngineParams, FrameState
+from formcheck.engine.pipeline import Pipeline
+from formcheck.engine.session import Session
+from formcheck.exercises.schema import Exercise
+from formcheck.feedback.overlay import Overlay
+from formcheck.pose import PoseEstimator
+from formcheck.reports.keyframes import KeyFrameCollector
+from formcheck.reports.video_writer import AnnotatedVideoWriter
+from formcheck.sources.track import Track
+from formcheck.sources.video import SourceInfo, VideoFile, VideoFrame
+
+TRACK_SUFFIX = ".npz"
+BLANK_GREY = 48
+
+
+@dataclass
+class AnalysisOptions:
+    out_video: Optional[Path] = None
+    progress: bool = False
+    params: EngineParams = field(default_factory=EngineParams)
+    keyframes: Optional[KeyFrameCollector] = None  # collects rep-peak pictures when set
+
+
+Stream = Iterator[tuple[Optional[PoseFrame], Optional[VideoFrame]]]
+
+
+def _open(path: Path, estimator_factory: Callable[[], PoseEstimator]) -> tuple[SourceInfo, Optional[PoseEstimator], Stream, list[str]]:
+    """Source info, the estimator it needs (none for tracks), its frames, and notes about
+    the input that the reader adds to while reading (e.g. the file ended early)."""
+    if path.suffix.lower() == TRACK_SUFFIX:
+        track = Track.load(path)
+        info = SourceInfo(name=str(path), fps=track.fps, frame_count=len(track.t), size=track.image_size)
+        return info, None, ((pose, None) for pose in track.frames()), []
+    video = VideoFile(path)
+
+    def frames() -> Iterator[tuple[Optional[PoseFrame], Optional[VideoFrame]]]:
+        with video:
+            for vf in video.frames():
+                yield None, vf
+
+    return video.info, estimator_factory(), frames(), video.notes
+
+
+def _drawer(overlay: Overlay, state: FrameState, video_frame: Optional[VideoFrame], size: tuple[int, int]) -> Callable[[], np.ndarray]:
+    """Draws the annotated frame on first call only (a track has no picture: grey canvas)."""
+
+    @cache
+    def draw() -> np.ndarray:
+        canvas = video_frame.image_bgr if video_frame is not None else np.full((size[1], size[0], 3), BLANK_GREY, np.uint8)
+        return overlay.annotate(canvas, state)
+
+    return draw
+
+
+def analyze(
+    path: Path,
+    exercise: Exercise,
+    estimator_factory: Callable[[], PoseEstimator],
+    options: AnalysisOptions | None = None,
+    on_state: Callable[[FrameState], None] | None = None,
+) -> Session:
+    """Analyse a whole recording and return the session (events and timeline)."""
+    options = options or AnalysisOptions()
+    info, estimator, stream, notes = _open(path, estimator_factory)
+    pipeline = Pipeline(exercise, info, estimator, options.params)
+    overlay = Overlay(exercise, pipeline.evaluator.measures)
+    pipeline.session.notes = notes
+    writer = AnnotatedVideoWriter(options.out_video, info.fps, info.size) if options.out_video else None
+    bar = tqdm(total=info.frame_count or None, unit="frame", disable=not options.progress or not sys.stderr.isatty(), leave=False)
+    try:
+        for pose, video_frame in stream:
+            state = pipeline.step(pose) if pose is not None else pipeline.process(video_frame)  # type: ignore[arg-type]
+            if on_state is not None:
+                on_state(state)
+            if writer is not None or options.keyframes is not None:
+                draw = _drawer(overlay, state, video_frame, info.size)
+                if writer is not None:
+                    writer.write(draw())
+                if options.keyframes is not None:
+                    options.keyframes.update(state, draw)
+            bar.update(1)
+        session = pipeline.finish()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        raise
+    finally:
+        bar.close()
+        pipeline.close()
+    if writer is not None:
+        writer.commit()
+    return session

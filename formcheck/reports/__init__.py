@@ -1,0 +1,1 @@
+"""What a finished session is written to: the JSON report and its reader, HTML, CSV, video."""

@@ -1,0 +1,135 @@
+"""The JSON report (schema ``formcheck.report/1``) built from a session, and atomic writes.
+
+Outputs are written to a temporary file beside the target and renamed into place, so
+an interrupted run never leaves a half-written file or destroys an earlier report.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+from formcheck import __version__
+from formcheck.core.events import EventKind
+from formcheck.core.files import atomic_path
+from formcheck.engine.session import Session
+
+SCHEMA = "formcheck.report/1"
+CAUTION = "Stop at once if you feel any sharp pain. formcheck gives exercise feedback; it does not diagnose or treat."
+
+
+def _r(x: float) -> float:
+    return round(float(x), 2)
+
+
+def _faults(session: Session) -> list[dict[str, Any]]:
+    faults = []
+    for e in session.of_kind(EventKind.FAULT_ENDED):
+        faults.append({"check": e.data["check"], "message": e.data["message"], "start_s": _r(e.data["start_s"]), "end_s": _r(e.data["end_s"]), "side": e.side})
+    return sorted(faults, key=lambda f: f["start_s"])
+
+
+def _holds(session: Session) -> list[dict[str, Any]]:
+    return [
+        {
+            "start_s": _r(e.data["start_s"]),
+            "end_s": _r(e.data["end_s"]),
+            "duration_s": _r(e.data["duration_s"]),
+            "target_s": e.data["target_s"],
+            "completed": bool(e.data["completed"]),
+            "side": e.side,
+        }
+        for e in session.of_kind(EventKind.HOLD_ENDED)
+    ]
+
+
+def _overlaps(a0: float, a1: float, b0: float, b1: float) -> bool:
+    return a0 <= b1 and b0 <= a1
+
+
+def build_report(session: Session) -> dict[str, Any]:
+    ex = session.exercise
+    holds = _holds(session)
+    faults = _faults(session)
+    reps = []
+    for i, e in enumerate(session.of_kind(EventKind.REP_COMPLETED), start=1):
+        start, end = e.data["start_s"], e.data["end_s"]
+        same_side = lambda item: ex.sides == "none" or item["side"] == e.side  # noqa: E731
+        reps.append(
+            {
+                "index": i,
+                "start_s": _r(start),
+                "end_s": _r(end),
+                "side": e.side,
+                "peak": session.peak_measures(start, end, e.side),
+                "hold_s": _r(sum(h["duration_s"] for h in holds if same_side(h) and _overlaps(start, end, h["start_s"], h["end_s"]))),
+                "faults": sorted({f["check"] for f in faults if same_side(f) and _overlaps(start, end, f["start_s"], f["end_s"])}),
+            }
+        )
+    not_counted = [
+        {"start_s": _r(e.data["start_s"]), "end_s": _r(e.data["end_s"]), "side": e.side, "reason": e.data["reason"]}
+        for e in session.of_kind(EventKind.REP_REJECTED)
+    ]
+    activity = [
+        {"start_s": _r(e.data["start_s"]), "end_s": _r(e.data["end_s"]), "duration_s": _r(e.data["duration_s"])}
+        for e in session.of_kind(EventKind.ACTIVE_ENDED)
+    ]
+    by_side: Optional[dict[str, int]] = None
+    if ex.sides == "each":
+        by_side = {s: sum(1 for r in reps if r["side"] == s) for s in ("left", "right")}
+    return {
+        "schema": SCHEMA,
+        "formcheck_version": __version__,
+        "exercise": ex.id,
+        "exercise_name": ex.name,
+        "source": session.source.name,
+        "fps": _r(session.source.fps),
+        "frames": session.frames,
+        "frames_with_pose": session.frames_with_pose,
+        "duration_s": _r(session.duration_s),
+        "rep_count": len(reps),
+        "rep_count_by_side": by_side,
+        "rep_target": ex.rep.target if ex.rep else None,
+        "reps": reps,
+        "not_counted": not_counted,
+        "holds": holds,
+        "faults": faults,
+        "active_s": _r(sum(a["duration_s"] for a in activity)) if ex.activity else None,
+        "activity": activity if ex.activity else None,
+        "notes": list(session.notes),
+        "caution": CAUTION,
+    }
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """The short human summary printed after an analysis."""
+    lines = [f"{report['exercise_name']}: {report['source']}"]
+    by_side = report["rep_count_by_side"]
+    reps = f"{report['rep_count']}" + (f" (left {by_side['left']}, right {by_side['right']})" if by_side else "")
+    target = f", target {report['rep_target']}" + (" per side" if by_side else "") if report["rep_target"] else ""
+    if report["active_s"] is not None:
+        lines.append(f"  active: {report['active_s'] / 60:.1f} min in {len(report['activity'])} bouts of movement")
+    else:
+        lines.append(f"  reps: {reps}{target}")
+    for h in report["holds"]:
+        side = f" {h['side']}" if h["side"] else ""
+        mark = "done" if h["completed"] else f"target {h['target_s']:g} s"
+        lines.append(f"  hold{side}: {h['duration_s']:.1f} s at {h['start_s']:.1f}-{h['end_s']:.1f} s ({mark})")
+    for n in report["not_counted"]:
+        lines.append(f"  not counted at {n['start_s']:.1f} s: {n['reason']}")
+    seen: dict[str, int] = {}
+    for f in report["faults"]:
+        seen[f["message"]] = seen.get(f["message"], 0) + 1
+    for message, n in seen.items():
+        lines.append(f"  form: {message} ({n}x)")
+    if report["frames_with_pose"] < report["frames"]:
+        lines.append(f"  person visible in {report['frames_with_pose']} of {report['frames']} frames")
+    for note in report.get("notes", []):
+        lines.append(f"  note: {note}")
+    lines.append(f"  {report['caution']}")
+    return lines
+
+
+def write_json(report: dict[str, Any], target: Path) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -1,0 +1,51 @@
+"""A routine's results: the ``formcheck.routine/1`` report and the closing summary."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from formcheck.engine.session import Session
+from formcheck.exercises.routine import Routine, RoutineStep
+from formcheck.reports.report import CAUTION, build_report
+
+ROUTINE_SCHEMA = "formcheck.routine/1"
+
+
+@dataclass(frozen=True)
+class StepResult:
+    step: RoutineStep
+    session: Session
+    ended_by: str
+    target_met: bool
+
+
+def routine_report(routine: Routine, results: list[StepResult]) -> dict[str, Any]:
+    """The routine's JSON report: one ``formcheck.report/1`` per exercise done."""
+    return {
+        "schema": ROUTINE_SCHEMA,
+        "routine": routine.name,
+        "source": routine.source,
+        "skipped": routine.skipped,
+        "exercises": [
+            {**build_report(r.session), "routine_target": r.step.reps, "target_met": r.target_met, "ended_by": r.ended_by}
+            for r in results
+        ],
+        "caution": CAUTION,
+    }
+
+
+def routine_summary(routine: Routine, results: list[StepResult]) -> list[str]:
+    lines = [f"{routine.name}: {sum(r.target_met for r in results)} of {len(routine.steps)} exercises done"]
+    for r in results:
+        counts = r.session.counts or {"total": 0}
+        got = ", ".join(f"{k} {v}" for k, v in counts.items()) if "total" not in counts else str(counts["total"])
+        per_side = " per side" if r.step.exercise.sides == "each" else ""
+        mark = "done" if r.target_met else f"stopped ({r.ended_by})"
+        lines.append(f"  {r.step.exercise.name}: {got} of {r.step.reps}{per_side} - {mark}")
+    for step in routine.steps[len(results):]:
+        lines.append(f"  {step.exercise.name}: not started")
+    if routine.skipped:
+        lines.append(f"  skipped (not available in this version yet): {', '.join(routine.skipped)}")
+    if routine.frequency:
+        lines.append(f"  Do this routine {routine.frequency}.")
+    return lines

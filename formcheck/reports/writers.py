@@ -1,0 +1,73 @@
+"""The files a finished session is written to: JSON, HTML and CSV reports.
+
+Shared by recorded analysis and live sessions: a command adds the options with
+``add_report_options``, turns its parsed arguments into an ``OutputRequest``, checks it
+before the session starts (``check``) and calls ``write_outputs`` when it ends.
+Every file is written atomically (temporary file, then rename).
+"""
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional
+
+from formcheck.core.errors import InputError
+from formcheck.core.files import check_writable
+from formcheck.engine.session import Session
+from formcheck.exercises.schema import Exercise
+from formcheck.reports.csv_rows import write_csv
+from formcheck.reports.html import write_html
+from formcheck.reports.keyframes import KeyFrameCollector
+from formcheck.reports.report import write_json
+
+
+def add_report_options(p: argparse.ArgumentParser) -> None:
+    """--html, --csv and --frames (the JSON ``--report`` option is declared by each command)."""
+    p.add_argument("--html", type=Path, help="write a self-contained HTML report here (summary, plots, per-rep table)")
+    p.add_argument("--csv", type=Path, help="write per-frame measures (time, each measure, phase, side) as CSV here")
+    p.add_argument("--frames", action="store_true", help="put pictures of the best and worst rep in the HTML report (also on with --out)")
+
+
+@dataclass(frozen=True)
+class OutputRequest:
+    report: Optional[Path] = None  # JSON
+    html: Optional[Path] = None
+    csv: Optional[Path] = None
+    frames: bool = False  # key frames in the HTML report
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace, video_out: Optional[Path] = None) -> "OutputRequest":
+        """Key frames are wanted with --frames, or when a video output was asked for."""
+        frames = bool(getattr(args, "frames", False) or video_out is not None)
+        return cls(getattr(args, "report", None), getattr(args, "html", None), getattr(args, "csv", None), frames)
+
+    def targets(self) -> list[tuple[str, Path]]:
+        return [(label, path) for label, path in (("report", self.report), ("HTML report", self.html), ("CSV", self.csv)) if path is not None]
+
+    def check(self, source: Optional[Path], *other_outputs: Optional[Path]) -> None:
+        """Refuse outputs that would overwrite the input, another output or each other,
+        and outputs that could not be written (checked now, not after the analysis)."""
+        outputs = [p for _, p in self.targets()] + [p for p in other_outputs if p is not None]
+        taken = {p.resolve(): str(p) for p in [source, *other_outputs] if p is not None}
+        for _, path in self.targets():
+            if path.resolve() in taken:
+                raise InputError(f"{path} is used twice (as {taken[path.resolve()]} too)")
+            taken[path.resolve()] = str(path)
+        for path in outputs:
+            check_writable(path)
+
+    def keyframe_collector(self, exercise: Exercise) -> Optional[KeyFrameCollector]:
+        """A collector only when pictures will be used: --frames (or video out) and --html."""
+        return KeyFrameCollector(exercise) if self.frames and self.html is not None else None
+
+
+def write_outputs(session: Session, report: dict[str, Any], request: OutputRequest, keyframes: Optional[KeyFrameCollector] = None) -> list[tuple[str, Path]]:
+    """Write every requested report; returns (label, path) of what was written."""
+    if request.report is not None:
+        write_json(report, request.report)
+    if request.html is not None:
+        write_html(report, session, request.html, keyframes if request.frames else None)
+    if request.csv is not None:
+        write_csv(session, request.csv)
+    return request.targets()

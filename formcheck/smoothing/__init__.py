@@ -1,0 +1,1 @@
+"""Landmark smoothing between the pose model and the measures."""

@@ -1,0 +1,204 @@
+"""Live frame capture: a camera, or a file played at its own pace as if it were one.
+
+``LatestFrameGrabber`` reads on its own thread and keeps only the newest frame, so a
+slow consumer always gets what the camera sees *now* and the overlay never drifts
+further and further behind the person; frames overwritten before anyone took them are
+counted as dropped. Every frame is stamped with the monotonic wall clock (seconds since
+the grabber started) at the moment it was grabbed, so the delay from grab to display
+can be measured per frame.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Callable, Iterator, Optional, Protocol
+
+import cv2
+import numpy as np
+
+from formcheck.core.errors import CameraError, FormcheckError
+from formcheck.sources.video import FALLBACK_FPS, SourceInfo, VideoFile, VideoFrame, first_frame
+
+Clock = Callable[[], float]
+
+
+class FrameReader(Protocol):
+    """Something that yields frames in order (timestamps are replaced by the grabber)."""
+
+    info: SourceInfo
+
+    def frames(self) -> Iterator[VideoFrame]: ...
+
+    def close(self) -> None: ...
+
+
+class CameraReader:
+    """A camera by index. A camera that stops delivering for ``lost_after_s`` is gone."""
+
+    def __init__(self, index: int, opener: Optional[Callable[[int], "cv2.VideoCapture"]] = None, lost_after_s: float = 2.0, clock: Clock = time.monotonic) -> None:
+        self._capture = (opener or cv2.VideoCapture)(index)
+        self._name = f"camera {index}"
+        self._lost_after_s = lost_after_s
+        self._clock = clock
+        # Keep the driver's queue short: we want the newest image, not a backlog.
+        first = first_frame(
+            self._capture,
+            (cv2.CAP_PROP_BUFFERSIZE, 1),
+            CameraError(f"cannot open {self._name}: is it connected and not in use by another program?"),
+            CameraError(f"{self._name} opened but sends no images: is it connected and not in use by another program?"),
+        )
+        self._first: Optional[np.ndarray] = first
+        fps = self._capture.get(cv2.CAP_PROP_FPS)
+        self.info = SourceInfo(name=self._name, fps=fps if np.isfinite(fps) and 1.0 <= fps <= 240.0 else FALLBACK_FPS, frame_count=0, size=(first.shape[1], first.shape[0]))
+
+    def frames(self) -> Iterator[VideoFrame]:
+        index = 0
+        failing_since: Optional[float] = None
+        while True:
+            if self._first is not None:
+                ok, image, self._first = True, self._first, None
+            else:
+                ok, image = self._capture.read()
+            if ok and image is not None:
+                failing_since = None
+                yield VideoFrame(index, 0.0, image)
+                index += 1
+                continue
+            now = self._clock()
+            failing_since = now if failing_since is None else failing_since
+            if now - failing_since >= self._lost_after_s:
+                raise CameraError(f"{self._name} stopped sending images (unplugged?)")
+            time.sleep(0.01)
+
+    def close(self) -> None:
+        self._capture.release()
+
+
+class PacedFile:
+    """A video file delivered in real time: frame i is released at its own timestamp."""
+
+    def __init__(self, path: Path, loop: bool = False, fps: Optional[float] = None, clock: Clock = time.monotonic) -> None:
+        self._path = path
+        self._loop = loop
+        self._fps = fps  # play at this rate instead of the file's own timestamps
+        self._clock = clock
+        self._video = VideoFile(path)
+        self.info = self._video.info
+
+    def frames(self) -> Iterator[VideoFrame]:
+        start = self._clock()
+        offset, index = 0.0, 0
+        step = 1.0 / self.info.fps
+        while True:
+            last_t = 0.0
+            for frame in self._video.frames():
+                last_t = frame.timestamp_s
+                due = start + (index / self._fps if self._fps else offset + frame.timestamp_s)
+                wait = due - self._clock()
+                if wait > 0:
+                    time.sleep(wait)
+                yield replace(frame, index=index)
+                index += 1
+            if not self._loop:
+                return
+            self._video.close()
+            self._video = VideoFile(self._path)
+            offset += last_t + step
+
+    def close(self) -> None:
+        self._video.close()
+
+
+def open_reader(source: str, loop: bool = False) -> FrameReader:
+    """``0``, ``1``... is a camera index; anything else a video file played in real time."""
+    if source.isdigit():
+        return CameraReader(int(source))
+    return PacedFile(Path(source), loop=loop)
+
+
+class LatestFrameGrabber:
+    """Runs a reader on a thread and hands out only the newest frame."""
+
+    def __init__(self, reader: FrameReader, clock: Clock = time.monotonic) -> None:
+        self.reader = reader
+        self.info = reader.info
+        self._clock = clock
+        self._cond = threading.Condition()
+        self._latest: Optional[VideoFrame] = None
+        self._taken_index = -1
+        self._error: Optional[FormcheckError] = None
+        self._finished = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="formcheck-capture", daemon=True)
+        self.start_time = clock()
+        self.grabbed = 0
+        self.dropped = 0
+
+    def start(self) -> "LatestFrameGrabber":
+        self.start_time = self._clock()
+        self._thread.start()
+        return self
+
+    def now(self) -> float:
+        """Seconds since the grabber started, on the clock frames are stamped with."""
+        return self._clock() - self.start_time
+
+    def _run(self) -> None:
+        try:
+            for frame in self.reader.frames():
+                stamped = replace(frame, timestamp_s=self.now())
+                with self._cond:
+                    if self._fresh() is not None:
+                        self.dropped += 1
+                    self._latest = stamped
+                    self.grabbed += 1
+                    self._cond.notify_all()
+                if self._stop.is_set():
+                    break
+        except FormcheckError as exc:
+            self._error = exc
+        finally:
+            with self._cond:
+                self._finished = True
+                self._cond.notify_all()
+
+    def read(self, timeout: float = 0.1) -> Optional[VideoFrame]:
+        """The newest frame not handed out yet; None after ``timeout`` or at the end.
+
+        Raises the reader's error (e.g. the camera was unplugged) once all frames it
+        delivered before failing have been handed out.
+        """
+        with self._cond:
+            self._cond.wait_for(lambda: self._fresh() is not None or self._finished, timeout)
+            frame = self._fresh()
+            if frame is not None:
+                self._taken_index = frame.index
+                return frame
+            if self._finished and self._error is not None:
+                raise self._error
+            return None
+
+    def _fresh(self) -> Optional[VideoFrame]:
+        latest = self._latest
+        return latest if latest is not None and latest.index != self._taken_index else None
+
+    @property
+    def finished(self) -> bool:
+        """The source has ended and every frame was handed out (or dropped)."""
+        with self._cond:
+            return self._finished and self._fresh() is None
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=2.0)
+        if not self._thread.is_alive():  # never release the device under a running read
+            self.reader.close()
+
+    def __enter__(self) -> "LatestFrameGrabber":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,101 @@
+"""Recorded landmark tracks: the pose stage's output saved to an ``.npz`` file.
+
+A track lets the later stages (smoothing, measures, rules) be re-run and tuned in
+milliseconds without running the pose model again, and lets tests feed exact,
+generated landmark sequences through the same code path as a video.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, Optional
+
+import numpy as np
+
+from formcheck.core.errors import InputError
+from formcheck.core.frame import PoseFrame
+
+TRACK_FORMAT = "formcheck.track/1"
+
+
+@dataclass
+class Track:
+    source: str
+    fps: float
+    image_size: tuple[int, int]
+    t: np.ndarray  # (n,)
+    xy: np.ndarray  # (n, 33, 2), NaN where nobody was found
+    z: np.ndarray  # (n, 33)
+    visibility: np.ndarray  # (n, 33)
+    brightness: Optional[np.ndarray] = None  # (n,) mean luminance, when the images were seen
+    scene_cut: Optional[np.ndarray] = None  # (n,) bool: a new shot starts here
+    people: Optional[np.ndarray] = None  # (n,) people in view, -1 where not counted
+
+    def frames(self) -> Iterator[PoseFrame]:
+        n = len(self.t)
+        brightness = self.brightness if self.brightness is not None else np.full(n, np.nan)
+        cuts = self.scene_cut if self.scene_cut is not None else np.zeros(n, bool)
+        people = self.people if self.people is not None else np.full(n, -1)
+        for i in range(n):
+            frame = PoseFrame(i, float(self.t[i]), self.image_size, self.xy[i], self.z[i], self.visibility[i])
+            yield frame.with_scene(float(brightness[i]), bool(cuts[i])).with_people(int(people[i]) if people[i] >= 0 else None)
+
+    @classmethod
+    def from_frames(cls, frames: list[PoseFrame], source: str, fps: float) -> "Track":
+        size = frames[0].image_size if frames else (0, 0)
+        return cls(
+            source=source,
+            fps=fps,
+            image_size=size,
+            t=np.array([f.timestamp_s for f in frames], dtype=float),
+            xy=np.stack([f.xy for f in frames]) if frames else np.zeros((0, 33, 2)),
+            z=np.stack([f.z for f in frames]) if frames else np.zeros((0, 33)),
+            visibility=np.stack([f.visibility for f in frames]) if frames else np.zeros((0, 33)),
+            brightness=np.array([f.brightness for f in frames], dtype=float),
+            scene_cut=np.array([f.scene_cut for f in frames], dtype=bool),
+            people=np.array([-1 if f.people is None else f.people for f in frames], dtype=np.int16),
+        )
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            format=TRACK_FORMAT,
+            source=self.source,
+            fps=self.fps,
+            image_size=np.array(self.image_size),
+            t=self.t,
+            xy=self.xy.astype(np.float32),
+            z=self.z.astype(np.float32),
+            visibility=self.visibility.astype(np.float32),
+            brightness=(self.brightness if self.brightness is not None else np.full(len(self.t), np.nan)).astype(np.float32),
+            scene_cut=self.scene_cut if self.scene_cut is not None else np.zeros(len(self.t), bool),
+            people=self.people if self.people is not None else np.full(len(self.t), -1, np.int16),
+        )
+
+    def __post_init__(self) -> None:
+        n = len(self.t)
+        per_frame = {"xy": self.xy, "z": self.z, "visibility": self.visibility, "brightness": self.brightness, "scene_cut": self.scene_cut, "people": self.people}
+        for name, array in per_frame.items():
+            if array is not None and len(array) != n:
+                raise ValueError(f"{name} has {len(array)} rows for {n} frames")
+
+    @classmethod
+    def load(cls, path: Path) -> "Track":
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if str(data["format"]) != TRACK_FORMAT:
+                    raise InputError(f"{path}: not a {TRACK_FORMAT} landmark track")
+                return cls(
+                    source=str(data["source"]),
+                    fps=float(data["fps"]),
+                    image_size=(int(data["image_size"][0]), int(data["image_size"][1])),
+                    t=data["t"].astype(float),
+                    xy=data["xy"].astype(float),
+                    z=data["z"].astype(float),
+                    visibility=data["visibility"].astype(float),
+                    brightness=data["brightness"].astype(float) if "brightness" in data else None,
+                    scene_cut=data["scene_cut"].astype(bool) if "scene_cut" in data else None,
+                    people=data["people"].astype(int) if "people" in data else None,
+                )
+        except (OSError, ValueError, KeyError) as exc:
+            raise InputError(f"cannot read landmark track {path}: {exc}") from None
