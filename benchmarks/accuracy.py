@@ -10,6 +10,7 @@ found holds, then MAE (|pred - gt| / max(gt, 1)) and off-by-one accuracy.
 while tuning take seconds. Keep that folder outside the repository: tracks are data
 extracted from the clips and may not be committed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,7 @@ import csv
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import cv2
 
@@ -43,7 +44,7 @@ HOLD_TOLERANCE_S = 1.0
 class Expectation:
     exercise: str
     reps: int
-    sides: Optional[tuple[int, int]]
+    sides: tuple[int, int] | None
     holds: list[tuple[float, float]]
 
 
@@ -54,7 +55,11 @@ def expectations(row: dict[str, str]) -> list[Expectation]:
     label = row["exercise_label"]
     split = SPLIT_LABELS.get(label, ((label, tuple(range(len(holds)))),))
     known = set(exercise_ids())
-    return [Expectation(ex, int(row["reps"]), sides, [holds[i] for i in idx if i < len(holds)]) for ex, idx in split if ex in known]
+    return [
+        Expectation(ex, int(row["reps"]), sides, [holds[i] for i in idx if i < len(holds)])
+        for ex, idx in split
+        if ex in known
+    ]
 
 
 @dataclass
@@ -63,8 +68,8 @@ class ClipResult:
     exercise: str
     gt_reps: int
     pred_reps: int
-    gt_sides: Optional[tuple[int, int]]
-    pred_sides: Optional[tuple[int, int]]
+    gt_sides: tuple[int, int] | None
+    pred_sides: tuple[int, int] | None
     gt_holds: list[tuple[float, float]]
     pred_holds: list[tuple[float, float]]
     faults: list[str]  # checks that fired, setup ones included
@@ -73,9 +78,9 @@ class ClipResult:
     def error(self) -> float:
         return abs(self.pred_reps - self.gt_reps) / max(self.gt_reps, 1)
 
-    def hold_errors(self) -> list[Optional[float]]:
+    def hold_errors(self) -> list[float | None]:
         """For each labelled hold, the duration error of the predicted hold overlapping it most."""
-        errors: list[Optional[float]] = []
+        errors: list[float | None] = []
         for g0, g1 in self.gt_holds:
             best, overlap = None, 0.0
             for p0, p1 in self.pred_holds:
@@ -95,7 +100,7 @@ def parse_holds(text: str) -> list[tuple[float, float]]:
     return [tuple(float(x) for x in part.split("-")) for part in text.split(";") if part.strip()]  # type: ignore[misc]
 
 
-def landmark_source(video: Path, cache: Optional[Path]) -> Path:
+def landmark_source(video: Path, cache: Path | None) -> Path:
     """The clip itself, or its cached landmark track (made on first use)."""
     if cache is None:
         return video
@@ -104,7 +109,9 @@ def landmark_source(video: Path, cache: Optional[Path]) -> Path:
         estimator, scene = create_estimator(), SceneWatch()
         with VideoFile(video) as src:
             frames = [
-                estimator.estimate(cv2.cvtColor(f.image_bgr, cv2.COLOR_BGR2RGB), f.index, f.timestamp_s).with_scene(*scene.update(f.image_bgr))
+                estimator.estimate(cv2.cvtColor(f.image_bgr, cv2.COLOR_BGR2RGB), f.index, f.timestamp_s).with_scene(
+                    *scene.update(f.image_bgr)
+                )
                 for f in src.frames()
             ]
             Track.from_frames(frames, str(video), src.info.fps).save(track_path)
@@ -112,7 +119,7 @@ def landmark_source(video: Path, cache: Optional[Path]) -> Path:
     return track_path
 
 
-def evaluate_clip(row: dict[str, str], expected: Expectation, clips: Path, cache: Optional[Path]) -> ClipResult:
+def evaluate_clip(row: dict[str, str], expected: Expectation, clips: Path, cache: Path | None) -> ClipResult:
     session = analyze(landmark_source(clips / row["file"], cache), load_exercise(expected.exercise), create_estimator)
     report: dict[str, Any] = build_report(session)
     by_side = report["rep_count_by_side"]
@@ -150,7 +157,9 @@ def main() -> int:
             continue
         for expected in expectations(row):
             results.append(evaluate_clip(row, expected, args.clips, args.cache))
-    print(f"{'clip':52s} {'exercise':14s} {'reps gt/pred':>12s} {'sides gt/pred':>15s}  holds gt | pred (duration error)")
+    print(
+        f"{'clip':52s} {'exercise':14s} {'reps gt/pred':>12s} {'sides gt/pred':>15s}  holds gt | pred (duration error)"
+    )
     hold_ok = hold_n = 0
     for r in results:
         sides = f"{r.gt_sides}/{r.pred_sides}" if r.gt_sides or r.pred_sides else ""
@@ -159,7 +168,9 @@ def main() -> int:
         hold_ok += sum(e is not None and abs(e) <= HOLD_TOLERANCE_S for e in errs)
         err_text = ", ".join("missed" if e is None else f"{e:+.1f}s" for e in errs)
         mark = "" if r.pred_reps == r.gt_reps else "  <-- reps"
-        print(f"{r.file[:52]:52s} {r.exercise:14s} {r.gt_reps:>5d}/{r.pred_reps:<6d} {sides:>15s}  {fmt_holds(r.gt_holds)} | {fmt_holds(r.pred_holds)} {('(' + err_text + ')') if err_text else ''}{mark}")
+        print(
+            f"{r.file[:52]:52s} {r.exercise:14s} {r.gt_reps:>5d}/{r.pred_reps:<6d} {sides:>15s}  {fmt_holds(r.gt_holds)} | {fmt_holds(r.pred_holds)} {('(' + err_text + ')') if err_text else ''}{mark}"
+        )
     if not results:
         print("no supported clips")
         return 1
@@ -171,7 +182,9 @@ def main() -> int:
     sides_n = sum(1 for r in results if r.gt_sides)
     zero = [r for r in results if r.gt_reps == 0]
     print(f"\nclips: {n}  exact reps: {exact}/{n}  off-by-one: {off1}/{n}  MAE: {mae:.3f}")
-    print(f"sides exact: {sides_ok}/{sides_n}  holds within +-{HOLD_TOLERANCE_S:g}s: {hold_ok}/{hold_n}  0-rep clips with no reps: {sum(r.pred_reps == 0 for r in zero)}/{len(zero)}")
+    print(
+        f"sides exact: {sides_ok}/{sides_n}  holds within +-{HOLD_TOLERANCE_S:g}s: {hold_ok}/{hold_n}  0-rep clips with no reps: {sum(r.pred_reps == 0 for r in zero)}/{len(zero)}"
+    )
     return 0
 
 

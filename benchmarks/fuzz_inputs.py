@@ -6,13 +6,15 @@ message) is printed and makes the run fail. Prints the number of inputs tried.
 
     python benchmarks/fuzz_inputs.py [--minutes 3]   # per target
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from hypothesis import HealthCheck, Phase, given, settings
 
@@ -35,7 +37,10 @@ def sample_reports(tmp: Path) -> list[dict[str, Any]]:
     track = tmp / "fuzz_track.npz"
     bridge_track(lift, t, jitter=0.8).save(track)
     try:
-        return [build_report(analyze(track, load_exercise(name), lambda: None)) for name in ("bridge", "knee_to_chest", "aerobics")]  # type: ignore[arg-type,return-value]
+        return [
+            build_report(analyze(track, load_exercise(name), lambda: None))
+            for name in ("bridge", "knee_to_chest", "aerobics")
+        ]  # type: ignore[arg-type,return-value]
     finally:
         track.unlink()
 
@@ -55,7 +60,9 @@ def fuzz(label: str, strategy: Any, target: Callable[[Any], None], seconds: floa
     tried = 0
     failures: list[str] = []
 
-    @settings(max_examples=500, deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=500, deadline=None, database=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck)
+    )
     @given(strategy)
     def run(example: Any) -> None:
         nonlocal tried
@@ -87,7 +94,10 @@ def main() -> int:
         check_one_line("report.json", lambda: parse_report(text, "report.json"), failures)
 
     total, all_failures = 0, []
-    for label, strategy, target in (("exercise loader", exercise_texts(), exercise_target), ("report reader", report_texts(reports), report_target)):
+    for label, strategy, target in (
+        ("exercise loader", exercise_texts(), exercise_target),
+        ("report reader", report_texts(reports), report_target),
+    ):
         tried, failures = fuzz(label, strategy, target, seconds)
         total += tried
         all_failures += failures

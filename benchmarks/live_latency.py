@@ -8,6 +8,7 @@ the last window's median no more than one frame interval above the first's.
 
     python benchmarks/live_latency.py [VIDEO] [--seconds 65] [--fps 30] [--exercise bridge]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,10 +33,19 @@ DEFAULT_CLIP = ROOT.parent / "shared" / "clips" / "be_projects2018_fitness__brid
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("video", type=Path, nargs="?", default=DEFAULT_CLIP if DEFAULT_CLIP.exists() else ROOT / "samples" / "bridge.mp4")
+    parser.add_argument(
+        "video",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_CLIP if DEFAULT_CLIP.exists() else ROOT / "samples" / "bridge.mp4",
+    )
     parser.add_argument("--seconds", type=float, default=65.0, help="how long to play (default: %(default)s)")
-    parser.add_argument("--fps", type=float, default=30.0, help="camera rate to play the clip at (default: %(default)s)")
-    parser.add_argument("--window", type=float, default=10.0, help="seconds compared at the start and the end (default: %(default)s)")
+    parser.add_argument(
+        "--fps", type=float, default=30.0, help="camera rate to play the clip at (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--window", type=float, default=10.0, help="seconds compared at the start and the end (default: %(default)s)"
+    )
     parser.add_argument("--exercise", default="bridge")
     args = parser.parse_args()
 
@@ -43,7 +53,9 @@ def main() -> int:
     estimator = create_estimator()
     speaker = Speaker(SilentEngine(), muted=True)
     with LatestFrameGrabber(PacedFile(args.video, loop=True, fps=args.fps)) as grabber:
-        coach = LiveCoach(grabber, estimator, NullDisplay(), speaker, io.StringIO(), LiveOptions(countdown_s=0.0), stop=stop)
+        coach = LiveCoach(
+            grabber, estimator, NullDisplay(), speaker, io.StringIO(), LiveOptions(countdown_s=0.0), stop=stop
+        )
         threading.Timer(args.seconds, stop.set).start()
         coach.run(load_exercise(args.exercise))
         grabbed, dropped = grabber.grabbed, grabber.dropped
@@ -61,7 +73,9 @@ def main() -> int:
     print(f"clip: {args.video} played as a {args.fps:g} fps camera for {end:.0f} s")
     print(f"frames: {grabbed} grabbed, {len(coach.timings)} processed ({s['processed_fps']:.1f}/s), {dropped} dropped")
     print(f"inference (pose + rules) median: {infer_ms:.1f} ms")
-    print(f"camera-to-overlay delay: median {median_ms:.1f} ms, p95 {p95_ms:.1f} ms (target median <= {budget:.1f} ms = inference + one frame)")
+    print(
+        f"camera-to-overlay delay: median {median_ms:.1f} ms, p95 {p95_ms:.1f} ms (target median <= {budget:.1f} ms = inference + one frame)"
+    )
     print(f"delay median, first {args.window:g} s: {first:.1f} ms; last {args.window:g} s: {last:.1f} ms")
     ok_median = median_ms <= budget
     ok_flat = last <= first + frame_ms

@@ -12,6 +12,7 @@ Clips and the pose model's landmark track of each clip are kept in ``--cache``
 interrupted run resumes and a re-run while tuning ``poses/`` takes seconds.
 Delete the cache after changing the renderer.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -79,10 +80,16 @@ PEOPLE = (
 )
 
 
-def clip_spec(exercise: str, azimuth: float, person: Person, cache: Path, faults: Optional[dict] = None, tempo: float = 1.0) -> ClipSpec:
+def clip_spec(
+    exercise: str, azimuth: float, person: Person, cache: Path, faults: dict | None = None, tempo: float = 1.0
+) -> ClipSpec:
     """The clip for one grid cell: the committed samples' reps and holds, another camera and body."""
     reps, hold = SETTINGS[exercise]
-    key = json.dumps([exercise, reps, hold, azimuth, person.shape.__dict__, person.colours, sorted((faults or {}).items()), tempo], sort_keys=True, default=sorted)
+    key = json.dumps(
+        [exercise, reps, hold, azimuth, person.shape.__dict__, person.colours, sorted((faults or {}).items()), tempo],
+        sort_keys=True,
+        default=sorted,
+    )
     digest = hashlib.sha1(key.encode()).hexdigest()[:8]
     out = cache / f"{exercise}_az{azimuth:+.0f}_{person.name}_{digest}.mp4"
     return ClipSpec(
@@ -109,18 +116,18 @@ class ClipResult:
     name: str
     exercise: str
     gt_reps: int
-    pred_reps: Optional[int]  # None for activity-only exercises
-    sides_ok: Optional[bool]  # None when the exercise has no sides
-    hold_errors: list[Optional[float]]  # per GT hold: |pred - gt| duration, None if missed
-    active_error: Optional[float]  # activities: |pred - gt| time in motion
+    pred_reps: int | None  # None for activity-only exercises
+    sides_ok: bool | None  # None when the exercise has no sides
+    hold_errors: list[float | None]  # per GT hold: |pred - gt| duration, None if missed
+    active_error: float | None  # activities: |pred - gt| time in motion
     angle_errors: list[float]  # per visible (frame, angle), names as labelled
     angle_errors_swap: list[float]  # same, letting each frame swap left and right
     faults: list[str]
 
 
-def matched_hold_errors(gt: list[tuple[float, float]], pred: list[tuple[float, float]]) -> list[Optional[float]]:
+def matched_hold_errors(gt: list[tuple[float, float]], pred: list[tuple[float, float]]) -> list[float | None]:
     """For each GT hold, |duration error| of the predicted hold overlapping it most (None: none overlaps)."""
-    out: list[Optional[float]] = []
+    out: list[float | None] = []
     for g0, g1 in gt:
         best, overlap = None, 0.0
         for p0, p1 in pred:
@@ -214,7 +221,9 @@ def summary_row(label: str, results: list[ClipResult]) -> str:
 
 
 def print_table(results: list[ClipResult]) -> None:
-    print(f"\n{'exercise':24s} {'clips':>5s} {'reps exact':>10s} {'sides ok':>9s} {'holds':>8s} {'hold err s':>11s} {'angle MAE':>10s} {'MAE L/R':>10s} {'angles':>8s}")
+    print(
+        f"\n{'exercise':24s} {'clips':>5s} {'reps exact':>10s} {'sides ok':>9s} {'holds':>8s} {'hold err s':>11s} {'angle MAE':>10s} {'MAE L/R':>10s} {'angles':>8s}"
+    )
     for ex in dict.fromkeys(r.exercise for r in results):
         print(summary_row(ex, [r for r in results if r.exercise == ex]))
     print(summary_row("overall", results))
@@ -225,9 +234,14 @@ def print_table(results: list[ClipResult]) -> None:
     )
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--cache", type=Path, default=Path("/tmp/formcheck-synth"), help="folder for clips and tracks (outside the repo)")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path("/tmp/formcheck-synth"),
+        help="folder for clips and tracks (outside the repo)",
+    )
     parser.add_argument("--exercises", help="comma-separated ids (default: all)")
     parser.add_argument("--quick", action="store_true", help="one azimuth (the default view) and one body")
     parser.add_argument("--jobs", type=int, default=1, help="clips rendered in parallel")
@@ -252,7 +266,10 @@ def main(argv: Optional[list[str]] = None) -> int:
             results.append(r)
             reps = "-" if r.pred_reps is None else f"{r.pred_reps}/{r.gt_reps}"
             holds = " ".join("miss" if e is None else f"{e:.1f}" for e in r.hold_errors)
-            print(f"{r.name:48s} reps {reps:>5s}  sides {r.sides_ok!s:5s}  hold err {holds or '-':14s}  angle MAE {_mean(r.angle_errors):>5s}  faults {','.join(r.faults) or '-'}  ({seconds:.0f} s)", flush=True)
+            print(
+                f"{r.name:48s} reps {reps:>5s}  sides {r.sides_ok!s:5s}  hold err {holds or '-':14s}  angle MAE {_mean(r.angle_errors):>5s}  faults {','.join(r.faults) or '-'}  ({seconds:.0f} s)",
+                flush=True,
+            )
     print_table(results)
     return 0
 

@@ -9,6 +9,7 @@ peak resident memory of the process.
 
     python benchmarks/throughput.py [VIDEO] [--exercise bridge] [--rounds 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,7 +52,12 @@ def full(path: Path, exercise: str) -> tuple[int, float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("video", type=Path, nargs="?", default=DEFAULT_CLIP if DEFAULT_CLIP.exists() else ROOT / "samples" / "bridge.mp4")
+    parser.add_argument(
+        "video",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_CLIP if DEFAULT_CLIP.exists() else ROOT / "samples" / "bridge.mp4",
+    )
     parser.add_argument("--exercise", default="bridge")
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()

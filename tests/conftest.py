@@ -1,5 +1,6 @@
 """Shared fixtures. History is always redirected to a temporary database, so no test
 (and no CI run) ever writes to the real user's data directory."""
+
 from __future__ import annotations
 
 from pathlib import Path

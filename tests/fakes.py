@@ -5,6 +5,7 @@ is given (the live loop passes the source's frame index, so dropped frames skip 
 exactly as they would with the real model). It is registered as the ``track`` backend:
 ``--backend track --model TRACK.npz``.
 """
+
 from __future__ import annotations
 
 import sys

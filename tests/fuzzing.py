@@ -5,6 +5,7 @@ Inputs start from something valid (a bundled exercise file, a real report) and a
 damaged at the structure level (a key deleted, added, or given a value of another type
 or out of range) or at the text level (characters replaced, the file cut short).
 """
+
 from __future__ import annotations
 
 import copy
@@ -49,7 +50,11 @@ scalars = st.one_of(
     st.text(max_size=20),
     st.sampled_from(["", "rise", "fall", "each", "none", "supine", "hip", "left_knee", "nosuch"]),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=3)), max_leaves=8)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=3)),
+    max_leaves=8,
+)
 
 
 def _paths(data: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:

@@ -5,9 +5,10 @@ roll of exactly 1.5) feed frames whose landmarks only move (so motion is seen) w
 ``MeasureSet.evaluate`` returns the scripted values and the posture is the exercise's
 start posture.
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pytest
 

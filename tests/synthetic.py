@@ -5,6 +5,7 @@ shoulders and feet stay on the floor and the hips rise by ``lift`` (0 = down,
 1 = knees, hips and shoulders in line). Its true hip angle is known exactly, so
 counting can be tested through every stage without the pose model.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -51,13 +52,25 @@ def bridge_frame(
     heel = np.array(heel_at)
     knee = np.array(knee_at)
     hip_down = np.array([360.0, FLOOR_Y - 25])
-    on_line = shoulder + (knee - shoulder) * np.dot(hip_down - shoulder, knee - shoulder) / np.dot(knee - shoulder, knee - shoulder)
+    on_line = shoulder + (knee - shoulder) * np.dot(hip_down - shoulder, knee - shoulder) / np.dot(
+        knee - shoulder, knee - shoulder
+    )
     hip = hip_down + (on_line - hip_down) * lift
     pts = {
-        "shoulder": shoulder, "hip": hip, "knee": knee, "ankle": heel + [5, -10], "heel": heel,
-        "foot_index": heel + [-40, 0], "elbow": shoulder + [-60, 8], "wrist": shoulder + [-120, 10],
-        "ear": shoulder + [45, -12], "eye": shoulder + [62, -22], "eye_inner": shoulder + [64, -23],
-        "eye_outer": shoulder + [58, -20], "pinky": shoulder + [-135, 10], "index": shoulder + [-138, 10],
+        "shoulder": shoulder,
+        "hip": hip,
+        "knee": knee,
+        "ankle": heel + [5, -10],
+        "heel": heel,
+        "foot_index": heel + [-40, 0],
+        "elbow": shoulder + [-60, 8],
+        "wrist": shoulder + [-120, 10],
+        "ear": shoulder + [45, -12],
+        "eye": shoulder + [62, -22],
+        "eye_inner": shoulder + [64, -23],
+        "eye_outer": shoulder + [58, -20],
+        "pinky": shoulder + [-135, 10],
+        "index": shoulder + [-138, 10],
         "thumb": shoulder + [-130, 8],
     }
     xy = np.zeros((len(L), 2))

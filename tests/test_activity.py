@@ -1,4 +1,5 @@
 """Active time for activities without reps (aerobics)."""
+
 import pytest
 
 from formcheck.core.events import EventKind

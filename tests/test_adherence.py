@@ -1,4 +1,5 @@
 """The frequency phrase -> sessions a day mapping, days met and the streak."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -40,7 +41,13 @@ def at(day: int, hour: int = 9, exercise: str = "bridge", reps: int = 5):
 def test_days_met_and_streak():
     records = [at(1), at(1, 18), at(2), at(3), at(3, 20), at(4), at(4, 19), at(4, 21, exercise="childs_pose")]
     a = adherence(records, "bridge", 2, today=date(2025, 3, 5), days=5, tz=UTC)
-    assert [(d.day.day, d.sessions, d.met) for d in a.days] == [(1, 2, True), (2, 1, False), (3, 2, True), (4, 2, True), (5, 0, False)]
+    assert [(d.day.day, d.sessions, d.met) for d in a.days] == [
+        (1, 2, True),
+        (2, 1, False),
+        (3, 2, True),
+        (4, 2, True),
+        (5, 0, False),
+    ]
     assert a.days_met == 3
     assert a.streak == 2  # 3rd and 4th; today (5th) is not over, so it does not break the streak
     done_today = adherence(records + [at(5, 7), at(5, 8)], "bridge", 2, today=date(2025, 3, 5), days=5, tz=UTC)

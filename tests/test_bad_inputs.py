@@ -7,6 +7,7 @@ metadata, cut-short streamable files and variable frame rate, skipped without it
 people cut from the rendered ``samples/bridge.mp4``. Each run points ``--report`` at an
 earlier report with known content, which must be unchanged after a failing run.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,9 @@ import struct
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
 
 import cv2
 import numpy as np
@@ -290,7 +291,17 @@ def _ffmpeg_entry(make: Callable[[Path], Path]) -> Callable[[Path, pytest.Monkey
 
 def _vfr(d: Path) -> Path:
     write_video(d / "src.mp4", person(30), fps=30)
-    ffmpeg("-i", str(d / "src.mp4"), "-vf", "setpts='if(lt(N,15),N,15+(N-15)*3)/30/TB'", "-fps_mode", "vfr", "-c:v", "libx264", str(d / "vfr.mp4"))
+    ffmpeg(
+        "-i",
+        str(d / "src.mp4"),
+        "-vf",
+        "setpts='if(lt(N,15),N,15+(N-15)*3)/30/TB'",
+        "-fps_mode",
+        "vfr",
+        "-c:v",
+        "libx264",
+        str(d / "vfr.mp4"),
+    )
     return d / "vfr.mp4"
 
 
@@ -306,33 +317,93 @@ def _rotated(d: Path) -> Path:
 CORPUS: dict[str, Entry] = {
     # files
     "missing": Entry(lambda d, _: analyze(str(d / "nope.mp4")), 3, "video not found"),
-    "empty": Entry(lambda d, _: (d / "e.mp4").write_bytes(b"") and [] or analyze(str(d / "e.mp4")), 3, "video file is empty"),
+    "empty": Entry(
+        lambda d, _: (d / "e.mp4").write_bytes(b"") and [] or analyze(str(d / "e.mp4")), 3, "video file is empty"
+    ),
     "directory": Entry(lambda d, _: (d / "dir.mp4").mkdir() or analyze(str(d / "dir.mp4")), 3, "not a video file"),
-    "text renamed .mp4": Entry(lambda d, _: (d / "t.mp4").write_text("not a video\n" * 50) and analyze(str(d / "t.mp4")), 3, "cannot read video (unsupported or corrupt)"),
+    "text renamed .mp4": Entry(
+        lambda d, _: (d / "t.mp4").write_text("not a video\n" * 50) and analyze(str(d / "t.mp4")),
+        3,
+        "cannot read video (unsupported or corrupt)",
+    ),
     "truncated 10%": Entry(_truncated(0.1), 3, "cannot read video (unsupported or corrupt)"),
     "truncated 50%": Entry(_truncated(0.5), 3, "cannot read video (unsupported or corrupt)"),
     "truncated 95%": Entry(_truncated(0.95), 3, "cannot read video (unsupported or corrupt)"),
     "streamable mp4 cut at 60%": Entry(_streamable_cut, 0, "note: the video ended after", [needs_ffmpeg, needs_sample]),
-    "single frame, nobody": Entry(lambda d, _: analyze(str(write_video(d / "one.mp4", blank(1)))), 6, "no person found"),
-    "single frame, a person": Entry(lambda d, _: analyze(str(write_video(d / "one.mp4", person(1)))), 0, "reps: 0", [needs_sample]),
-    "zero frame rate": Entry(lambda d, _: analyze(str(zero_frame_durations(write_video(d / "z.mp4", person(20))))), 0, "frame rate (0.5 fps) is broken", [needs_sample]),
+    "single frame, nobody": Entry(
+        lambda d, _: analyze(str(write_video(d / "one.mp4", blank(1)))), 6, "no person found"
+    ),
+    "single frame, a person": Entry(
+        lambda d, _: analyze(str(write_video(d / "one.mp4", person(1)))), 0, "reps: 0", [needs_sample]
+    ),
+    "zero frame rate": Entry(
+        lambda d, _: analyze(str(zero_frame_durations(write_video(d / "z.mp4", person(20))))),
+        0,
+        "frame rate (0.5 fps) is broken",
+        [needs_sample],
+    ),
     "variable frame rate": Entry(_ffmpeg_entry(_vfr), 0, "reps: 0", [needs_ffmpeg, needs_sample]),
-    "4K frames": Entry(lambda d, _: analyze(str(write_video(d / "4k.mp4", person(4, (3840, 2160))))), 0, "frames of 3840x2160 analysed at 1920 px", [needs_sample]),
-    "8K frames": Entry(lambda d, _: analyze(str(write_video(d / "8k.mp4", person(2, (7680, 4320)), fourcc="MJPG"))), 0, "frames of 7680x4320 analysed at 1920 px", [needs_sample]),
-    "portrait": Entry(lambda d, _: analyze(str(write_video(d / "p.mp4", [np.vstack([blank(1, (320, 140))[0], f, blank(1, (320, 140))[0]]) for f in person(20)]))), 0, "reps: 0", [needs_sample]),
+    "4K frames": Entry(
+        lambda d, _: analyze(str(write_video(d / "4k.mp4", person(4, (3840, 2160))))),
+        0,
+        "frames of 3840x2160 analysed at 1920 px",
+        [needs_sample],
+    ),
+    "8K frames": Entry(
+        lambda d, _: analyze(str(write_video(d / "8k.mp4", person(2, (7680, 4320)), fourcc="MJPG"))),
+        0,
+        "frames of 7680x4320 analysed at 1920 px",
+        [needs_sample],
+    ),
+    "portrait": Entry(
+        lambda d, _: analyze(
+            str(
+                write_video(
+                    d / "p.mp4", [np.vstack([blank(1, (320, 140))[0], f, blank(1, (320, 140))[0]]) for f in person(20)]
+                )
+            )
+        ),
+        0,
+        "reps: 0",
+        [needs_sample],
+    ),
     "rotation metadata": Entry(_ffmpeg_entry(_rotated), 0, "reps: 0", [needs_ffmpeg, needs_sample]),
-    "still image": Entry(lambda d, _: cv2.imwrite(str(d / "i.png"), blank(1)[0]) and analyze(str(d / "i.png")), 3, "is a still image (PNG), not a video"),
-    "still image renamed .mp4": Entry(lambda d, _: cv2.imwrite(str(d / "i.jpg"), blank(1)[0]) and os.replace(d / "i.jpg", d / "i.mp4") or analyze(str(d / "i.mp4")), 3, "is a still image (JPEG), not a video"),
+    "still image": Entry(
+        lambda d, _: cv2.imwrite(str(d / "i.png"), blank(1)[0]) and analyze(str(d / "i.png")),
+        3,
+        "is a still image (PNG), not a video",
+    ),
+    "still image renamed .mp4": Entry(
+        lambda d, _: (
+            cv2.imwrite(str(d / "i.jpg"), blank(1)[0])
+            and os.replace(d / "i.jpg", d / "i.mp4")
+            or analyze(str(d / "i.mp4"))
+        ),
+        3,
+        "is a still image (JPEG), not a video",
+    ),
     "unreadable permissions": Entry(_unreadable, 3, "Permission denied"),
-    "output in a missing folder": Entry(lambda d, _: analyze(str(track(d)), "--out", str(d / "no" / "o.mp4")), 5, "output folder does not exist"),
+    "output in a missing folder": Entry(
+        lambda d, _: analyze(str(track(d)), "--out", str(d / "no" / "o.mp4")), 5, "output folder does not exist"
+    ),
     "output in a read-only folder": Entry(_read_only_folder, 5, "cannot write to", report=False),
-    "output is a folder": Entry(lambda d, _: analyze(str(track(d)), "--csv", str(d)), 5, "output is a folder, not a file"),
-    "output video is the input": Entry(lambda d, _: analyze(str(p := write_video(d / "in.mp4", blank(3))), "--out", str(p)), 3, "would overwrite the input"),
-    "report is the input": Entry(lambda d, _: analyze(str(track(d)), "--csv", str(d / "bridges.npz")), 3, "is used twice"),
+    "output is a folder": Entry(
+        lambda d, _: analyze(str(track(d)), "--csv", str(d)), 5, "output is a folder, not a file"
+    ),
+    "output video is the input": Entry(
+        lambda d, _: analyze(str(p := write_video(d / "in.mp4", blank(3))), "--out", str(p)),
+        3,
+        "would overwrite the input",
+    ),
+    "report is the input": Entry(
+        lambda d, _: analyze(str(track(d)), "--csv", str(d / "bridges.npz")), 3, "is used twice"
+    ),
     "disk full while writing": Entry(_disk_full, 5, "No space left on device"),
     # content
     "nobody at all": Entry(lambda d, _: analyze(str(write_video(d / "n.mp4", blank(20)))), 6, "no person found"),
-    "enters after 10 s, leaves before the end": Entry(lambda d, m: _enters_late(d, m), 0, "person visible in 25 of 150 frames", [needs_sample]),
+    "enters after 10 s, leaves before the end": Entry(
+        lambda d, m: _enters_late(d, m), 0, "person visible in 25 of 150 frames", [needs_sample]
+    ),
     "two people": Entry(_two_people, 0, "More than one person is in view: formcheck follows only one.", [needs_sample]),
     "half the body out of frame": Entry(_half_out, 0, "are out of the picture", [needs_sample]),
     "lying at the frame edge": Entry(_at_edge, 0, "reps: 0", [needs_sample]),
@@ -340,12 +411,32 @@ CORPUS: dict[str, Entry] = {
     "motion blur": Entry(_blurred, 0, "reps: 0", [needs_sample]),
     # exercise files
     "exercise: syntax error": Entry(_exercise_file("enter = 14.0", "enter = = 14.0"), 4, "bridge.toml: not valid TOML"),
-    "exercise: unknown key": Entry(_exercise_file('direction = "rise"', 'direction = "rise"\nspeed = 3'), 4, "bridge.toml: rep.speed: Extra inputs are not permitted"),
+    "exercise: unknown key": Entry(
+        _exercise_file('direction = "rise"', 'direction = "rise"\nspeed = 3'),
+        4,
+        "bridge.toml: rep.speed: Extra inputs are not permitted",
+    ),
     "exercise: missing key": Entry(_exercise_file('name = "Bridges"\n', ""), 4, "bridge.toml: name: Field required"),
-    "exercise: wrong type": Entry(_exercise_file("enter = 14.0", 'enter = "high"'), 4, "bridge.toml: rep.enter: Input should be a valid number"),
-    "exercise: threshold out of range": Entry(_exercise_file("target_s = 12.0", "target_s = -1"), 4, "bridge.toml: hold.target_s: Input should be greater than 0"),
-    "exercise: unknown measure": Entry(_exercise_file('measure = "hip"\ndirection', 'measure = "hips"\ndirection'), 4, "bridge.toml: (top level): rep.measure 'hips' is not defined"),
-    "exercise: not UTF-8": Entry(lambda d, _: (d / "bridge.toml").write_bytes(b"id = '\xff'") and ["analyze", str(track(d)), "-e", str(d / "bridge.toml")], 4, "cannot read exercise file"),
+    "exercise: wrong type": Entry(
+        _exercise_file("enter = 14.0", 'enter = "high"'), 4, "bridge.toml: rep.enter: Input should be a valid number"
+    ),
+    "exercise: threshold out of range": Entry(
+        _exercise_file("target_s = 12.0", "target_s = -1"),
+        4,
+        "bridge.toml: hold.target_s: Input should be greater than 0",
+    ),
+    "exercise: unknown measure": Entry(
+        _exercise_file('measure = "hip"\ndirection', 'measure = "hips"\ndirection'),
+        4,
+        "bridge.toml: (top level): rep.measure 'hips' is not defined",
+    ),
+    "exercise: not UTF-8": Entry(
+        lambda d, _: (
+            (d / "bridge.toml").write_bytes(b"id = '\xff'") and ["analyze", str(track(d)), "-e", str(d / "bridge.toml")]
+        ),
+        4,
+        "cannot read exercise file",
+    ),
     # history: the reports are written first and kept
     "history: damaged database": Entry(_history(_corrupt_db), 5, "the history database is damaged"),
     "history: from a newer formcheck": Entry(_history(_newer_db), 5, "comes from a newer formcheck"),
@@ -394,7 +485,7 @@ class ClosingWindow:
     def __init__(self, frames: int) -> None:
         self._left = frames
 
-    def show(self, image_bgr: Optional[np.ndarray]) -> list[str]:
+    def show(self, image_bgr: np.ndarray | None) -> list[str]:
         self._left -= 1
         return []
 
@@ -406,7 +497,9 @@ class ClosingWindow:
         pass
 
 
-def _live_in_process(new_camera: Optional[Callable[[], FakeCamera]], window: bool = False) -> Callable[..., tuple[int, str]]:
+def _live_in_process(
+    new_camera: Callable[[], FakeCamera] | None, window: bool = False
+) -> Callable[..., tuple[int, str]]:
     """``new_camera`` builds the camera when the test runs (one per run, its stream starting then)."""
 
     def run(clip: Path, track: Path, report: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
@@ -430,8 +523,25 @@ def _live_in_process(new_camera: Optional[Callable[[], FakeCamera]], window: boo
 def _live_signal(sig: int) -> Callable[..., tuple[int, str]]:
     def run(clip: Path, track: Path, report: Path, _: pytest.MonkeyPatch) -> tuple[int, str]:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tests.fakes", "live", "--source", str(clip), "-e", "bridge", "--no-window", "--report", str(report), *LIVE_FAKE(track)],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            [
+                sys.executable,
+                "-m",
+                "tests.fakes",
+                "live",
+                "--source",
+                str(clip),
+                "-e",
+                "bridge",
+                "--no-window",
+                "--report",
+                str(report),
+                *LIVE_FAKE(track),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         deadline = time.monotonic() + 30
         while "counting" not in proc.stdout.readline() and time.monotonic() < deadline:  # type: ignore[union-attr]
@@ -451,7 +561,12 @@ def LIVE_FAKE(track: Path) -> list[str]:
 LIVE: dict[str, tuple[Callable[..., tuple[int, str]], int, str, bool]] = {
     # name: (run, exit status, message, is a report saved)
     "camera index absent": (_live_in_process(lambda: FakeCamera(0, opens=False)), 3, "cannot open camera 1", False),
-    "camera lost mid-session": (_live_in_process(lambda: FakeCamera(60)), 3, "camera 0 stopped sending images (unplugged?); what was counted is saved", True),
+    "camera lost mid-session": (
+        _live_in_process(lambda: FakeCamera(60)),
+        3,
+        "camera 0 stopped sending images (unplugged?); what was counted is saved",
+        True,
+    ),
     "window closed": (_live_in_process(None, window=True), 0, "", True),
     "Ctrl-C": (_live_signal(signal.SIGINT), 0, "", True),
     "SIGTERM": (_live_signal(signal.SIGTERM), 0, "", True),
@@ -496,8 +611,21 @@ def test_rotation_metadata_gives_upright_frames(tmp_path):
 def test_variable_frame_rate_uses_the_frame_timestamps(tmp_path):
     path = _vfr(tmp_path)
     pts = subprocess.run(
-        [shutil.which("ffprobe") or "ffprobe", "-v", "error", "-select_streams", "v", "-show_entries", "frame=pts_time", "-of", "csv=p=0", str(path)],
-        capture_output=True, text=True, check=True,
+        [
+            shutil.which("ffprobe") or "ffprobe",
+            "-v",
+            "error",
+            "-select_streams",
+            "v",
+            "-show_entries",
+            "frame=pts_time",
+            "-of",
+            "csv=p=0",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     with VideoFile(path) as video:
         got = [f.timestamp_s for f in video.frames()]
@@ -540,7 +668,7 @@ def test_report_reader_errors(text, message):
 
 # --- privacy: no network at run time ---------------------------------------------------
 
-BLOCK_NETWORK = '''
+BLOCK_NETWORK = """
 import socket
 
 def _refuse(*args, **kwargs):
@@ -555,7 +683,7 @@ class _NoSocket(socket.socket):
 socket.socket = _NoSocket
 socket.create_connection = _refuse
 socket.getaddrinfo = _refuse
-'''
+"""
 
 
 @needs_sample
@@ -563,13 +691,35 @@ def test_analyze_works_with_the_network_blocked(tmp_path):
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "sitecustomize.py").write_text(BLOCK_NETWORK)
     env = {**os.environ, "PYTHONPATH": f"{tmp_path / 'site'}{os.pathsep}{ROOT}"}
-    probe = subprocess.run([sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"], env=env, capture_output=True, text=True)
+    probe = subprocess.run(
+        [sys.executable, "-c", "import socket; socket.create_connection(('127.0.0.1', 9))"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert "network blocked by the test" in probe.stderr  # the block is in place
     clip = write_video(tmp_path / "clip.mp4", person(20))
     report, html = tmp_path / "r.json", tmp_path / "r.html"
     done = subprocess.run(
-        [sys.executable, "-m", "formcheck", "analyze", str(clip), "-e", "bridge", "--report", str(report), "--html", str(html), "--history", str(tmp_path / "h.db")],
-        env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "formcheck",
+            "analyze",
+            str(clip),
+            "-e",
+            "bridge",
+            "--report",
+            str(report),
+            "--html",
+            str(html),
+            "--history",
+            str(tmp_path / "h.db"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(report.read_text())["frames_with_pose"] > 0 and html.stat().st_size > 0

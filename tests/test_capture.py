@@ -1,4 +1,5 @@
 """The newest-frame grabber: real-time pacing for files, dropping stale frames, lost cameras."""
+
 from __future__ import annotations
 
 import time

@@ -1,5 +1,6 @@
 """Form checks on exact value sequences: absolute bounds, and bounds relative to the
 person's own value in the start position."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,7 +22,15 @@ def feed(check: CheckTracker, pieces: list[tuple[float, float, bool]]) -> list[s
 
 
 def spec(relative: bool) -> CheckSpec:
-    return CheckSpec(id="shoulders_down", measure="shoulder_lift", when="active", max=0.2, min_s=0.5, relative=relative, message="Keep your shoulders down.")
+    return CheckSpec(
+        id="shoulders_down",
+        measure="shoulder_lift",
+        when="active",
+        max=0.2,
+        min_s=0.5,
+        relative=relative,
+        message="Keep your shoulders down.",
+    )
 
 
 def test_a_relative_check_judges_the_offset_from_the_start_value():

@@ -1,4 +1,5 @@
 """The CLI end to end, run in-process with captured output."""
+
 from __future__ import annotations
 
 import io
@@ -41,7 +42,10 @@ def test_list_and_show():
     code, out, _ = cli("show", "lower_back_rotation")
     flat = " ".join(out.split())
     assert "before the start position is seen, also in position when knee_height <= -0.15 and feet_in <= 1.4" in flat
-    assert "nearer the camera, staying in it while knee_height <= -0.05 and feet_in <= 1.5 (holds are timed, no rep is counted)" in flat
+    assert (
+        "nearer the camera, staying in it while knee_height <= -0.05 and feet_in <= 1.5 (holds are timed, no rep is counted)"
+        in flat
+    )
 
 
 def test_analyze_track_writes_report(tmp_path, three_bridges):
@@ -73,7 +77,11 @@ def test_analyze_writes_annotated_video_only_when_asked(tmp_path, three_bridges)
         (["analyze", "missing.mp4", "-e", "bridge"], 3, "video not found: missing.mp4"),
         (["analyze", "{track}", "-e", "bridges"], 4, "unknown exercise 'bridges'"),
         (["show", "nope"], 4, "unknown exercise 'nope'"),
-        (["analyze", "{track}", "-e", "bridge", "--report", "/nonexistent/dir/r.json"], 5, "output folder does not exist"),
+        (
+            ["analyze", "{track}", "-e", "bridge", "--report", "/nonexistent/dir/r.json"],
+            5,
+            "output folder does not exist",
+        ),
     ],
 )
 def test_clean_errors(three_bridges, args, code, message):

@@ -1,4 +1,5 @@
 """The rep/hold state machine on exact measure sequences (no pose model involved)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +11,9 @@ from formcheck.exercises.schema import HoldSpec, RepSpec
 from tests.synthetic import schedule
 
 FPS = 30.0
-REP = RepSpec(measure="hip", direction="rise", enter=160, exit=145, min_in_s=0.3, min_out_s=0.2, min_rest_s=0.5, min_range=15)
+REP = RepSpec(
+    measure="hip", direction="rise", enter=160, exit=145, min_in_s=0.3, min_out_s=0.2, min_rest_s=0.5, min_range=15
+)
 HOLD = HoldSpec(target_s=3.0, min_s=1.0, grace_s=0.5)
 
 
@@ -20,7 +23,7 @@ def run(pieces, setup_ok=True, hold_ok=None, spec=REP, hold=HOLD, jitter=0.0):
         v = v + np.random.default_rng(0).normal(0, jitter, v.shape)
     counter = RepCounter(spec, hold, None)
     events = []
-    for i, (ti, vi) in enumerate(zip(t, v)):
+    for ti, vi in zip(t, v):
         ok = True if hold_ok is None else hold_ok(ti)
         events += counter.update(float(ti), float(vi), setup_ok, ok)
     events += counter.finish(float(t[-1]))
@@ -78,7 +81,9 @@ def test_a_touch_shorter_than_min_in_s_does_not_count():
 
 
 def test_jitter_while_holding_does_not_toggle():
-    counter, events = run([(1.0, 130, 130), (1.0, 130, 170), (4.0, 170, 170), (1.0, 170, 130), (1.0, 130, 130)], jitter=3.0)
+    counter, events = run(
+        [(1.0, 130, 130), (1.0, 130, 170), (4.0, 170, 170), (1.0, 170, 130), (1.0, 130, 130)], jitter=3.0
+    )
     assert counter.count == 1
 
 
@@ -163,9 +168,17 @@ def test_nan_frames_freeze_the_state():
 def test_relative_thresholds_follow_the_persons_own_rest_value():
     # Same movement (down by 0.2) from two different rest values; a cow-like lift to
     # +0.25 in between must not move the rest level (it is not near it).
-    spec = RepSpec(measure="head", direction="fall", enter=-0.12, exit=-0.07, min_range=0.1, relative=True, min_rest_s=0.5)
+    spec = RepSpec(
+        measure="head", direction="fall", enter=-0.12, exit=-0.07, min_range=0.1, relative=True, min_rest_s=0.5
+    )
     for rest in (0.05, -0.12):
-        pieces = [(2.0, rest, rest), (0.5, rest, rest + 0.25), (2.0, rest + 0.25, rest + 0.25), (0.5, rest + 0.25, rest), (1.0, rest, rest)]
+        pieces = [
+            (2.0, rest, rest),
+            (0.5, rest, rest + 0.25),
+            (2.0, rest + 0.25, rest + 0.25),
+            (0.5, rest + 0.25, rest),
+            (1.0, rest, rest),
+        ]
         pieces += [(0.5, rest, rest - 0.2), (2.0, rest - 0.2, rest - 0.2), (0.5, rest - 0.2, rest), (1.0, rest, rest)]
         counter, events = run(pieces, spec=spec, hold=None)
         assert counter.count == 1, rest
@@ -173,14 +186,19 @@ def test_relative_thresholds_follow_the_persons_own_rest_value():
 
 def test_relative_thresholds_wait_for_a_rest_level():
     spec = RepSpec(measure="head", direction="fall", enter=-0.12, exit=-0.07, relative=True, min_rest_s=1.0)
-    counter, _ = run([(0.5, 0.0, 0.0), (0.3, 0.0, -0.3), (2.0, -0.3, -0.3), (0.3, -0.3, 0.0), (0.5, 0.0, 0.0)], spec=spec, hold=None)
+    counter, _ = run(
+        [(0.5, 0.0, 0.0), (0.3, 0.0, -0.3), (2.0, -0.3, -0.3), (0.3, -0.3, 0.0), (0.5, 0.0, 0.0)], spec=spec, hold=None
+    )
     assert counter.count == 0  # moved before the rest position had been seen for 1 s
 
 
 def test_hold_ends_when_the_value_drifts_beyond_the_tolerance():
     hold = HoldSpec(target_s=10.0, min_s=1.0, grace_s=0.5, tolerance=5.0)
     # Held at 175 for 3 s, then a slow sag to 160 (still "in position", and slow).
-    counter, events = run([(1.0, 130, 130), (1.0, 130, 175), (3.0, 175, 175), (3.0, 175, 160), (1.0, 160, 130), (1.0, 130, 130)], hold=hold)
+    counter, events = run(
+        [(1.0, 130, 130), (1.0, 130, 175), (3.0, 175, 175), (3.0, 175, 160), (1.0, 160, 130), (1.0, 130, 130)],
+        hold=hold,
+    )
     first = [e.data for e in kinds(events, EventKind.HOLD_ENDED)][0]
     assert first["end_s"] == pytest.approx(2.0 + 3.0 + 1.0, abs=0.15)  # 5 deg into the 15 deg sag
 
@@ -190,7 +208,10 @@ def test_a_hold_starts_where_the_value_settles():
     # Into position at 160 and still creeping up (slowly enough to pass as still) to 175,
     # where it rests for 2 s: the hold restarts as the value creeps, instead of breaking
     # and waiting out the grace time, so it starts close to where 175 is reached.
-    counter, events = run([(1.0, 130, 130), (0.3, 130, 160), (1.5, 160, 175), (2.0, 175, 175), (1.0, 175, 130), (1.0, 130, 130)], hold=hold)
+    counter, events = run(
+        [(1.0, 130, 130), (0.3, 130, 160), (1.5, 160, 175), (2.0, 175, 175), (1.0, 175, 130), (1.0, 130, 130)],
+        hold=hold,
+    )
     holds = [e.data for e in kinds(events, EventKind.HOLD_ENDED)]
     assert len(holds) == 1
     assert 2.3 <= holds[0]["start_s"] <= 2.8  # 170 (within 5 of 175) is reached at 2.3 s

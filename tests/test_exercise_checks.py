@@ -4,6 +4,7 @@ The measures are scripted (the pose stage is replaced) so that each check is tes
 exactly the phase its file says it applies to: a clean rep (rest -> position -> rest)
 with every measure inside its bounds, then the same rep with one measure outside them.
 """
+
 from __future__ import annotations
 
 import math
@@ -74,7 +75,9 @@ def rep_levels(ex: Exercise, good: dict[str, float]) -> tuple[float, float]:
     inside = enter + sign * span
     for c in ex.checks:
         if c.measure == rep.measure and c.of == "value" and c.when in ("position", "hold"):
-            inside = min(max(inside, c.min if c.min is not None else -math.inf), c.max if c.max is not None else math.inf)
+            inside = min(
+                max(inside, c.min if c.min is not None else -math.inf), c.max if c.max is not None else math.inf
+            )
             inside = _inside(c.min, c.max) if c.min is not None and c.max is not None else inside + sign * 0.1 * span
     return rest, inside
 
@@ -95,7 +98,13 @@ def script(ex: Exercise, fault: CheckSpec | None) -> list[dict[str, float]]:
     good = good_values(ex)
     rest, inside = rep_levels(ex, good)
     away = -1 if ex.rep.direction == "rise" else 1  # from rest, further away from the position
-    pieces = (("rest0", 2.0, rest, rest), ("up", 1.5, rest, inside), ("position", 4.0, inside, inside), ("down", 1.5, inside, rest), ("rest", 2.0, rest, rest))
+    pieces = (
+        ("rest0", 2.0, rest, rest),
+        ("up", 1.5, rest, inside),
+        ("position", 4.0, inside, inside),
+        ("down", 1.5, inside, rest),
+        ("rest", 2.0, rest, rest),
+    )
     frames = []
     for phase, seconds, a, b in pieces:
         n = int(seconds * FPS)

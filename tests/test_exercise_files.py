@@ -1,4 +1,5 @@
 """Exercise files: every bundled one loads; broken ones name the file, the key and the problem."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,20 +33,60 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
         ('direction = "rise"', 'direction = "rise"\nspeed = 3', "rep.speed", "Extra inputs are not permitted"),
         ("enter = 14.0", 'enter = "high"', "rep.enter", "valid number"),
         ("exit = 8.0", "exit = 16.0", "rep", "exit (16.0) must be below enter (14.0)"),
-        ("exit = 8.0", "exit = -2.0", "rep", "with relative = true, exit (-2.0) must be an offset towards the position"),
-        ('measure = "hip"\ndirection', 'measure = "hips"\ndirection', "(top level)", "rep.measure 'hips' is not defined"),
-        ('points = ["shoulder", "hip", "knee"]', 'points = ["shoulder", "hipp", "knee"]', "measures.hip.points", "unknown point 'hipp'"),
+        (
+            "exit = 8.0",
+            "exit = -2.0",
+            "rep",
+            "with relative = true, exit (-2.0) must be an offset towards the position",
+        ),
+        (
+            'measure = "hip"\ndirection',
+            'measure = "hips"\ndirection',
+            "(top level)",
+            "rep.measure 'hips' is not defined",
+        ),
+        (
+            'points = ["shoulder", "hip", "knee"]',
+            'points = ["shoulder", "hipp", "knee"]',
+            "measures.hip.points",
+            "unknown point 'hipp'",
+        ),
         ('points = ["shoulder", "hip", "knee"]', 'points = ["shoulder", "hip"]', "measures.hip", "takes 3 points"),
         ("target_s = 12.0", "target_s = -1", "hold.target_s", "greater than 0"),
         ('posture = ["supine"]', 'posture = ["upside_down"]', "setup.posture.0", "Input should be"),
         ('name = "Bridges"\n', "", "name", "Field required"),
         ("max = 0.2\n", "max = 0.2\nmin = 0.9\n", "checks.1", "min (0.9) must be below max (0.2)"),
-        ("relative = true\nmax = 0.2", "relative = true\nof = \"speed\"\nmax = 0.2", "checks.1", "relative = true compares a value with its own rest value"),
-        ("[hold]", "[rep.without_start]\nbounds = { hips = { max = 1.0 } }\n\n[hold]", "(top level)", "rep.without_start.bounds.hips is not defined"),
+        (
+            "relative = true\nmax = 0.2",
+            'relative = true\nof = "speed"\nmax = 0.2',
+            "checks.1",
+            "relative = true compares a value with its own rest value",
+        ),
+        (
+            "[hold]",
+            "[rep.without_start]\nbounds = { hips = { max = 1.0 } }\n\n[hold]",
+            "(top level)",
+            "rep.without_start.bounds.hips is not defined",
+        ),
         ("[hold]", "[rep.without_start]\nbounds = {}\n\n[hold]", "rep.without_start.bounds", "at least 1 item"),
-        ("[hold]", "[rep.without_start]\nbounds = { hip = { max = 1.0 } }\nside = \"far\"\n\n[hold]", "rep.without_start.side", "Input should be 'any' or 'near'"),
-        ("[hold]", "[rep.without_start]\nbounds = { hip = { max = 1.0 } }\nstay = { hipp = { max = 2.0 } }\n\n[hold]", "(top level)", "rep.without_start.stay.hipp is not defined"),
-        ("[hold]", "[rep.without_start]\nbounds = { hip = { max = 1.0 } }\nside = \"near\"\n\n[hold]", "(top level)", "side = 'near' names a working side: it needs sides = 'each'"),
+        (
+            "[hold]",
+            '[rep.without_start]\nbounds = { hip = { max = 1.0 } }\nside = "far"\n\n[hold]',
+            "rep.without_start.side",
+            "Input should be 'any' or 'near'",
+        ),
+        (
+            "[hold]",
+            "[rep.without_start]\nbounds = { hip = { max = 1.0 } }\nstay = { hipp = { max = 2.0 } }\n\n[hold]",
+            "(top level)",
+            "rep.without_start.stay.hipp is not defined",
+        ),
+        (
+            "[hold]",
+            '[rep.without_start]\nbounds = { hip = { max = 1.0 } }\nside = "near"\n\n[hold]',
+            "(top level)",
+            "side = 'near' names a working side: it needs sides = 'each'",
+        ),
     ],
 )
 def test_broken_file_error_names_file_key_and_problem(tmp_path, old, new, key, problem):

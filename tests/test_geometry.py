@@ -12,7 +12,12 @@ def p(x: float, y: float) -> np.ndarray:
 
 @pytest.mark.parametrize(
     "a,b,c,expected",
-    [((1, 0), (0, 0), (0, 1), 90.0), ((1, 0), (0, 0), (-1, 0), 180.0), ((1, 0), (0, 0), (1, 1), 45.0), ((1, 0), (0, 0), (2, 0), 0.0)],
+    [
+        ((1, 0), (0, 0), (0, 1), 90.0),
+        ((1, 0), (0, 0), (-1, 0), 180.0),
+        ((1, 0), (0, 0), (1, 1), 45.0),
+        ((1, 0), (0, 0), (2, 0), 0.0),
+    ],
 )
 def test_angle(a, b, c, expected):
     assert geometry.angle_deg(p(*a), p(*b), p(*c)) == pytest.approx(expected)

@@ -1,4 +1,5 @@
 """The session history database: migrations, errors, concurrent writers, kill -9."""
+
 from __future__ import annotations
 
 import os
@@ -22,9 +23,21 @@ T0 = datetime(2025, 3, 1, 9, 30, tzinfo=timezone.utc)
 
 def make_record(i: int = 0, exercise: str = "bridge", when: datetime = T0, reps: int = 5) -> SessionRecord:
     return SessionRecord(
-        started_at=when, exercise=exercise, source=f"/videos/session{i}.mp4", source_kind="file",
-        duration_s=60.0 + i, reps=reps, reps_left=None, reps_right=None, rep_target=10, holds=2,
-        holds_completed=1, hold_s=20.5, hold_target_s=12.0, faults=1, fault_counts={"straight_line": i % 3 + 1},
+        started_at=when,
+        exercise=exercise,
+        source=f"/videos/session{i}.mp4",
+        source_kind="file",
+        duration_s=60.0 + i,
+        reps=reps,
+        reps_left=None,
+        reps_right=None,
+        rep_target=10,
+        holds=2,
+        holds_completed=1,
+        hold_s=20.5,
+        hold_target_s=12.0,
+        faults=1,
+        fault_counts={"straight_line": i % 3 + 1},
         frequency="twice a day",
     )
 
@@ -41,7 +54,9 @@ def writer_main(path: str, name: str, count: int) -> None:
 
 def spawn_writer(path: Path, name: str, count: int) -> subprocess.Popen:
     code = f"from tests.test_history import writer_main; writer_main({str(path)!r}, {name!r}, {count})"
-    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
 
 
 def test_round_trip(tmp_path):
@@ -79,7 +94,13 @@ def test_migrates_a_version_1_database_keeping_its_sessions(tmp_path):
         (old,) = h.sessions()
         h.add(make_record(2))
         assert len(h.sessions()) == 2
-    assert (old.exercise, old.reps_left, old.reps_right, old.frequency, old.routine) == ("knee_to_chest", 3, 3, "", None)
+    assert (old.exercise, old.reps_left, old.reps_right, old.frequency, old.routine) == (
+        "knee_to_chest",
+        3,
+        3,
+        "",
+        None,
+    )
     assert old.started_at == datetime(2024, 1, 2, 8, tzinfo=timezone.utc)
 
 
@@ -126,7 +147,11 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     with History(path) as h:
         sessions = h.sessions()
     assert len(sessions) == 120 and len({s.id for s in sessions}) == 120
-    assert {s.exercise: sum(1 for x in sessions if x.exercise == s.exercise) for s in sessions} == {"ex0": 40, "ex1": 40, "ex2": 40}
+    assert {s.exercise: sum(1 for x in sessions if x.exercise == s.exercise) for s in sessions} == {
+        "ex0": 40,
+        "ex1": 40,
+        "ex2": 40,
+    }
 
 
 def test_sigkill_mid_write_keeps_every_committed_session(tmp_path):
@@ -163,7 +188,9 @@ def test_sigkill_mid_write_keeps_every_committed_session(tmp_path):
         with History(path) as h:
             stored = {s.id: s for s in h.sessions()}
         for rid, i in committed.items():
-            assert rid in stored and stored[rid].duration_s == 60.0 + i and stored[rid].source == f"/videos/session{i}.mp4"
+            assert (
+                rid in stored and stored[rid].duration_s == 60.0 + i and stored[rid].source == f"/videos/session{i}.mp4"
+            )
         assert len(stored) - len(committed) <= round_ + 1  # per kill, at most one committed but not yet reported
 
 

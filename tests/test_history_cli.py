@@ -1,4 +1,5 @@
 """History through the CLI: analyze records sessions; `formcheck history` shows them."""
+
 from __future__ import annotations
 
 import csv
@@ -49,7 +50,9 @@ def test_history_table_filters_and_csv(tmp_path, history_db):
     assert code == 0 and out.count("session") == 1 and "session3.mp4" in out
     code, out, _ = cli("history", "--csv", "-")
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [r["exercise"] for r in rows] == ["bridge", "childs_pose", "bridge"] and rows[0]["fault_counts"] == '{"straight_line": 1}'
+    assert [r["exercise"] for r in rows] == ["bridge", "childs_pose", "bridge"] and rows[0][
+        "fault_counts"
+    ] == '{"straight_line": 1}'
     target = tmp_path / "all.csv"
     code, out, _ = cli("history", "--csv", str(target), "--since", (now - timedelta(days=2)).date().isoformat())
     assert code == 0 and "2 sessions written" in out and len(target.read_text().splitlines()) == 3
@@ -71,7 +74,9 @@ def test_history_adherence_and_plot(tmp_path, history_db):
         h.add(replace(make_record(9, exercise="childs_pose", when=today), frequency=""))
         h.add(replace(make_record(9, exercise="knee_to_chest", when=today), frequency=""))
     code, out, _ = cli("history", "--adherence", "-e", "knee_to_chest")
-    assert code == 0 and "no sessions-a-day prescription in 'two to three times each leg'; give one with --per-day" in out
+    assert (
+        code == 0 and "no sessions-a-day prescription in 'two to three times each leg'; give one with --per-day" in out
+    )
     code, out, _ = cli("history", "--adherence", "--per-day", "1", "-e", "childs_pose", "--days", "2")
     assert "days meeting it: 1 of 2; current streak: 1 day\n" in out
     plot = tmp_path / "days.png"

@@ -16,6 +16,7 @@ request could not reach the internet.
 and the key frames are dark grey pictures; a control copy of the report with the plot's
 data URI removed must lack the blue.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -31,10 +32,21 @@ import pytest
 from tests.test_cli import cli
 
 CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium not installed (apt-get install chromium)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="chromium not installed (apt-get install chromium)"),
+]
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--hide-scrollbars",
 ]
 _runs = itertools.count()
 
@@ -91,7 +103,9 @@ def report_html(tmp_path, mixed_bridges) -> Path:
 
 def test_control_page_requests_are_detected(tmp_path):
     page = tmp_path / "control.html"
-    page.write_text('<!DOCTYPE html><p>x</p><img src="http://example.invalid/a.png"><link rel="stylesheet" href="https://cdn.example.invalid/s.css">')
+    page.write_text(
+        '<!DOCTYPE html><p>x</p><img src="http://example.invalid/a.png"><link rel="stylesheet" href="https://cdn.example.invalid/s.css">'
+    )
     urls, _ = page_requests(tmp_path, page)
     assert sorted(urls) == ["http://example.invalid/a.png", "https://cdn.example.invalid/s.css"]
 

@@ -1,5 +1,6 @@
 """``formcheck live`` and ``formcheck routine`` end to end, headless, on a generated clip
 played at its real pace, with the ``track`` fake backend standing in for the pose model."""
+
 from __future__ import annotations
 
 import json
@@ -37,12 +38,27 @@ def test_live_file_as_camera_counts_and_saves(tmp_path, bridges):
     clip, track, frames = bridges
     report, video = tmp_path / "live.json", tmp_path / "live.mp4"
     started = time.monotonic()
-    code, out, err = cli("live", "--source", str(clip), "-e", "bridge", "--no-window", "--report", str(report), "--out", str(video), *fake_backend(track))
+    code, out, err = cli(
+        "live",
+        "--source",
+        str(clip),
+        "-e",
+        "bridge",
+        "--no-window",
+        "--report",
+        str(report),
+        "--out",
+        str(video),
+        *fake_backend(track),
+    )
     elapsed = time.monotonic() - started
     assert code == 0, err
     assert elapsed >= 0.9 * frames / 30.0  # played at its own pace, like a camera
     lines = out.splitlines()
-    assert [line.split("s  ", 1)[1] for line in lines if "rep " in line and "done" in line] == ["rep 1 done", "rep 2 done"]
+    assert [line.split("s  ", 1)[1] for line in lines if "rep " in line and "done" in line] == [
+        "rep 1 done",
+        "rep 2 done",
+    ]
     assert any(line.endswith("holding") for line in lines)
     data = json.loads(report.read_text())
     assert data["rep_count"] == 2 and data["exercise"] == "bridge" and data["source"] == str(clip)
@@ -63,7 +79,9 @@ def test_unplugged_camera_saves_what_was_counted_and_fails(tmp_path, bridges, mo
     _, track, frames = bridges
     monkeypatch.setattr(capture.cv2, "VideoCapture", lambda index: FakeCamera(frames))
     report = tmp_path / "r.json"
-    code, out, err = cli("live", "--source", "0", "-e", "bridge", "--no-window", "--report", str(report), *fake_backend(track))
+    code, out, err = cli(
+        "live", "--source", "0", "-e", "bridge", "--no-window", "--report", str(report), *fake_backend(track)
+    )
     assert code == 3
     assert "camera 0 stopped sending images" in err and "saved" in err and err.count("\n") == 1
     assert json.loads(report.read_text())["rep_count"] == 2
@@ -73,16 +91,29 @@ def test_unplugged_camera_saves_what_was_counted_and_fails(tmp_path, bridges, mo
 def test_routine_moves_on_when_the_target_is_met(tmp_path, bridges):
     clip, track, _ = bridges
     routine = tmp_path / "mine.toml"
-    routine.write_text('name = "Test"\n[[exercise]]\nid = "bridge"\nreps = 1\n[[exercise]]\nid = "not_yet"\n[[exercise]]\nid = "knee_to_chest"\n')
+    routine.write_text(
+        'name = "Test"\n[[exercise]]\nid = "bridge"\nreps = 1\n[[exercise]]\nid = "not_yet"\n[[exercise]]\nid = "knee_to_chest"\n'
+    )
     report = tmp_path / "routine.json"
-    code, out, err = cli("routine", str(routine), "--source", str(clip), "--no-window", "--report", str(report), *fake_backend(track))
+    code, out, err = cli(
+        "routine", str(routine), "--source", str(clip), "--no-window", "--report", str(report), *fake_backend(track)
+    )
     assert code == 0, err
     assert "sharp pain" in out.split("\n", 1)[0]  # the caution comes first
-    assert out.index("Raise your hips until knees") < out.index("rep 1 done") < out.index("pull one knee in towards your chest")
+    assert (
+        out.index("Raise your hips until knees")
+        < out.index("rep 1 done")
+        < out.index("pull one knee in towards your chest")
+    )
     data = json.loads(report.read_text())
     assert data["schema"] == "formcheck.routine/1" and data["skipped"] == ["not_yet"]
     first, second = data["exercises"]
-    assert (first["exercise"], first["rep_count"], first["target_met"], first["ended_by"]) == ("bridge", 1, True, "target")
+    assert (first["exercise"], first["rep_count"], first["target_met"], first["ended_by"]) == (
+        "bridge",
+        1,
+        True,
+        "target",
+    )
     assert (second["exercise"], second["target_met"], second["ended_by"]) == ("knee_to_chest", False, "source")
     assert "Test: 1 of 2 exercises done" in out and "skipped" in out
 
@@ -91,11 +122,28 @@ def test_sigterm_ends_the_session_normally_and_saves(tmp_path, bridges):
     clip, track, _ = bridges
     report = tmp_path / "r.json"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes", "live", "--source", str(clip), "-e", "bridge", "--no-window", "--report", str(report), *fake_backend(track)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [
+            sys.executable,
+            "-m",
+            "tests.fakes",
+            "live",
+            "--source",
+            str(clip),
+            "-e",
+            "bridge",
+            "--no-window",
+            "--report",
+            str(report),
+            *fake_backend(track),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     deadline = time.monotonic() + 30
-    while "counting" not in (line := proc.stdout.readline()) and time.monotonic() < deadline:  # type: ignore[union-attr]
+    while "counting" not in proc.stdout.readline() and time.monotonic() < deadline:  # type: ignore[union-attr]
         pass
     time.sleep(1.0)
     proc.send_signal(signal.SIGTERM)

@@ -2,6 +2,7 @@
 
 Skipped when ``Xvfb`` or ``xwd`` is not installed (Debian: ``xvfb``, ``x11-apps``).
 """
+
 from __future__ import annotations
 
 import json
@@ -12,10 +13,10 @@ import struct
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
 
 import numpy as np
 import pytest
@@ -25,7 +26,10 @@ from tests.fakes import two_bridges, write_clip
 
 ROOT = Path(__file__).resolve().parent.parent
 
-pytestmark = pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xwd")), reason="Xvfb and xwd are not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xwd")), reason="Xvfb and xwd are not installed"),
+]
 
 
 @contextmanager
@@ -33,7 +37,10 @@ def virtual_display() -> Iterator[str]:
     """A virtual X server; yields its DISPLAY name. ``-noreset``: it would otherwise reset
     each time its last client (a screenshot, the exiting child) disconnects, racing the next."""
     server = subprocess.Popen(
-        ["Xvfb", "-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        ["Xvfb", "-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     number = server.stdout.readline().strip()  # type: ignore[union-attr]
     try:
@@ -45,7 +52,9 @@ def virtual_display() -> Iterator[str]:
 
 def screenshot(display: str) -> np.ndarray:
     """The whole screen as a BGR array, from xwd's format (TrueColor, 32 bits a pixel)."""
-    raw = subprocess.run(["xwd", "-root", "-silent"], env={**os.environ, "DISPLAY": display}, capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        ["xwd", "-root", "-silent"], env={**os.environ, "DISPLAY": display}, capture_output=True, check=True
+    ).stdout
     header = struct.unpack(">25I", raw[:100])
     header_size, width, height, bytes_per_line, colours = header[0], header[4], header[5], header[12], header[19]
     pixels = np.frombuffer(raw, np.uint8, count=height * bytes_per_line, offset=header_size + 12 * colours)
@@ -64,7 +73,7 @@ class Attempt:
     before: np.ndarray  # the screen before formcheck starts
     shot: np.ndarray  # the last screenshot while it ran
     painted: bool  # any screenshot showed anything at all
-    returncode: Optional[int]
+    returncode: int | None
     err: str
 
 
@@ -76,8 +85,30 @@ def watch_live_window(tmp_path: Path, display: str) -> Attempt:
     clip = write_clip(tmp_path / "clip.mp4", len(track.t))
     before = screenshot(display)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes", "live", "--source", str(clip), "-e", "bridge", "--backend", "track", "--model", str(tmp_path / "track.npz"), "--mute", "--countdown", "0", "--report", str(tmp_path / "r.json")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "DISPLAY": display, "PYTHONPATH": str(ROOT)},
+        [
+            sys.executable,
+            "-m",
+            "tests.fakes",
+            "live",
+            "--source",
+            str(clip),
+            "-e",
+            "bridge",
+            "--backend",
+            "track",
+            "--model",
+            str(tmp_path / "track.npz"),
+            "--mute",
+            "--countdown",
+            "0",
+            "--report",
+            str(tmp_path / "r.json"),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "DISPLAY": display, "PYTHONPATH": str(ROOT)},
     )
     try:
         deadline = time.monotonic() + 30

@@ -1,5 +1,6 @@
 """Measures on a frame: a joint seen too faintly gives no value, unless the measure says
 how faint a joint it accepts."""
+
 from __future__ import annotations
 
 import math

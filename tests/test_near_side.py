@@ -1,4 +1,5 @@
 """The near side of a stream of frames: depth flickers, the side must not."""
+
 from __future__ import annotations
 
 from formcheck.core.landmarks import Landmark as L

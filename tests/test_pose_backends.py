@@ -4,6 +4,7 @@ how many people they see.
 No ``.task`` model ships with MediaPipe and nothing may be downloaded; the Tasks backend
 is tested with the bundle formcheck assembles from the wheel's own models.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,11 +23,23 @@ def test_unknown_backend():
 
 
 def test_tasks_backend_rejects_a_missing_or_bogus_model(tmp_path):
-    code, _, err = cli("analyze", str(DEMO_SAMPLE), "-e", "bridge", "--backend", "tasks", "--model", str(tmp_path / "none.task"), "--no-history")
+    code, _, err = cli(
+        "analyze",
+        str(DEMO_SAMPLE),
+        "-e",
+        "bridge",
+        "--backend",
+        "tasks",
+        "--model",
+        str(tmp_path / "none.task"),
+        "--no-history",
+    )
     assert code == 3 and "pose model not found" in err
     bogus = tmp_path / "bogus.task"
     bogus.write_bytes(b"not a model")
-    code, _, err = cli("analyze", str(DEMO_SAMPLE), "-e", "bridge", "--backend", "tasks", "--model", str(bogus), "--no-history")
+    code, _, err = cli(
+        "analyze", str(DEMO_SAMPLE), "-e", "bridge", "--backend", "tasks", "--model", str(bogus), "--no-history"
+    )
     assert code == 3 and "cannot load pose model" in err and err.count("\n") == 1
 
 

@@ -5,6 +5,7 @@ machines. Like a tracker's stored MOT score, the quality reached so far is store
 and the test fails if it drops: exact rep counts, correct sides, labelled holds found
 within 1 s, and no reps at all on clips labelled with none.
 """
+
 from __future__ import annotations
 
 import sys
@@ -16,7 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CLIPS = ROOT.parent / "shared" / "clips"
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-pytestmark = pytest.mark.skipif(not (CLIPS / "labels.csv").exists(), reason="../shared/clips not present")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not (CLIPS / "labels.csv").exists(), reason="../shared/clips not present"),
+]
 
 #: The bar, as reached on 2026-12-01 (benchmarks/accuracy.py prints the same numbers).
 #: The one miss is the neck-roll clip: continuous head circles, labelled with low

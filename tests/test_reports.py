@@ -1,4 +1,5 @@
 """HTML and CSV session reports, end to end through the CLI on a synthetic track."""
+
 from __future__ import annotations
 
 import csv
@@ -108,6 +109,8 @@ def test_best_and_worst_rep(direction, expected):
     assert best_and_worst({"reps": reps[:1]}, ex) == (reps[0], None)
 
 
-@pytest.mark.parametrize("shape,expected", [((1920, 1080, 3), (320, 180)), ((720, 1280, 3), (180, 320)), ((100, 80, 3), (100, 80))])
+@pytest.mark.parametrize(
+    "shape,expected", [((1920, 1080, 3), (320, 180)), ((720, 1280, 3), (180, 320)), ((100, 80, 3), (100, 80))]
+)
 def test_key_frame_thumbnails_fit_a_square(shape, expected):
     assert downscale(np.zeros(shape, np.uint8), 320).shape[:2] == expected

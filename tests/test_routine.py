@@ -1,4 +1,5 @@
 """Routine files: validated like exercise files; exercises not available yet are skipped."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,7 +8,19 @@ from formcheck.core.errors import ExerciseError
 from formcheck.exercises.loader import exercise_ids
 from formcheck.exercises.routine import load_routine, parse_routine
 
-SEED_ORDER = ["lower_back_rotation", "cat_stretch", "bridge", "shoulder_blade_squeeze", "knee_to_chest", "cobra", "cow_pose", "childs_pose", "leg_stretch", "neck_stretch", "hip_stretch"]
+SEED_ORDER = [
+    "lower_back_rotation",
+    "cat_stretch",
+    "bridge",
+    "shoulder_blade_squeeze",
+    "knee_to_chest",
+    "cobra",
+    "cow_pose",
+    "childs_pose",
+    "leg_stretch",
+    "neck_stretch",
+    "hip_stretch",
+]
 
 
 def test_default_routine_is_the_seed_order_skipping_what_is_missing():
@@ -29,10 +42,22 @@ def test_targets_can_be_overridden():
 @pytest.mark.parametrize(
     "text,message",
     [
-        ('name = "x"\n[[exercise]]\nid = "bridge"\nrep = 4\n', "x.toml: exercise.0.rep: Extra inputs are not permitted"),
-        ('name = "x"\n[[exercise]]\nid = "bridge"\nreps = 0\n', "x.toml: exercise.0.reps: Input should be greater than or equal to 1"),
-        ('name = "x"\n[[exercise]]\nid = "bridge"\nhold_s = 0.5\n', "x.toml: exercise.0.hold_s: 0.5 is below the exercise's shortest hold"),
-        ('name = "x"\n[[exercise]]\nid = "nothing_yet"\n', "x.toml: exercise: none of these exercises exist yet: nothing_yet"),
+        (
+            'name = "x"\n[[exercise]]\nid = "bridge"\nrep = 4\n',
+            "x.toml: exercise.0.rep: Extra inputs are not permitted",
+        ),
+        (
+            'name = "x"\n[[exercise]]\nid = "bridge"\nreps = 0\n',
+            "x.toml: exercise.0.reps: Input should be greater than or equal to 1",
+        ),
+        (
+            'name = "x"\n[[exercise]]\nid = "bridge"\nhold_s = 0.5\n',
+            "x.toml: exercise.0.hold_s: 0.5 is below the exercise's shortest hold",
+        ),
+        (
+            'name = "x"\n[[exercise]]\nid = "nothing_yet"\n',
+            "x.toml: exercise: none of these exercises exist yet: nothing_yet",
+        ),
         ('name = "x"\nexercise = []\n', "x.toml: exercise: List should have at least 1 item"),
         ("name = ", "x.toml: not valid TOML"),
     ],

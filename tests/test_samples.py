@@ -6,6 +6,7 @@ the quality reached so far is stored, like a tracker's stored score: every label
 found, and all but one within 0.5 s. The known miss: a child's pose hold where the arms
 are still sliding forward when the ground truth says the pose is reached (0.53 s short).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,6 +18,8 @@ from formcheck.exercises.loader import exercise_ids, load_exercise
 from formcheck.offline.analyze import analyze
 from formcheck.pose import create_estimator
 from formcheck.reports.report import build_report
+
+pytestmark = pytest.mark.slow  # the pose model on every sample video
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 CLIPS = sorted(SAMPLES.glob("*.mp4"))
@@ -30,7 +33,10 @@ def truth(video: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def reports() -> dict[str, dict]:
-    return {video.stem: build_report(analyze(video, load_exercise(truth(video)["exercise"]), create_estimator)) for video in CLIPS}
+    return {
+        video.stem: build_report(analyze(video, load_exercise(truth(video)["exercise"]), create_estimator))
+        for video in CLIPS
+    }
 
 
 def test_every_exercise_has_a_sample():

@@ -1,4 +1,5 @@
 """Scene cuts in edited videos: detected from the picture, and counting starts over."""
+
 from __future__ import annotations
 
 import numpy as np

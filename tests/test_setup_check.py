@@ -1,4 +1,5 @@
 """The setup check: what is wrong with the camera set-up, in words, after it lasts 1 s."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -90,12 +91,14 @@ def test_more_than_one_person_is_a_notice_that_does_not_stop_counting():
     monitor, fired = run(lambda f: f.with_people(2))
     assert fired == ["setup.one_person"]
     assert monitor.problems() == []  # counting goes on: not a set-up problem
-    assert monitor.notices() == ["More than one person is in view: formcheck follows only one. Ask others to step out of the picture."]
+    assert monitor.notices() == [
+        "More than one person is in view: formcheck follows only one. Ask others to step out of the picture."
+    ]
 
 
 def test_one_person_or_an_uncounted_frame_says_nothing():
     for people in (1, None):
-        monitor, fired = run(lambda f: f.with_people(people))
+        monitor, fired = run(lambda f, people=people: f.with_people(people))
         assert fired == [] and monitor.notices() == []
 
 
@@ -106,7 +109,9 @@ def test_two_people_in_view_counting_goes_on_and_hold_coaching_comes_first():
 
     up_down = [(1.0, 0.0, 0.0), (1.0, 0.0, 1.0), (2.0, 1.0, 1.0), (1.0, 1.0, 0.0)]
     t, lift = schedule(FPS, up_down * 3 + [(1.5, 0.0, 0.0)])
-    pipeline = Pipeline(load_exercise("bridge"), SourceInfo(name="two people", fps=FPS, frame_count=len(t), size=(640, 480)))
+    pipeline = Pipeline(
+        load_exercise("bridge"), SourceInfo(name="two people", fps=FPS, frame_count=len(t), size=(640, 480))
+    )
     messages = []
     for i, (ti, li) in enumerate(zip(t, lift)):
         state = pipeline.step(bridge_frame(i, float(ti), float(li)).with_scene(120.0).with_people(2))

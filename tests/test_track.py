@@ -1,4 +1,5 @@
 """Landmark tracks keep everything the later stages read, through a save and a load."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,7 +11,9 @@ from tests.synthetic import bridge_frame
 
 
 def test_a_saved_track_loads_back_frame_for_frame(tmp_path):
-    frames = [bridge_frame(i, i / 30, 0.1 * i).with_scene(100.0 + i, i == 2).with_people([None, 1, 2][i]) for i in range(3)]
+    frames = [
+        bridge_frame(i, i / 30, 0.1 * i).with_scene(100.0 + i, i == 2).with_people([None, 1, 2][i]) for i in range(3)
+    ]
     Track.from_frames(frames, "clip.mp4", 30.0).save(tmp_path / "t.npz")
     loaded = list(Track.load(tmp_path / "t.npz").frames())
     assert [f.people for f in loaded] == [None, 1, 2]

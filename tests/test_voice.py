@@ -1,4 +1,5 @@
 """Voice cues: what is said (from the event stream) and how (never blocking, never overlapping)."""
+
 from __future__ import annotations
 
 import io
@@ -70,7 +71,9 @@ def test_without_espeak_one_warning_and_a_bell():
     speaker = create_speaker(False, warnings.append, which=lambda name: None)
     assert isinstance(speaker.engine, BellEngine) and len(warnings) == 1 and "espeak-ng" in warnings[0]
     speaker.close()
-    assert create_speaker(True, warnings.append, bell_stream=io.StringIO(), which=lambda name: None) and len(warnings) == 1
+    assert (
+        create_speaker(True, warnings.append, bell_stream=io.StringIO(), which=lambda name: None) and len(warnings) == 1
+    )
 
 
 def test_cues_for_a_bridge_held_to_the_target():

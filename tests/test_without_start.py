@@ -6,6 +6,7 @@ the feet drawn in are recognised instead, so the holds are timed on the side who
 shoulder is nearer the camera, and no rep is counted (no start, no rep). Coming out of
 it, the start must be seen still and well away from the twist before counting begins.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,7 +32,14 @@ FPS = 30.0
 EXERCISE = load_exercise("lower_back_rotation")
 
 
-def run(tmp_path: Path, seconds: float, near: str, states: list[FrameState] | None = None, hips_turned: bool = False, **legs: tuple[float, float]) -> list[Event]:
+def run(
+    tmp_path: Path,
+    seconds: float,
+    near: str,
+    states: list[FrameState] | None = None,
+    hips_turned: bool = False,
+    **legs: tuple[float, float],
+) -> list[Event]:
     """Events of the rotational stretch on a person lying still in one position.
 
     ``hips_turned``: the hips and knees read nearer on the other side, as the pose model
@@ -101,7 +109,9 @@ def rep(to: tuple[float, float]) -> list[tuple[float, float]]:
     return ramp(1.5, KNEES_UP, to) + ramp(4.0, to, to) + ramp(1.5, to, KNEES_UP) + ramp(2.0, KNEES_UP, KNEES_UP)
 
 
-def script(frames: list[tuple[float, float]], monkeypatch: pytest.MonkeyPatch, gone: slice = slice(0)) -> tuple[list[Event], list[FrameState], ExerciseEvaluator]:
+def script(
+    frames: list[tuple[float, float]], monkeypatch: pytest.MonkeyPatch, gone: slice = slice(0)
+) -> tuple[list[Event], list[FrameState], ExerciseEvaluator]:
     """Run the evaluator on scripted (roll, knee height), the body moving with them;
     nobody in the frames of ``gone``."""
     body = np.random.default_rng(0).uniform(100, 300, (33, 2))
@@ -110,7 +120,10 @@ def script(frames: list[tuple[float, float]], monkeypatch: pytest.MonkeyPatch, g
     def steps():
         for i, (roll, height) in enumerate(frames):
             frame = PoseFrame(i, i / FPS, (640, 480), body + 40 * np.array([roll, height]), np.zeros(33), np.ones(33))
-            by_side = {side: {"roll": value, "shoulder_lift": 0.0, "knee_height": height, "feet_in": 1.1} for side, value in (("left", roll), ("right", -roll))}
+            by_side = {
+                side: {"roll": value, "shoulder_lift": 0.0, "knee_height": height, "feet_in": 1.1}
+                for side, value in (("left", roll), ("right", -roll))
+            }
             yield (PoseFrame.empty(i, i / FPS, (640, 480)) if i in hidden else frame), by_side
 
     return run_scripted(EXERCISE, steps(), monkeypatch)
@@ -118,10 +131,16 @@ def script(frames: list[tuple[float, float]], monkeypatch: pytest.MonkeyPatch, g
 
 @pytest.mark.parametrize(
     "way_out",
-    [ramp(1.5, TWISTED, KNEES_UP), ramp(3.0, TWISTED, KNEES_UP), ramp(0.2, TWISTED, (1.5, -0.1)) + ramp(1.5, (1.5, -0.1), (1.5, -0.1)) + ramp(1.5, (1.5, -0.1), KNEES_UP)],
+    [
+        ramp(1.5, TWISTED, KNEES_UP),
+        ramp(3.0, TWISTED, KNEES_UP),
+        ramp(0.2, TWISTED, (1.5, -0.1)) + ramp(1.5, (1.5, -0.1), (1.5, -0.1)) + ramp(1.5, (1.5, -0.1), KNEES_UP),
+    ],
     ids=["back", "slowly back", "knees lifted first"],
 )
-def test_after_a_twist_the_video_started_in_each_rep_still_counts(monkeypatch: pytest.MonkeyPatch, way_out: list) -> None:
+def test_after_a_twist_the_video_started_in_each_rep_still_counts(
+    monkeypatch: pytest.MonkeyPatch, way_out: list
+) -> None:
     frames = ramp(4.0, TWISTED, TWISTED) + way_out + ramp(3.0, KNEES_UP, KNEES_UP) + rep(ROLL_RIGHT) + rep(ROLL_LEFT)
     events, _, ev = script(frames, monkeypatch)
     assert ev.counts() == {"left": 1, "right": 1}
@@ -130,10 +149,18 @@ def test_after_a_twist_the_video_started_in_each_rep_still_counts(monkeypatch: p
 
 
 @pytest.mark.parametrize("pause_s, counts", [(0.8, {"left": 1, "right": 1}), (0.6, {"left": 0, "right": 0})])
-def test_after_a_twist_the_video_started_in_the_start_must_be_held_still_briefly(monkeypatch: pytest.MonkeyPatch, pause_s: float, counts: dict) -> None:
+def test_after_a_twist_the_video_started_in_the_start_must_be_held_still_briefly(
+    monkeypatch: pytest.MonkeyPatch, pause_s: float, counts: dict
+) -> None:
     """The documented limit: 0.5 s of rest (min_rest_s) plus the motion estimate's lag.
     Shorter, and the next roll, held still, is taken as the start."""
-    frames = ramp(4.0, TWISTED, TWISTED) + ramp(1.5, TWISTED, KNEES_UP) + ramp(pause_s, KNEES_UP, KNEES_UP) + rep(ROLL_RIGHT) + rep(ROLL_LEFT)
+    frames = (
+        ramp(4.0, TWISTED, TWISTED)
+        + ramp(1.5, TWISTED, KNEES_UP)
+        + ramp(pause_s, KNEES_UP, KNEES_UP)
+        + rep(ROLL_RIGHT)
+        + rep(ROLL_LEFT)
+    )
     _, _, ev = script(frames, monkeypatch)
     assert ev.counts() == counts
 
@@ -141,5 +168,8 @@ def test_after_a_twist_the_video_started_in_the_start_must_be_held_still_briefly
 def test_losing_the_person_during_a_recognised_hold_ends_it(monkeypatch: pytest.MonkeyPatch) -> None:
     frames = ramp(8.0, TWISTED, TWISTED)
     events, states, _ = script(frames, monkeypatch, gone=slice(int(3 * FPS), None))
-    assert [e.kind for e in events if e.kind in (EventKind.HOLD_STARTED, EventKind.HOLD_ENDED)] == [EventKind.HOLD_STARTED, EventKind.HOLD_ENDED]
+    assert [e.kind for e in events if e.kind in (EventKind.HOLD_STARTED, EventKind.HOLD_ENDED)] == [
+        EventKind.HOLD_STARTED,
+        EventKind.HOLD_ENDED,
+    ]
     assert states[-1].phase == "setup"

@@ -1,5 +1,6 @@
 """The ``formcheck history`` command, and the ``--history``/``--no-history`` options
 that every command recording sessions (analyze, live, routine) shares."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,7 +8,7 @@ import csv
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Optional, TextIO
+from typing import TextIO
 
 from formcheck.core.errors import ExerciseError, InputError
 from formcheck.exercises.loader import load_exercise
@@ -21,26 +22,57 @@ DEFAULT_DAYS = 14
 
 def add_history_options(p: argparse.ArgumentParser) -> None:
     """--history PATH and --no-history, for commands that record a session."""
-    p.add_argument("--history", type=Path, metavar="PATH", help=f"session history database (default: ${ENV_VAR}, else the user data folder)")
+    p.add_argument(
+        "--history",
+        type=Path,
+        metavar="PATH",
+        help=f"session history database (default: ${ENV_VAR}, else the user data folder)",
+    )
     p.add_argument("--no-history", action="store_true", help="do not record this session in the history")
 
 
-def history_path(args: argparse.Namespace) -> Optional[Path]:
+def history_path(args: argparse.Namespace) -> Path | None:
     """Where to record the session, or None with --no-history."""
     return None if getattr(args, "no_history", False) else resolve_path(getattr(args, "history", None))
 
 
-def add_history_command(sub: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
-    h = sub.add_parser("history", help="recent sessions, adherence, CSV export and a per-day plot", description="Show the sessions formcheck has recorded.")
+def add_history_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    h = sub.add_parser(
+        "history",
+        help="recent sessions, adherence, CSV export and a per-day plot",
+        description="Show the sessions formcheck has recorded.",
+    )
     h.add_argument("--exercise", "-e", help="only this exercise (id)")
     h.add_argument("--since", help="only sessions since: YYYY-MM-DD, 'today', or Nd (the last N days)")
     h.add_argument("--limit", type=int, default=20, help="sessions in the table (default: %(default)s)")
-    h.add_argument("--csv", type=Path, metavar="FILE", help="export the matching sessions (all of them) as CSV; '-' for standard output")
-    h.add_argument("--adherence", action="store_true", help="days meeting the prescribed sessions a day, and the current streak")
-    h.add_argument("--per-day", type=int, metavar="N", help="sessions a day to check against (default: from the exercise's frequency)")
-    h.add_argument("--days", type=int, default=DEFAULT_DAYS, help="days shown by --adherence and --plot (default: %(default)s, or since --since)")
+    h.add_argument(
+        "--csv",
+        type=Path,
+        metavar="FILE",
+        help="export the matching sessions (all of them) as CSV; '-' for standard output",
+    )
+    h.add_argument(
+        "--adherence", action="store_true", help="days meeting the prescribed sessions a day, and the current streak"
+    )
+    h.add_argument(
+        "--per-day",
+        type=int,
+        metavar="N",
+        help="sessions a day to check against (default: from the exercise's frequency)",
+    )
+    h.add_argument(
+        "--days",
+        type=int,
+        default=DEFAULT_DAYS,
+        help="days shown by --adherence and --plot (default: %(default)s, or since --since)",
+    )
     h.add_argument("--plot", type=Path, metavar="PNG", help="draw sessions, reps and hold time per day to this PNG")
-    h.add_argument("--history", type=Path, metavar="PATH", help=f"history database (default: ${ENV_VAR}, else the user data folder)")
+    h.add_argument(
+        "--history",
+        type=Path,
+        metavar="PATH",
+        help=f"history database (default: ${ENV_VAR}, else the user data folder)",
+    )
 
 
 def parse_since(text: str, today: date) -> datetime:
@@ -57,7 +89,7 @@ def parse_since(text: str, today: date) -> datetime:
     return datetime.combine(day, datetime.min.time()).astimezone()
 
 
-def _prescription(exercise: str, records: list[SessionRecord], per_day: Optional[int]) -> tuple[Optional[int], str, str]:
+def _prescription(exercise: str, records: list[SessionRecord], per_day: int | None) -> tuple[int | None, str, str]:
     """(sessions a day, the phrase, the exercise name): --per-day, else the frequency recorded
     with the newest session (what the person actually ran), else the bundled exercise file's."""
     phrase, name = next((r.frequency for r in records if r.exercise == exercise and r.frequency), ""), exercise
@@ -94,14 +126,21 @@ def run_history(args: argparse.Namespace, out: TextIO) -> None:
         for exercise in exercises:
             per_day, phrase, name = _prescription(exercise, records, args.per_day)
             if per_day is None:
-                print(f"{name} ({exercise}): no sessions-a-day prescription{f' in {phrase!r}' if phrase else ''}; give one with --per-day", file=out)
+                print(
+                    f"{name} ({exercise}): no sessions-a-day prescription{f' in {phrase!r}' if phrase else ''}; give one with --per-day",
+                    file=out,
+                )
                 continue
             basis = "--per-day" if args.per_day is not None else f"from {phrase!r}"
             print("\n".join(adherence_lines(adherence(records, exercise, per_day, today, days), name, basis)), file=out)
         if not exercises:
             print("no sessions recorded yet", file=out)
     if args.plot is not None:
-        prescribed = {ex: n for ex in {r.exercise for r in records} if (n := _prescription(ex, records, args.per_day)[0]) is not None}
+        prescribed = {
+            ex: n
+            for ex in {r.exercise for r in records}
+            if (n := _prescription(ex, records, args.per_day)[0]) is not None
+        }
         write_png(per_day_plot_png(records, first, today, prescribed), args.plot)
         print(f"plot: {args.plot}", file=out)
     if not (args.adherence or args.plot or args.csv):

@@ -1,14 +1,16 @@
 """The ``live`` and ``routine`` commands: argument parsing and the session around the
 coaching loop (open the camera, model, window and voice; save what was counted on every
 way out; then report a camera that failed)."""
+
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, TextIO
+from typing import Any, TextIO
 
 from formcheck.core.errors import CameraError, UsageError
 from formcheck.engine.setup_check import is_floor_exercise
@@ -27,25 +29,54 @@ WINDOW_TITLE = "formcheck"
 
 def add_live_parsers(sub: Any, add_pose_options: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add ``live`` and ``routine`` to the CLI's subcommands."""
-    live = sub.add_parser("live", help="coach an exercise live from a camera", description="Count reps and holds live from a camera (or a file played at its real pace), with an overlay and voice cues.")
-    live.add_argument("--exercise", "-e", required=True, help="exercise id (see 'formcheck list') or path to an exercise .toml")
-    routine = sub.add_parser("routine", help="a guided routine of exercises, live", description="Walk through a routine live: instructions before each exercise, moving on when its targets are met.")
-    routine.add_argument("routine", nargs="?", default=DEFAULT_ROUTINE, help="routine name (routines/NAME.toml) or path to a routine .toml (default: %(default)s)")
+    live = sub.add_parser(
+        "live",
+        help="coach an exercise live from a camera",
+        description="Count reps and holds live from a camera (or a file played at its real pace), with an overlay and voice cues.",
+    )
+    live.add_argument(
+        "--exercise", "-e", required=True, help="exercise id (see 'formcheck list') or path to an exercise .toml"
+    )
+    routine = sub.add_parser(
+        "routine",
+        help="a guided routine of exercises, live",
+        description="Walk through a routine live: instructions before each exercise, moving on when its targets are met.",
+    )
+    routine.add_argument(
+        "routine",
+        nargs="?",
+        default=DEFAULT_ROUTINE,
+        help="routine name (routines/NAME.toml) or path to a routine .toml (default: %(default)s)",
+    )
     for p in (live, routine):
-        p.add_argument("--source", default="0", help="camera index (0, 1, ...) or a video file played at its real pace (default: camera 0)")
+        p.add_argument(
+            "--source",
+            default="0",
+            help="camera index (0, 1, ...) or a video file played at its real pace (default: camera 0)",
+        )
         p.add_argument("--report", type=Path, help="write the JSON report here when the session ends")
         p.add_argument("--out", type=Path, help="write the annotated video here when the session ends")
-        p.add_argument("--no-window", action="store_true", help="run headless: print events as they happen (Ctrl-C ends)")
+        p.add_argument(
+            "--no-window", action="store_true", help="run headless: print events as they happen (Ctrl-C ends)"
+        )
         p.add_argument("--mute", action="store_true", help="no voice cues (the m key toggles them in the window)")
-        p.add_argument("--countdown", type=float, default=3.0, metavar="S", help="seconds the setup must be right before counting starts (default: %(default)s)")
-        p.add_argument("--no-stats", action="store_true", help="hide the processing rate and delay (the i key toggles them)")
+        p.add_argument(
+            "--countdown",
+            type=float,
+            default=3.0,
+            metavar="S",
+            help="seconds the setup must be right before counting starts (default: %(default)s)",
+        )
+        p.add_argument(
+            "--no-stats", action="store_true", help="hide the processing rate and delay (the i key toggles them)"
+        )
         add_pose_options(p)
 
 
 @dataclass
 class _Outputs:
-    report: Optional[Path]
-    video: Optional[Path]
+    report: Path | None
+    video: Path | None
 
 
 def _open_display(no_window: bool, size: tuple[int, int]) -> Display:
@@ -66,7 +97,9 @@ def _camera_advice(step: RoutineStep, out: TextIO) -> None:
         print("  Start facing the camera so formcheck can find you, then lie or kneel down side-on.", file=out)
 
 
-def _coach(args: argparse.Namespace, steps: list[RoutineStep], routine: bool, out: TextIO, outputs: _Outputs) -> tuple[list[StepResult], Optional[CameraError]]:
+def _coach(
+    args: argparse.Namespace, steps: list[RoutineStep], routine: bool, out: TextIO, outputs: _Outputs
+) -> tuple[list[StepResult], CameraError | None]:
     """Run the steps on one camera; returns what was counted and any camera failure."""
     for path in (outputs.report, outputs.video):
         if path is not None and not (path.parent if str(path.parent) else Path(".")).is_dir():
@@ -74,10 +107,10 @@ def _coach(args: argparse.Namespace, steps: list[RoutineStep], routine: bool, ou
     reader = open_reader(args.source)
     estimator = create_estimator(args.backend, args.model)
     speaker = create_speaker(args.mute, warn=lambda m: print(f"formcheck: warning: {m}", file=sys.stderr))
-    display: Optional[Display] = None
+    display: Display | None = None
     writer = PacedWriter(outputs.video, reader.info) if outputs.video else None
     results: list[StepResult] = []
-    error: Optional[CameraError] = None
+    error: CameraError | None = None
     try:
         display = _open_display(args.no_window, reader.info.size)
         options = LiveOptions(countdown_s=args.countdown, stop_at_target=routine, show_stats=not args.no_stats)
@@ -114,7 +147,7 @@ def run_live_command(args: argparse.Namespace, out: TextIO) -> None:
     if args.command == "live":
         exercise = load_exercise(args.exercise)
         steps = [RoutineStep(exercise, exercise.rep.target or 1)]
-        routine: Optional[Routine] = None
+        routine: Routine | None = None
     else:
         routine = load_routine(args.routine)
         steps = routine.steps

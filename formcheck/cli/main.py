@@ -1,12 +1,14 @@
 """Command-line interface. ``main`` is the one place that maps errors to exit codes."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 import textwrap
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Optional, Sequence, TextIO
+from typing import TextIO
 
 from formcheck import __version__
 from formcheck.cli.history import add_history_command, add_history_options, history_path, run_history
@@ -28,19 +30,36 @@ DEMO_EXERCISE = "bridge"
 
 
 def _add_pose_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--backend", choices=sorted(BACKENDS), default=DEFAULT_BACKEND, help="pose backend (default: %(default)s, works offline)")
-    p.add_argument("--model", type=Path, help="a pose_landmarker .task model file, for --backend tasks (default: the bundled full model)")
+    p.add_argument(
+        "--backend",
+        choices=sorted(BACKENDS),
+        default=DEFAULT_BACKEND,
+        help="pose backend (default: %(default)s, works offline)",
+    )
+    p.add_argument(
+        "--model",
+        type=Path,
+        help="a pose_landmarker .task model file, for --backend tasks (default: the bundled full model)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="formcheck", description="Exercise-form feedback for back-pain relief exercises, from video.")
+    parser = argparse.ArgumentParser(
+        prog="formcheck", description="Exercise-form feedback for back-pain relief exercises, from video."
+    )
     parser.add_argument("--version", action="version", version=f"formcheck {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    a = sub.add_parser("analyze", help="analyse a recorded video", description="Count reps and holds in a recorded video and check form.")
+    a = sub.add_parser(
+        "analyze",
+        help="analyse a recorded video",
+        description="Count reps and holds in a recorded video and check form.",
+    )
     a.add_argument("video", type=Path, help="video file (or a recorded landmark track .npz)")
-    a.add_argument("--exercise", "-e", required=True, help="exercise id (see 'formcheck list') or path to an exercise .toml")
+    a.add_argument(
+        "--exercise", "-e", required=True, help="exercise id (see 'formcheck list') or path to an exercise .toml"
+    )
     a.add_argument("--report", type=Path, help="write the JSON report here")
     a.add_argument("--out", type=Path, help="write the annotated video here (no video is written without it)")
     a.add_argument("--events", action="store_true", help="print events as they happen")
@@ -54,10 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("exercise", help="exercise id or path to an exercise .toml")
 
     d = sub.add_parser("demo", help="analyse the bundled sample video and write an annotated copy")
-    d.add_argument("--out", type=Path, default=Path("formcheck-demo.mp4"), help="annotated video (default: %(default)s)")
+    d.add_argument(
+        "--out", type=Path, default=Path("formcheck-demo.mp4"), help="annotated video (default: %(default)s)"
+    )
     d.add_argument("--report", type=Path, help="also write the JSON report here")
 
-    r = sub.add_parser("report", help="print the summary of a JSON report (e.g. one sent by a patient)", description="Check a formcheck.report/1 JSON file and print its summary.")
+    r = sub.add_parser(
+        "report",
+        help="print the summary of a JSON report (e.g. one sent by a patient)",
+        description="Check a formcheck.report/1 JSON file and print its summary.",
+    )
     r.add_argument("report", type=Path, help="a JSON report written by 'formcheck analyze --report'")
 
     add_live_parsers(sub, _add_pose_options)
@@ -73,7 +98,17 @@ def _print_events(out: TextIO) -> Callable[[FrameState], None]:
     return show
 
 
-def _analyze(video: Path, exercise: Exercise, backend: str, model: Optional[Path], outputs: OutputRequest, out_video: Optional[Path], events: bool, out: TextIO, history: Optional[Path] = None) -> None:
+def _analyze(
+    video: Path,
+    exercise: Exercise,
+    backend: str,
+    model: Path | None,
+    outputs: OutputRequest,
+    out_video: Path | None,
+    events: bool,
+    out: TextIO,
+    history: Path | None = None,
+) -> None:
     if out_video is not None and out_video.resolve() == video.resolve():
         raise InputError(f"the output video would overwrite the input: {out_video}")
     if not video.exists():
@@ -102,8 +137,10 @@ def _analyze(video: Path, exercise: Exercise, backend: str, model: Optional[Path
         print(f"  recorded in history: {history}", file=out)
 
 
-def _limits(low: Optional[float], high: Optional[float]) -> str:
-    return " and ".join(text for text in (f">= {low:g}" if low is not None else "", f"<= {high:g}" if high is not None else "") if text)
+def _limits(low: float | None, high: float | None) -> str:
+    return " and ".join(
+        text for text in (f">= {low:g}" if low is not None else "", f"<= {high:g}" if high is not None else "") if text
+    )
 
 
 def _all_limits(named: dict[str, Bounds]) -> str:
@@ -111,7 +148,7 @@ def _all_limits(named: dict[str, Bounds]) -> str:
     return " and ".join(f"{name} {_limits(b.min, b.max)}" for name, b in named.items())
 
 
-def _offsets(low: Optional[float], high: Optional[float]) -> str:
+def _offsets(low: float | None, high: float | None) -> str:
     """Relative bounds in words: how far above or below a reference value is allowed."""
     parts = []
     if low is not None:
@@ -131,7 +168,9 @@ def _show(exercise: Exercise, out: TextIO) -> None:
         print(wrap(f"{i}. {step}"), file=out)
     print("\nCamera:", file=out)
     print(wrap(exercise.setup.camera), file=out)
-    print(f"  start position: {', '.join(p.value for p in exercise.setup.posture)}; view: {exercise.setup.view}", file=out)
+    print(
+        f"  start position: {', '.join(p.value for p in exercise.setup.posture)}; view: {exercise.setup.view}", file=out
+    )
     print("\nWhat counts:", file=out)
     rep = exercise.rep
     if rep is not None:
@@ -141,30 +180,54 @@ def _show(exercise: Exercise, out: TextIO) -> None:
             limits = f"moves {abs(rep.enter):g} {word} your own start value and back to within {abs(rep.exit):g} of it"
         else:
             limits = f"goes {word} {rep.enter:g} and back past {rep.exit:g}"
-        print(wrap(f"a rep: {rep.measure} ({m.description or m.kind}) {limits}, staying at least {rep.min_in_s:g} s in position; movement range at least {rep.min_range:g}"), file=out)
+        print(
+            wrap(
+                f"a rep: {rep.measure} ({m.description or m.kind}) {limits}, staying at least {rep.min_in_s:g} s in position; movement range at least {rep.min_range:g}"
+            ),
+            file=out,
+        )
         for name, bounds in rep.require.items():
             print(wrap(f"  only while {name} {_limits(bounds.min, bounds.max)}"), file=out)
         start = rep.without_start
         if start is not None:
             where = ", on the side whose shoulder is nearer the camera" if start.side == "near" else ""
             stay = f", staying in it while {_all_limits(start.stay)}" if start.stay else ""
-            print(wrap(f"  before the start position is seen, also in position when {_all_limits(start.bounds)}{where}{stay} (holds are timed, no rep is counted)"), file=out)
+            print(
+                wrap(
+                    f"  before the start position is seen, also in position when {_all_limits(start.bounds)}{where}{stay} (holds are timed, no rep is counted)"
+                ),
+                file=out,
+            )
         sides = "each side counted separately" if exercise.sides == "each" else "both sides together"
-        target = f"{rep.target} per side" if rep.target and exercise.sides == "each" else (f"{rep.target}" if rep.target else "no fixed number")
+        target = (
+            f"{rep.target} per side"
+            if rep.target and exercise.sides == "each"
+            else (f"{rep.target}" if rep.target else "no fixed number")
+        )
         print(f"  target: {target} ({sides}){'; ' + exercise.frequency if exercise.frequency else ''}", file=out)
     if exercise.hold:
-        print(f"  hold: {exercise.hold.target_s:g} s (holds shorter than {exercise.hold.min_s:g} s are not counted as holds)", file=out)
+        print(
+            f"  hold: {exercise.hold.target_s:g} s (holds shorter than {exercise.hold.min_s:g} s are not counted as holds)",
+            file=out,
+        )
     if exercise.activity:
         a = exercise.activity
-        print(wrap(f"active time: moving faster than {a.min_motion:g} trunk lengths/s for at least {a.min_s:g} s (pauses up to {a.grace_s:g} s allowed)"), file=out)
+        print(
+            wrap(
+                f"active time: moving faster than {a.min_motion:g} trunk lengths/s for at least {a.min_s:g} s (pauses up to {a.grace_s:g} s allowed)"
+            ),
+            file=out,
+        )
     for item in exercise.not_measured:
         print(wrap(f"not measured: {item}"), file=out)
     if exercise.checks:
         print("\nChecks:", file=out)
         for c in exercise.checks:
             quantity = f"speed of {c.measure}" if c.of == "speed" else c.measure
-            limits = f"{_offsets(c.min, c.max)} its value in the start position" if c.relative else _limits(c.min, c.max)
-            print(wrap(f"{c.id}: {quantity} {limits} (when: {c.when}) -> \"{c.message}\""), file=out)
+            limits = (
+                f"{_offsets(c.min, c.max)} its value in the start position" if c.relative else _limits(c.min, c.max)
+            )
+            print(wrap(f'{c.id}: {quantity} {limits} (when: {c.when}) -> "{c.message}"'), file=out)
     print(f"\n{CAUTION}", file=out)
 
 
@@ -177,18 +240,37 @@ def run(argv: Sequence[str], out: TextIO) -> None:
         _show(load_exercise(args.exercise), out)
     elif args.command == "analyze":
         outputs = OutputRequest.from_args(args, args.out)
-        _analyze(args.video, load_exercise(args.exercise), args.backend, args.model, outputs, args.out, args.events, out, history_path(args))
+        _analyze(
+            args.video,
+            load_exercise(args.exercise),
+            args.backend,
+            args.model,
+            outputs,
+            args.out,
+            args.events,
+            out,
+            history_path(args),
+        )
     elif args.command in ("live", "routine"):
         run_live_command(args, out)
     elif args.command == "demo":
-        _analyze(DEMO_SAMPLE, load_exercise(DEMO_EXERCISE), DEFAULT_BACKEND, None, OutputRequest(report=args.report), args.out, False, out)
+        _analyze(
+            DEMO_SAMPLE,
+            load_exercise(DEMO_EXERCISE),
+            DEFAULT_BACKEND,
+            None,
+            OutputRequest(report=args.report),
+            args.out,
+            False,
+            out,
+        )
     elif args.command == "history":
         run_history(args, out)
     elif args.command == "report":
         print("\n".join(summary_lines(load_report(args.report))), file=out)
 
 
-def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     try:

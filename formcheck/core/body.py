@@ -1,6 +1,7 @@
 """Whole-body states, named in exercise files and read off each frame: the posture and
 the camera's view of the body. Here rather than beside their detection (``measures``)
 because the exercise schema validates these names too."""
+
 from __future__ import annotations
 
 from enum import Enum

@@ -4,6 +4,7 @@ Every failure the user can cause (bad file, unknown exercise, camera gone) is ra
 a ``FormcheckError`` subclass carrying a one-line message; ``cli.main`` is the single
 place that turns them into that message and an exit status.
 """
+
 from __future__ import annotations
 
 from enum import IntEnum

@@ -1,10 +1,12 @@
 """The event stream: what happened and when, consumed by the overlay, the console,
 the report and (later) the voice, so that all of them agree."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Mapping, Optional
+from typing import Any
 
 
 class EventKind(str, Enum):
@@ -28,7 +30,7 @@ class EventKind(str, Enum):
 class Event:
     kind: EventKind
     t: float
-    side: Optional[str] = None
+    side: str | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
 
     def describe(self) -> str:

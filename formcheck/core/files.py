@@ -3,13 +3,14 @@
 Outputs are written to a temporary file beside the target and renamed into place, so
 an interrupted run never leaves a half-written file or destroys an earlier one.
 """
+
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from formcheck.core.errors import OutputError
 

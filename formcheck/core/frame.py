@@ -1,8 +1,8 @@
 """The one frame type that flows through every stage after the pose backend."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Optional
 
 import numpy as np
 
@@ -27,7 +27,7 @@ class PoseFrame:
     visibility: np.ndarray  # (33,) float
     brightness: float = float("nan")  # mean image luminance 0-255, when the image was seen
     scene_cut: bool = False  # this frame starts a new shot (an edited video)
-    people: Optional[int] = None  # people the backend last saw in the picture; None: not counted
+    people: int | None = None  # people the backend last saw in the picture; None: not counted
 
     def __post_init__(self) -> None:
         shapes = {
@@ -44,7 +44,7 @@ class PoseFrame:
         return bool(np.isfinite(self.xy).all())
 
     @classmethod
-    def empty(cls, index: int, timestamp_s: float, image_size: tuple[int, int]) -> "PoseFrame":
+    def empty(cls, index: int, timestamp_s: float, image_size: tuple[int, int]) -> PoseFrame:
         """A frame in which the backend found nobody."""
         return cls(
             index=index,
@@ -55,14 +55,14 @@ class PoseFrame:
             visibility=np.zeros(NUM_LANDMARKS),
         )
 
-    def with_points(self, xy: np.ndarray, z: np.ndarray) -> "PoseFrame":
+    def with_points(self, xy: np.ndarray, z: np.ndarray) -> PoseFrame:
         """A copy with new coordinates (used by filters, which never mutate)."""
         return replace(self, xy=xy, z=z)
 
-    def with_scene(self, brightness: float, scene_cut: bool = False) -> "PoseFrame":
+    def with_scene(self, brightness: float, scene_cut: bool = False) -> PoseFrame:
         """A copy with what the picture itself says (see ``formcheck.scene``)."""
         return replace(self, brightness=brightness, scene_cut=scene_cut)
 
-    def with_people(self, people: Optional[int]) -> "PoseFrame":
+    def with_people(self, people: int | None) -> PoseFrame:
         """A copy that says how many people the backend saw (see ``formcheck.pose.people``)."""
         return replace(self, people=people)

@@ -3,6 +3,7 @@
 Pure functions on numpy arrays with no knowledge of landmarks or exercises; NaN in,
 NaN out, so a missing landmark propagates instead of producing a false angle.
 """
+
 from __future__ import annotations
 
 import numpy as np

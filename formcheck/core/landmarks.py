@@ -5,6 +5,7 @@ place that turns names into indices and lists the valid names when one is wrong.
 The order matches MediaPipe's 33-point BlazePose topology, which every backend must
 return (an adapter reorders if its model differs).
 """
+
 from __future__ import annotations
 
 from enum import IntEnum
@@ -79,15 +80,15 @@ SKELETON: tuple[tuple[Landmark, Landmark], ...] = (
 MIDPOINTS = ("shoulder", "hip", "knee", "ankle", "ear", "heel", "wrist", "elbow", "eye")
 
 #: Landmark names without a side, e.g. ``knee``; resolved per working side.
-SIDED_NAMES = tuple(
-    sorted({m.name.lower()[len("left_"):] for m in Landmark if m.name.startswith("LEFT_")})
-)
+SIDED_NAMES = tuple(sorted({m.name.lower()[len("left_") :] for m in Landmark if m.name.startswith("LEFT_")}))
 
 
 def valid_point_names() -> list[str]:
     """Every name an exercise file may use as a point."""
     explicit = [m.name.lower() for m in Landmark]
-    return sorted(set(explicit) | set(SIDED_NAMES) | {f"other_{p}" for p in SIDED_NAMES} | {f"mid_{p}" for p in MIDPOINTS})
+    return sorted(
+        set(explicit) | set(SIDED_NAMES) | {f"other_{p}" for p in SIDED_NAMES} | {f"mid_{p}" for p in MIDPOINTS}
+    )
 
 
 def resolve_point(name: str, side: str) -> tuple[int, ...]:

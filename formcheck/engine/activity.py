@@ -4,10 +4,10 @@ Walking, biking or swimming have no position to hold and no single angle to coun
 can honestly be measured is how long the person was moving. A bout starts when the body
 speed rises above a threshold and lasts until it has stayed below it for a grace period.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Optional
 
 from formcheck.core.events import Event, EventKind
 from formcheck.exercises.schema import ActivitySpec
@@ -17,8 +17,8 @@ class ActivityTracker:
     def __init__(self, spec: ActivitySpec) -> None:
         self.spec = spec
         self.total_s = 0.0  # completed bouts
-        self._start: Optional[float] = None
-        self._last_moving: Optional[float] = None
+        self._start: float | None = None
+        self._last_moving: float | None = None
         self._announced = False
 
     def update(self, t: float, motion: float) -> list[Event]:
@@ -47,5 +47,9 @@ class ActivityTracker:
     @property
     def active_s(self) -> float:
         """Active seconds so far, including the bout under way."""
-        running = self._last_moving - self._start if self._announced and self._start is not None and self._last_moving is not None else 0.0
+        running = (
+            self._last_moving - self._start
+            if self._announced and self._start is not None and self._last_moving is not None
+            else 0.0
+        )
         return self.total_s + running

@@ -4,12 +4,12 @@ A fault is reported only once it has lasted ``min_s``, and its start is dated ba
 when it began, so a single noisy frame never produces a message while the report
 still says when the fault really started.
 """
+
 from __future__ import annotations
 
 import math
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Optional
 
 from formcheck.core.events import Event, EventKind
 from formcheck.engine.rest import RestLevel
@@ -23,9 +23,9 @@ class FaultTracker:
     check: str
     message: str
     min_s: float
-    side: Optional[str]
+    side: str | None
     active: bool = False
-    _since: Optional[float] = None
+    _since: float | None = None
 
     def update(self, t: float, failing: bool, value: float = math.nan) -> list[Event]:
         if failing:
@@ -33,7 +33,14 @@ class FaultTracker:
                 self._since = t
             if not self.active and t - self._since >= self.min_s:
                 self.active = True
-                return [Event(EventKind.FAULT_STARTED, t, self.side, {"check": self.check, "message": self.message, "start_s": self._since, "value": value})]
+                return [
+                    Event(
+                        EventKind.FAULT_STARTED,
+                        t,
+                        self.side,
+                        {"check": self.check, "message": self.message, "start_s": self._since, "value": value},
+                    )
+                ]
             return []
         return self.end(t)
 
@@ -42,14 +49,21 @@ class FaultTracker:
         self.active, self._since = False, None
         if not was_active:
             return []
-        return [Event(EventKind.FAULT_ENDED, t, self.side, {"check": self.check, "message": self.message, "start_s": since, "end_s": t})]
+        return [
+            Event(
+                EventKind.FAULT_ENDED,
+                t,
+                self.side,
+                {"check": self.check, "message": self.message, "start_s": since, "end_s": t},
+            )
+        ]
 
 
 class CheckTracker(FaultTracker):
     """A form check from an exercise file: fails when its value leaves [min, max]
     (for a relative check, when its offset from the value at rest does)."""
 
-    def __init__(self, spec: CheckSpec, side: Optional[str]) -> None:
+    def __init__(self, spec: CheckSpec, side: str | None) -> None:
         super().__init__(spec.id, spec.message, spec.min_s, side)
         self.spec = spec
         self.rest = RestLevel() if spec.relative else None

@@ -15,11 +15,12 @@ each of those is ruled out here by one mechanism:
 The hold clock runs only while in position, the hold checks pass and the person is
 still; breaks shorter than ``grace_s`` are bridged.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import ClassVar, Optional
+from typing import ClassVar
 
 from formcheck.core.events import Event, EventKind
 from formcheck.engine.rest import RestLevel
@@ -58,7 +59,7 @@ class HoldState:
     def duration(self) -> float:
         return self.last_ok - self.start
 
-    def near(self, value: float, tolerance: Optional[float]) -> bool:
+    def near(self, value: float, tolerance: float | None) -> bool:
         """Within ``tolerance`` of the mean value held so far (always, without one)."""
         if tolerance is None or self.held.n == 0 or math.isnan(value):
             return True
@@ -68,11 +69,11 @@ class HoldState:
 class HoldTracker:
     """Turns a per-frame "holding correctly" flag into hold intervals."""
 
-    def __init__(self, spec: HoldSpec, side: Optional[str]) -> None:
+    def __init__(self, spec: HoldSpec, side: str | None) -> None:
         self.spec = spec
         self.side = side
-        self.current: Optional[HoldState] = None
-        self._ok_since: Optional[float] = None
+        self.current: HoldState | None = None
+        self._ok_since: float | None = None
 
     #: After a break, the position must be held again this long before the clock resumes:
     #: a movement that turns round (lowering after overshooting) is briefly "still".
@@ -82,7 +83,7 @@ class HoldTracker:
     #: end a hold: not seeing the position is not leaving it.
     UNSEEN_S = 1.5
 
-    def update(self, t: float, ok: Optional[bool], value: float = math.nan) -> list[Event]:
+    def update(self, t: float, ok: bool | None, value: float = math.nan) -> list[Event]:
         """``ok``: in position, still and passing the hold checks; None when the measure
         cannot be seen. ``value``: the rep measure, which must stay within the spec's
         tolerance of its mean over the hold."""
@@ -104,7 +105,11 @@ class HoldTracker:
         elif self._ok_since is None:
             self._ok_since = t
         # Continuing without a break, or back in position for long enough after one.
-        resumed = hold is not None and self._ok_since is not None and (self._ok_since <= hold.last_ok or t - self._ok_since >= self.SETTLE_S)
+        resumed = (
+            hold is not None
+            and self._ok_since is not None
+            and (self._ok_since <= hold.last_ok or t - self._ok_since >= self.SETTLE_S)
+        )
         if ok and (hold is None or resumed):
             if hold is None:
                 hold = self.current = HoldState(start=t, last_ok=t)
@@ -112,10 +117,16 @@ class HoldTracker:
             hold.held.add(value)
             if not hold.announced and hold.duration >= self.spec.min_s:
                 hold.announced = True
-                events.append(Event(EventKind.HOLD_STARTED, t, self.side, {"start_s": hold.start, "target_s": self.spec.target_s}))
+                events.append(
+                    Event(EventKind.HOLD_STARTED, t, self.side, {"start_s": hold.start, "target_s": self.spec.target_s})
+                )
             if hold.announced and not hold.completed and hold.duration >= self.spec.target_s:
                 hold.completed = True
-                events.append(Event(EventKind.HOLD_COMPLETED, t, self.side, {"start_s": hold.start, "target_s": self.spec.target_s}))
+                events.append(
+                    Event(
+                        EventKind.HOLD_COMPLETED, t, self.side, {"start_s": hold.start, "target_s": self.spec.target_s}
+                    )
+                )
         elif hold is not None:
             # The break lasts until the current "ok" streak began (or until now).
             break_end = self._ok_since if self._ok_since is not None else t
@@ -155,9 +166,9 @@ class HoldTracker:
 class _Pending:
     """A threshold crossing waiting out its debounce time."""
 
-    since: Optional[float] = None
+    since: float | None = None
 
-    def hold_for(self, t: float, crossed: bool, needed: float) -> Optional[float]:
+    def hold_for(self, t: float, crossed: bool, needed: float) -> float | None:
         """The crossing time once it has lasted ``needed`` seconds, else None."""
         if not crossed:
             self.since = None
@@ -174,8 +185,8 @@ class RepCounter:
     MOVE_WINDOW_S: ClassVar[float] = 0.5  # the body must have moved this close to leaving the position
 
     spec: RepSpec
-    hold_spec: Optional[HoldSpec]
-    side: Optional[str]
+    hold_spec: HoldSpec | None
+    side: str | None
     count: int = 0
     armed: bool = False
     in_position: bool = False
@@ -183,11 +194,11 @@ class RepCounter:
     candidate: bool = False
     peak: float = math.nan
     baseline: float = math.nan
-    _rest_since: Optional[float] = None
+    _rest_since: float | None = None
     _enter: _Pending = field(default_factory=_Pending)
     _exit: _Pending = field(default_factory=_Pending)
-    hold: Optional[HoldTracker] = None
-    rest: Optional[RestLevel] = None
+    hold: HoldTracker | None = None
+    rest: RestLevel | None = None
     _last_moving: float = -math.inf
     _seen_in_position: RunningMean = field(default_factory=RunningMean)  # this side's value there, while unarmed
 
@@ -220,7 +231,14 @@ class RepCounter:
         return min(a, b) if self.spec.direction == "rise" else max(a, b)
 
     def update(
-        self, t: float, value: float, setup_ok: bool, hold_ok: bool, blocked: bool = False, moving: bool = True, recognised: bool = False
+        self,
+        t: float,
+        value: float,
+        setup_ok: bool,
+        hold_ok: bool,
+        blocked: bool = False,
+        moving: bool = True,
+        recognised: bool = False,
     ) -> list[Event]:
         """Advance by one frame.
 
@@ -318,12 +336,26 @@ class RepCounter:
         info = {"start_s": self.entered_at, "end_s": left_at, "peak": self.peak, "range": rep_range}
         moved = self._last_moving >= left_at - self.MOVE_WINDOW_S
         if self.candidate and not moved:
-            events.append(Event(EventKind.REP_REJECTED, t, self.side, {**info, "reason": "the measure changed while the body stayed still (tracking or camera change)"}))
+            events.append(
+                Event(
+                    EventKind.REP_REJECTED,
+                    t,
+                    self.side,
+                    {**info, "reason": "the measure changed while the body stayed still (tracking or camera change)"},
+                )
+            )
         elif self.candidate and rep_range >= self.spec.min_range:
             self.count += 1
             events.append(Event(EventKind.REP_COMPLETED, t, self.side, {**info, "count": self.count}))
         elif self.candidate:
-            events.append(Event(EventKind.REP_REJECTED, t, self.side, {**info, "reason": f"movement too small ({rep_range:.0f} < {self.spec.min_range:.0f})"}))
+            events.append(
+                Event(
+                    EventKind.REP_REJECTED,
+                    t,
+                    self.side,
+                    {**info, "reason": f"movement too small ({rep_range:.0f} < {self.spec.min_range:.0f})"},
+                )
+            )
         self.candidate = False
         self.baseline = value
         return events
@@ -333,7 +365,17 @@ class RepCounter:
         events: list[Event] = self.hold.close(t) if self.hold is not None else []
         if self.in_position and self.candidate:
             events.append(
-                Event(EventKind.REP_REJECTED, t, self.side, {"start_s": self.entered_at, "end_s": t, "peak": self.peak, "reason": f"still in position when {why}"})
+                Event(
+                    EventKind.REP_REJECTED,
+                    t,
+                    self.side,
+                    {
+                        "start_s": self.entered_at,
+                        "end_s": t,
+                        "peak": self.peak,
+                        "reason": f"still in position when {why}",
+                    },
+                )
             )
         self.candidate = False
         return events

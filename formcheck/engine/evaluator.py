@@ -3,11 +3,11 @@
 Nothing here knows any exercise by name: what to measure, what a rep is, how long to
 hold and what to check all come from the ``Exercise`` loaded from its file.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Optional
 
 from formcheck.core.body import Posture, View
 from formcheck.core.events import Event, EventKind
@@ -45,9 +45,9 @@ class FrameState:
     phase: str  # setup | ready | position
     counts: dict[str, int]  # {"total": n} or {"left": n, "right": n}
     hold_elapsed: float
-    hold_target: Optional[float]
+    hold_target: float | None
     motion: float  # body speed, trunk lengths per second
-    active_s: Optional[float]  # time in motion, for activities (None otherwise)
+    active_s: float | None  # time in motion, for activities (None otherwise)
     setup_problems: list[str]  # what is wrong with the camera set-up now
     message: str
     events: list[Event] = field(default_factory=list)
@@ -56,7 +56,9 @@ class FrameState:
 class _Side:
     """Per-side engine state: counter, checks, speed meters and the rep joints' motion."""
 
-    def __init__(self, exercise: Exercise, rep: RepSpec, label: Optional[str], rep_points: list[int], min_visibility: float) -> None:
+    def __init__(
+        self, exercise: Exercise, rep: RepSpec, label: str | None, rep_points: list[int], min_visibility: float
+    ) -> None:
         self.counter = RepCounter(rep, exercise.hold, label)
         self.rep_motion = BodyMotion(min_visibility=min_visibility, points=rep_points, fastest=True)
         self.checks = [CheckTracker(spec, label) for spec in exercise.checks]
@@ -77,24 +79,29 @@ class ExerciseEvaluator:
         self.exercise = exercise
         self.params = params or EngineParams()
         self.measures = MeasureSet(exercise.measures, self.params.min_visibility)
-        self._labels: tuple[Optional[str], ...] = SIDES if exercise.sides == "each" else (None,)
+        self._labels: tuple[str | None, ...] = SIDES if exercise.sides == "each" else (None,)
         rep = exercise.rep
-        self._sides = {
-            label: _Side(exercise, rep, label, self._points_of(rep.measure, label), self.params.min_visibility) for label in self._labels
-        } if rep else {}
+        self._sides = (
+            {
+                label: _Side(exercise, rep, label, self._points_of(rep.measure, label), self.params.min_visibility)
+                for label in self._labels
+            }
+            if rep
+            else {}
+        )
         self._activity = ActivityTracker(exercise.activity) if exercise.activity else None
         self._setup = SetupMonitor(exercise.setup)
         self._near = NearSide(self.params.side_switch_s)
         # Which shoulder is nearer: in a twist the shoulders stay square to the floor
         # while the hips and knees turn over, so they say which side the knees rolled to.
         self._near_shoulder = NearSide(self.params.side_switch_s, SHOULDERS)
-        self._active_side: Optional[str] = None
-        self._last_seen: Optional[float] = None
+        self._active_side: str | None = None
+        self._last_seen: float | None = None
         self._lost = False
         self._last_t = 0.0
         self._motion = BodyMotion(min_visibility=self.params.min_visibility)
 
-    def _points_of(self, measure: str, label: Optional[str]) -> list[int]:
+    def _points_of(self, measure: str, label: str | None) -> list[int]:
         """Landmarks a measure uses, on a side (both sides' for sides = none)."""
         sides = (label,) if label else SIDES
         return sorted({i for side in sides for group in self.measures.points_of(measure, side) for i in group})
@@ -152,7 +159,9 @@ class ExerciseEvaluator:
             events=events,
         )
 
-    def _update_reps(self, frame: PoseFrame, values: dict[Optional[str], dict[str, float]], motion: float, setup_ok: bool) -> list[Event]:
+    def _update_reps(
+        self, frame: PoseFrame, values: dict[str | None, dict[str, float]], motion: float, setup_ok: bool
+    ) -> list[Event]:
         """Checks, holds and rep counters of every side for one frame."""
         t = frame.timestamp_s
         rep, hold_spec = self.exercise.rep, self.exercise.hold
@@ -161,7 +170,11 @@ class ExerciseEvaluator:
         events: list[Event] = []
         # At rest, for the relative checks' start values: counting, no side in its
         # position, the start posture seen and the body still (not on its way in).
-        at_rest = setup_ok and motion < self.params.moving_motion and not any(s.counter.in_position for s in self._sides.values())
+        at_rest = (
+            setup_ok
+            and motion < self.params.moving_motion
+            and not any(s.counter.in_position for s in self._sides.values())
+        )
         # A body seen in the position is not in the start position, whatever its posture.
         recognised = self._recognised(frame, values)
         start_seen = setup_ok and not recognised
@@ -187,7 +200,9 @@ class ExerciseEvaluator:
             hold_ok = still and not any(c.active for c in state.checks if c.spec.gates_hold)
             # One side at a time; sides are updated in turn, so two sides reaching the
             # position in the same frame cannot both start a rep.
-            blocked = any(s.counter.in_position for other, s in self._sides.items() if other != label) or not all_within(rep.require, vals)
+            blocked = any(
+                s.counter.in_position for other, s in self._sides.items() if other != label
+            ) or not all_within(rep.require, vals)
             rep_motion = state.rep_motion.update(frame)
             moving = math.isnan(rep_motion) or rep_motion >= self.params.moving_motion
             events += counter.update(t, vals[rep.measure], start_seen, hold_ok, blocked, moving, label in recognised)
@@ -210,7 +225,7 @@ class ExerciseEvaluator:
             return self._active_side
         return near
 
-    def _recognised(self, frame: PoseFrame, values: dict[Optional[str], dict[str, float]]) -> set[Optional[str]]:
+    def _recognised(self, frame: PoseFrame, values: dict[str | None, dict[str, float]]) -> set[str | None]:
         """Sides seen in the position without its start (``rep.without_start``), while
         the start position has not been seen; a side already in it stays while the
         looser ``stay`` bounds hold."""
@@ -254,7 +269,7 @@ class ExerciseEvaluator:
                     return [Event(EventKind.SIDE_CHANGED, t, event.side, {"from": previous})]
         return []
 
-    def _message(self, state: Optional[_Side], phase: str, setup_ok: bool) -> str:
+    def _message(self, state: _Side | None, phase: str, setup_ok: bool) -> str:
         """The one thing to tell the person now, most basic first."""
         if self._lost:
             return "Step back into view: the whole body must be visible."

@@ -1,9 +1,8 @@
 """The per-frame stage chain shared by every front end:
 pose -> smoothing -> exercise rules -> session.
 """
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 import cv2
 
@@ -27,7 +26,7 @@ class Pipeline:
         self,
         exercise: Exercise,
         source: SourceInfo,
-        estimator: Optional[PoseEstimator] = None,
+        estimator: PoseEstimator | None = None,
         params: EngineParams | None = None,
         smoother: LandmarkFilter | None = None,
     ) -> None:

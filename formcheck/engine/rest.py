@@ -5,6 +5,7 @@ than where they end: people carry themselves differently, and the camera's heigh
 angle shift every image-plane measure. Rep thresholds and form checks marked
 ``relative`` are offsets from this level.
 """
+
 from __future__ import annotations
 
 import math

@@ -4,11 +4,11 @@ It consumes the evaluator's per-frame states and keeps what the reports need: th
 event stream and a compact per-frame timeline of the measures (for peaks, plots and
 CSV). Reports are built from it; it knows nothing about output formats.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Optional
 
 from formcheck.core.events import Event, EventKind
 from formcheck.engine.evaluator import FrameState
@@ -57,7 +57,7 @@ class Session:
     def of_kind(self, *kinds: EventKind) -> list[Event]:
         return [e for e in self.events if e.kind in kinds]
 
-    def peak_measures(self, start_s: float, end_s: float, side: Optional[str]) -> dict[str, float]:
+    def peak_measures(self, start_s: float, end_s: float, side: str | None) -> dict[str, float]:
         """All measures at the frame where the rep measure was furthest into the position."""
         rep = self.exercise.rep
         if rep is None:

@@ -9,10 +9,10 @@ More than one person in view is a notice, not a problem: the pose model stays on
 person and counting goes on (a physiotherapist beside the patient is normal), but the
 person is told who is being followed may change.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 import numpy as np
 
@@ -39,7 +39,9 @@ PARTS: dict[str, tuple[L, ...]] = {
 class SetupParams:
     min_visibility: float = 0.5
     edge_margin: float = 0.005  # fraction of the frame a landmark must be inside
-    min_body_fraction: float = 0.3  # body extent / frame size (the larger of width and height fractions) below which "too far"
+    min_body_fraction: float = (
+        0.3  # body extent / frame size (the larger of width and height fractions) below which "too far"
+    )
     min_brightness: float = 35.0  # mean luminance 0-255 below which "too dark"
     min_s: float = 1.0  # a problem must last this long to be reported
 
@@ -50,7 +52,10 @@ class SetupParams:
 WRONG_VIEW: dict[str, tuple[View, str]] = {
     "side": (View.FRONT, "Turn side-on to the camera."),
     "front": (View.SIDE, "Face the camera."),
-    "oblique": (View.SIDE, "Move the camera round to about 45 degrees from your side: straight side-on, part of the movement is hidden."),
+    "oblique": (
+        View.SIDE,
+        "Move the camera round to about 45 degrees from your side: straight side-on, part of the movement is hidden.",
+    ),
 }
 
 
@@ -59,11 +64,19 @@ class SetupMonitor:
         self.setup = setup
         self.params = params or SetupParams()
         min_s = self.params.min_s
-        self._parts = {part: FaultTracker(f"setup.{part}_in_view", _out_of_view_message(part), min_s, None) for part in setup.in_view}
-        self._too_far = FaultTracker("setup.too_far", "You are too far from the camera: come closer so you fill more of the picture.", min_s, None)
+        self._parts = {
+            part: FaultTracker(f"setup.{part}_in_view", _out_of_view_message(part), min_s, None)
+            for part in setup.in_view
+        }
+        self._too_far = FaultTracker(
+            "setup.too_far",
+            "You are too far from the camera: come closer so you fill more of the picture.",
+            min_s,
+            None,
+        )
         self._too_dark = FaultTracker("setup.too_dark", "It is too dark: add light in front of you.", min_s, None)
         refused = WRONG_VIEW.get(setup.view)  # None for "any"
-        self._refused_view: Optional[View] = refused[0] if refused else None
+        self._refused_view: View | None = refused[0] if refused else None
         wanted = refused[1] if refused else ""
         self._view = FaultTracker("setup.view", wanted, min_s, None)
         self._crowd = FaultTracker(
@@ -84,7 +97,12 @@ class SetupMonitor:
             return events
         w, h = frame.image_size
         x, y = frame.xy[:, 0], frame.xy[:, 1]
-        inside = (x >= p.edge_margin * w) & (x <= (1 - p.edge_margin) * w) & (y >= p.edge_margin * h) & (y <= (1 - p.edge_margin) * h)
+        inside = (
+            (x >= p.edge_margin * w)
+            & (x <= (1 - p.edge_margin) * w)
+            & (y >= p.edge_margin * h)
+            & (y <= (1 - p.edge_margin) * h)
+        )
         seen = inside & (frame.visibility >= p.min_visibility)
         for part, tracker in self._parts.items():
             events += tracker.update(t, not seen[list(PARTS[part])].any())

@@ -3,6 +3,7 @@
 Errors name the file, the key and the problem, because a typo in a threshold would
 otherwise silently change what gets counted.
 """
+
 from __future__ import annotations
 
 from importlib import resources
@@ -76,7 +77,9 @@ def load_exercise(name_or_path: str) -> Exercise:
         return load_exercise_file(Path(name_or_path))
     bundled = _bundled()
     if name_or_path not in bundled:
-        raise ExerciseError(f"unknown exercise {name_or_path!r}; known: {', '.join(sorted(bundled))} (or give a .toml path)")
+        raise ExerciseError(
+            f"unknown exercise {name_or_path!r}; known: {', '.join(sorted(bundled))} (or give a .toml path)"
+        )
     return load_exercise_file(bundled[name_or_path])
 
 

@@ -5,12 +5,12 @@ errors naming the file and the key). An exercise id that formcheck does not know
 skipped with a note rather than rejected, so the seed routine keeps working while
 exercise files are being added.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Optional
 
 from pydantic import Field
 
@@ -24,8 +24,13 @@ DEFAULT_ROUTINE = "default"
 
 class StepSpec(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="exercise id, as in poses/")
-    reps: Optional[int] = Field(default=None, ge=1, le=100, description="reps (per side for one-sided exercises); default: the exercise's target")
-    hold_s: Optional[float] = Field(default=None, gt=0.0, le=3600.0, description="hold target; default: the exercise's")
+    reps: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="reps (per side for one-sided exercises); default: the exercise's target",
+    )
+    hold_s: float | None = Field(default=None, gt=0.0, le=3600.0, description="hold target; default: the exercise's")
     note: str = ""
 
 
@@ -77,7 +82,9 @@ def _step(spec: StepSpec, path: str, index: int) -> RoutineStep:
         if exercise.hold is None:
             raise ExerciseError(f"{path}: exercise.{index}.hold_s: {spec.id!r} has no hold")
         if spec.hold_s < exercise.hold.min_s:
-            raise ExerciseError(f"{path}: exercise.{index}.hold_s: {spec.hold_s:g} is below the exercise's shortest hold ({exercise.hold.min_s:g} s)")
+            raise ExerciseError(
+                f"{path}: exercise.{index}.hold_s: {spec.hold_s:g} is below the exercise's shortest hold ({exercise.hold.min_s:g} s)"
+            )
         exercise = exercise.model_copy(update={"hold": exercise.hold.model_copy(update={"target_s": spec.hold_s})})
     reps = spec.reps or exercise.rep.target or 1
     exercise = exercise.model_copy(update={"rep": exercise.rep.model_copy(update={"target": reps})})
@@ -102,7 +109,9 @@ def load_routine(name_or_path: str = DEFAULT_ROUTINE) -> Routine:
     else:
         bundled = _bundled()
         if name_or_path not in bundled:
-            raise ExerciseError(f"unknown routine {name_or_path!r}; known: {', '.join(sorted(bundled))} (or give a .toml path)")
+            raise ExerciseError(
+                f"unknown routine {name_or_path!r}; known: {', '.join(sorted(bundled))} (or give a .toml path)"
+            )
         path = bundled[name_or_path]
     try:
         text = path.read_text(encoding="utf-8")

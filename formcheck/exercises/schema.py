@@ -6,9 +6,10 @@ value out of range and any inconsistent pair is rejected with a message that nam
 file, the key and the problem, because a typo in a threshold would otherwise silently
 change what gets counted.
 """
+
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -27,10 +28,10 @@ class MeasureSpec(_Strict):
 
     kind: Literal["angle", "inclination", "offset", "distance", "height", "swing", "lateral"]
     points: list[str]
-    per: Optional[list[str]] = Field(default=None, description="reference segment that normalises distance/height")
+    per: list[str] | None = Field(default=None, description="reference segment that normalises distance/height")
     unit: str = "deg"
     description: str = ""
-    min_visibility: Optional[float] = Field(
+    min_visibility: float | None = Field(
         default=None,
         ge=0.05,
         le=1.0,
@@ -48,7 +49,7 @@ class MeasureSpec(_Strict):
         return names
 
     @model_validator(mode="after")
-    def _shape(self) -> "MeasureSpec":
+    def _shape(self) -> MeasureSpec:
         want = POINT_COUNTS[self.kind]
         if len(self.points) != want:
             raise ValueError(f"a {self.kind} measure takes {want} points, got {len(self.points)}")
@@ -59,7 +60,7 @@ class MeasureSpec(_Strict):
         return self
 
 
-def _check_bounds(low: Optional[float], high: Optional[float], what: str) -> None:
+def _check_bounds(low: float | None, high: float | None, what: str) -> None:
     """One rule for every min/max pair: at least one given, and in order."""
     if low is None and high is None:
         raise ValueError(f"{what} needs 'min', 'max' or both")
@@ -68,11 +69,11 @@ def _check_bounds(low: Optional[float], high: Optional[float], what: str) -> Non
 
 
 class Bounds(_Strict):
-    min: Optional[float] = None
-    max: Optional[float] = None
+    min: float | None = None
+    max: float | None = None
 
     @model_validator(mode="after")
-    def _order(self) -> "Bounds":
+    def _order(self) -> Bounds:
         _check_bounds(self.min, self.max, "a requirement")
         return self
 
@@ -95,12 +96,16 @@ class WithoutStart(_Strict):
     looser evidence than the rep itself, so they apply only until the start is seen.
     """
 
-    bounds: dict[str, Bounds] = Field(min_length=1, description="measures that must all be within bounds to enter the position")
-    stay: Optional[dict[str, Bounds]] = Field(
-        default=None, description="looser bounds that keep it recognised once entered (hysteresis, like enter and exit; default: bounds)"
+    bounds: dict[str, Bounds] = Field(
+        min_length=1, description="measures that must all be within bounds to enter the position"
+    )
+    stay: dict[str, Bounds] | None = Field(
+        default=None,
+        description="looser bounds that keep it recognised once entered (hysteresis, like enter and exit; default: bounds)",
     )
     side: Literal["any", "near"] = Field(
-        default="any", description="near: the bounds mean the side nearer the camera is working (e.g. knees rolled towards it)"
+        default="any",
+        description="near: the bounds mean the side nearer the camera is working (e.g. knees rolled towards it)",
     )
 
 
@@ -117,19 +122,25 @@ class RepSpec(_Strict):
     exit: float
     min_in_s: float = Field(default=0.3, ge=0.0, le=60.0)
     min_out_s: float = Field(default=0.2, ge=0.0, le=60.0)
-    min_rest_s: float = Field(default=0.5, ge=0.0, le=60.0, description="time at rest in the start posture before counting")
+    min_rest_s: float = Field(
+        default=0.5, ge=0.0, le=60.0, description="time at rest in the start posture before counting"
+    )
     min_range: float = Field(default=0.0, ge=0.0)
-    target: Optional[int] = Field(default=None, ge=1, le=100, description="prescribed reps per side")
+    target: int | None = Field(default=None, ge=1, le=100, description="prescribed reps per side")
     relative: bool = Field(
         default=False,
         description="enter/exit are offsets from the person's own rest value (for measures whose rest value varies between people)",
     )
-    without_start: Optional[WithoutStart] = Field(default=None, description="the position recognised before the start position is seen")
+    without_start: WithoutStart | None = Field(
+        default=None, description="the position recognised before the start position is seen"
+    )
 
     @model_validator(mode="after")
-    def _hysteresis(self) -> "RepSpec":
+    def _hysteresis(self) -> RepSpec:
         if self.relative and (self.exit <= 0 if self.direction == "rise" else self.exit >= 0):
-            raise ValueError(f"with relative = true, exit ({self.exit}) must be an offset towards the position ({'above' if self.direction == 'rise' else 'below'} 0)")
+            raise ValueError(
+                f"with relative = true, exit ({self.exit}) must be an offset towards the position ({'above' if self.direction == 'rise' else 'below'} 0)"
+            )
         if self.direction == "rise" and not self.exit < self.enter:
             raise ValueError(f"with direction 'rise', exit ({self.exit}) must be below enter ({self.enter})")
         if self.direction == "fall" and not self.exit > self.enter:
@@ -143,14 +154,23 @@ class HoldSpec(_Strict):
     target_s: float = Field(gt=0.0, le=3600.0)
     min_s: float = Field(default=1.0, ge=0.0, le=60.0, description="shorter dwells are not holds")
     grace_s: float = Field(default=0.5, ge=0.0, le=10.0, description="breaks shorter than this do not end a hold")
-    max_speed: Optional[float] = Field(default=None, gt=0.0, description="rep measure speed above which the person is moving, not holding")
-    tolerance: Optional[float] = Field(
-        default=None, gt=0.0, description="rep measure may drift this far from its mean over the hold before the hold ends"
+    max_speed: float | None = Field(
+        default=None, gt=0.0, description="rep measure speed above which the person is moving, not holding"
     )
-    max_motion: float = Field(default=0.08, gt=0.0, le=10.0, description="body speed (trunk lengths/s) above which the person is moving, not holding")
+    tolerance: float | None = Field(
+        default=None,
+        gt=0.0,
+        description="rep measure may drift this far from its mean over the hold before the hold ends",
+    )
+    max_motion: float = Field(
+        default=0.08,
+        gt=0.0,
+        le=10.0,
+        description="body speed (trunk lengths/s) above which the person is moving, not holding",
+    )
 
     @model_validator(mode="after")
-    def _order(self) -> "HoldSpec":
+    def _order(self) -> HoldSpec:
         if self.min_s > self.target_s:
             raise ValueError(f"min_s ({self.min_s}) must not exceed target_s ({self.target_s})")
         return self
@@ -168,8 +188,8 @@ class CheckSpec(_Strict):
             "still (judges the held pose, not the way into or out of it); active: any time after setup"
         )
     )
-    min: Optional[float] = None
-    max: Optional[float] = None
+    min: float | None = None
+    max: float | None = None
     min_s: float = Field(default=0.5, ge=0.0, le=60.0, description="how long a fault must last before it is reported")
     gates_hold: bool = Field(default=False, description="the hold clock stops while this check fails")
     relative: bool = Field(
@@ -179,10 +199,12 @@ class CheckSpec(_Strict):
     message: str = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _bounds(self) -> "CheckSpec":
+    def _bounds(self) -> CheckSpec:
         _check_bounds(self.min, self.max, "a check")
         if self.relative and (self.of == "speed" or self.when == "rest"):
-            raise ValueError("relative = true compares a value with its own rest value: it needs of = 'value' and when other than 'rest'")
+            raise ValueError(
+                "relative = true compares a value with its own rest value: it needs of = 'value' and when other than 'rest'"
+            )
         if self.gates_hold and self.when not in ("position", "hold"):
             raise ValueError("only checks with when = 'position' or 'hold' can gate the hold")
         return self
@@ -191,10 +213,12 @@ class CheckSpec(_Strict):
 class ActivitySpec(_Strict):
     """Time in motion, for activities whose form a pose cannot judge (walking, biking)."""
 
-    min_motion: float = Field(default=0.15, gt=0.0, le=10.0, description="body speed (trunk lengths/s) that counts as moving")
+    min_motion: float = Field(
+        default=0.15, gt=0.0, le=10.0, description="body speed (trunk lengths/s) that counts as moving"
+    )
     min_s: float = Field(default=2.0, ge=0.0, le=600.0, description="shorter bouts of movement are not counted")
     grace_s: float = Field(default=1.5, ge=0.0, le=60.0, description="pauses shorter than this do not end a bout")
-    target_min: Optional[float] = Field(default=None, gt=0.0, le=600.0, description="prescribed active minutes, if any")
+    target_min: float | None = Field(default=None, gt=0.0, le=600.0, description="prescribed active minutes, if any")
 
 
 BODY_PARTS = ("head", "shoulders", "hands", "hips", "knees", "feet")
@@ -206,7 +230,8 @@ class SetupSpec(_Strict):
         default=["head", "shoulders", "hips", "knees", "feet"], description="body parts that must be in the picture"
     )
     view: Literal["side", "front", "oblique", "any"] = Field(
-        default="any", description="side: facing the camera is refused; front: side-on is refused; oblique (about 45 degrees): side-on is refused"
+        default="any",
+        description="side: facing the camera is refused; front: side-on is refused; oblique (about 45 degrees): side-on is refused",
     )
     camera: str = Field(min_length=1, description="where to put the camera, in plain words")
     message: str = Field(min_length=1, description="what to do when the start position is not seen")
@@ -218,18 +243,22 @@ class Exercise(_Strict):
     summary: str
     source: str = Field(description="the seed text the exercise comes from")
     instructions: list[str] = Field(min_length=1)
-    sides: Literal["none", "each"] = Field(description="none: both sides together; each: one side at a time, counted per side")
+    sides: Literal["none", "each"] = Field(
+        description="none: both sides together; each: one side at a time, counted per side"
+    )
     setup: SetupSpec
     measures: dict[str, MeasureSpec] = Field(default_factory=dict)
-    rep: Optional[RepSpec] = None
-    hold: Optional[HoldSpec] = None
-    activity: Optional[ActivitySpec] = None
-    not_measured: list[str] = Field(default_factory=list, description="what formcheck cannot judge for this exercise, said by 'show'")
+    rep: RepSpec | None = None
+    hold: HoldSpec | None = None
+    activity: ActivitySpec | None = None
+    not_measured: list[str] = Field(
+        default_factory=list, description="what formcheck cannot judge for this exercise, said by 'show'"
+    )
     checks: list[CheckSpec] = Field(default_factory=list)
     frequency: str = Field(default="", description="how often, in the seed's words, e.g. 'twice a day'")
 
     @model_validator(mode="after")
-    def _references(self) -> "Exercise":
+    def _references(self) -> Exercise:
         if self.rep is None:
             if self.activity is None:
                 raise ValueError("an exercise needs [rep] (what a repetition is) or [activity] (time in motion)")
@@ -237,7 +266,9 @@ class Exercise(_Strict):
                 raise ValueError("[hold] and [[checks]] need a [rep] that says what the position is")
             return self
         if self.rep.measure not in self.measures:
-            raise ValueError(f"rep.measure {self.rep.measure!r} is not defined in [measures] ({', '.join(self.measures)})")
+            raise ValueError(
+                f"rep.measure {self.rep.measure!r} is not defined in [measures] ({', '.join(self.measures)})"
+            )
         named = [(f"rep.require.{name}", name) for name in self.rep.require]
         start = self.rep.without_start
         if start is not None:
@@ -251,7 +282,9 @@ class Exercise(_Strict):
         seen: set[str] = set()
         for i, check in enumerate(self.checks):
             if check.measure not in self.measures:
-                raise ValueError(f"checks[{i}].measure {check.measure!r} is not defined in [measures] ({', '.join(self.measures)})")
+                raise ValueError(
+                    f"checks[{i}].measure {check.measure!r} is not defined in [measures] ({', '.join(self.measures)})"
+                )
             if check.id in seen:
                 raise ValueError(f"checks[{i}].id {check.id!r} is used twice")
             seen.add(check.id)

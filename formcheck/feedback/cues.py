@@ -3,11 +3,11 @@
 Pure logic (no audio): ``CueMaker.update(state)`` returns the cues for one frame, and
 the ``Speaker`` decides whether there is time to say them.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Optional
 
 from formcheck.core.events import EventKind
 from formcheck.engine.evaluator import FrameState
@@ -25,7 +25,7 @@ class Cue:
 class CueMaker:
     def __init__(self, one_sided: bool) -> None:
         self.one_sided = one_sided
-        self._counted_down: Optional[int] = None  # last number said in the hold countdown
+        self._counted_down: int | None = None  # last number said in the hold countdown
 
     def update(self, state: FrameState) -> list[Cue]:
         cues: list[Cue] = []
@@ -46,7 +46,11 @@ class CueMaker:
                 cues.append(Cue("I cannot see you.", max_age_s=3.0, repeat=False))
         if state.hold_target and state.hold_elapsed > 0:
             left = math.ceil(state.hold_target - state.hold_elapsed)
-            if 1 <= left <= COUNTDOWN_FROM and left != self._counted_down and (self._counted_down is None or left < self._counted_down):
+            if (
+                1 <= left <= COUNTDOWN_FROM
+                and left != self._counted_down
+                and (self._counted_down is None or left < self._counted_down)
+            ):
                 self._counted_down = left
                 cues.append(Cue(str(left), max_age_s=0.8))
         return cues

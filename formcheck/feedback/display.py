@@ -3,9 +3,10 @@
 Both satisfy ``Display``: ``show(image)`` returns the keys pressed since the last call
 as characters (``"esc"`` for Escape); ``closed`` is true once the user closed the window.
 """
+
 from __future__ import annotations
 
-from typing import Optional, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -13,7 +14,7 @@ ESC = "esc"
 
 
 class Display(Protocol):
-    def show(self, image_bgr: Optional[np.ndarray]) -> list[str]: ...
+    def show(self, image_bgr: np.ndarray | None) -> list[str]: ...
 
     @property
     def closed(self) -> bool: ...
@@ -26,7 +27,7 @@ class NullDisplay:
 
     closed = False
 
-    def show(self, image_bgr: Optional[np.ndarray]) -> list[str]:
+    def show(self, image_bgr: np.ndarray | None) -> list[str]:
         return []
 
     def close(self) -> None:
@@ -47,7 +48,7 @@ class WindowDisplay:
         cv2.namedWindow(title, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
         cv2.resizeWindow(title, *size)
 
-    def show(self, image_bgr: Optional[np.ndarray]) -> list[str]:
+    def show(self, image_bgr: np.ndarray | None) -> list[str]:
         cv2 = self._cv2
         if self._closed:
             return []

@@ -3,6 +3,7 @@ paused), an instruction card, and the processing rate and delay in a corner.
 
 Each function takes an image, draws on it and returns it; the style is passed in.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -26,7 +27,9 @@ def _scale(image: np.ndarray, style: HudStyle) -> float:
     return max(image.shape[0] / 480.0, 0.6) * style.base.font_scale
 
 
-def _shade(image: np.ndarray, top_left: tuple[int, int], bottom_right: tuple[int, int], colour: RGB, alpha: float) -> None:
+def _shade(
+    image: np.ndarray, top_left: tuple[int, int], bottom_right: tuple[int, int], colour: RGB, alpha: float
+) -> None:
     layer = image.copy()
     cv2.rectangle(layer, top_left, bottom_right, _bgr(colour), -1)
     cv2.addWeighted(layer, alpha, image, 1 - alpha, 0, dst=image)
@@ -52,14 +55,18 @@ def draw_card(image: np.ndarray, title: str, lines: list[str], style: HudStyle =
     top = int(h * 0.28)
     rows = min(len(wrapped), max((h - top - 60) // step - 1, 0))
     widths = [cv2.getTextSize(line, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)[0][0] for line in [title] + wrapped[:rows]]
-    _shade(image, (0, top), (min(w, max(widths) + 24), top + step * (rows + 1) + 12), style.base.panel, style.card_alpha)
+    _shade(
+        image, (0, top), (min(w, max(widths) + 24), top + step * (rows + 1) + 12), style.base.panel, style.card_alpha
+    )
     _text(image, title, (12, top + step), style.banner, scale * 1.1, 2)
     for i, line in enumerate(wrapped[:rows]):
         _text(image, line, (12, top + step * (i + 2)), style.base.text, scale)
     return image
 
 
-def draw_stats(image: np.ndarray, fps: float, delay_ms: float, dropped: int, style: HudStyle = HudStyle()) -> np.ndarray:
+def draw_stats(
+    image: np.ndarray, fps: float, delay_ms: float, dropped: int, style: HudStyle = HudStyle()
+) -> np.ndarray:
     """Processing rate, camera-to-display delay and dropped frames, top right."""
     scale = _scale(image, style) * 0.7
     text = f"{fps:4.1f} fps  {delay_ms:3.0f} ms  drop {dropped}"

@@ -3,6 +3,7 @@
 ``annotate(image, state)`` takes a BGR image and returns it drawn on; the style is passed
 in. Colours are RGB in the style and converted only at the cv2 call.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -106,7 +107,13 @@ class Overlay:
             cv2.rectangle(img, (x0, y0), (x0 + bar_w, y0 + line // 2), _bgr(s.text), 1)
             colour = s.good if frac >= 1.0 else s.warn
             cv2.rectangle(img, (x0, y0), (x0 + int(bar_w * frac), y0 + line // 2), _bgr(colour), -1)
-            _text(img, f"hold {state.hold_elapsed:4.1f} / {state.hold_target:g} s", (x0 + 4, y0 + line // 2 - 3), s.text, scale * 0.7)
+            _text(
+                img,
+                f"hold {state.hold_elapsed:4.1f} / {state.hold_target:g} s",
+                (x0 + 4, y0 + line // 2 - 3),
+                s.text,
+                scale * 0.7,
+            )
         if state.message:
             (tw, th), _ = cv2.getTextSize(state.message, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
             y = h - 12

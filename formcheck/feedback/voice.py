@@ -7,6 +7,7 @@ said late is worse than none), and the same text is not repeated within
 espeak-ng, an offline speech synthesiser, run as a subprocess; without it a terminal
 bell stands in for the words, with one warning.
 """
+
 from __future__ import annotations
 
 import queue
@@ -15,8 +16,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional, Protocol, TextIO
+from typing import Protocol, TextIO
 
 ESPEAK = "espeak-ng"
 
@@ -33,7 +35,9 @@ class EspeakEngine:
 
     def speak(self, text: str) -> None:
         try:
-            subprocess.run(self._cmd + [text], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=15, check=False)
+            subprocess.run(
+                self._cmd + [text], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=15, check=False
+            )
         except (OSError, subprocess.TimeoutExpired):
             pass
 
@@ -65,12 +69,18 @@ class _Cue:
 class Speaker:
     """A queue of cues spoken one at a time on a background thread."""
 
-    def __init__(self, engine: SpeechEngine, muted: bool = False, repeat_after_s: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        engine: SpeechEngine,
+        muted: bool = False,
+        repeat_after_s: float = 10.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.engine = engine
         self.muted = muted
         self.repeat_after_s = repeat_after_s
         self._clock = clock
-        self._queue: "queue.Queue[Optional[_Cue]]" = queue.Queue()
+        self._queue: queue.Queue[_Cue | None] = queue.Queue()
         self._last_said: dict[str, float] = {}
         self.spoken: list[str] = []
         self._thread = threading.Thread(target=self._run, name="formcheck-voice", daemon=True)
@@ -117,11 +127,18 @@ class Speaker:
         self._thread.join(timeout=max(wait_s, 0.1))
 
 
-def create_speaker(muted: bool, warn: Callable[[str], None], bell_stream: TextIO = sys.stderr, which: Callable[[str], Optional[str]] = shutil.which) -> Speaker:
+def create_speaker(
+    muted: bool,
+    warn: Callable[[str], None],
+    bell_stream: TextIO = sys.stderr,
+    which: Callable[[str], str | None] = shutil.which,
+) -> Speaker:
     """espeak-ng when installed; otherwise a bell, with one warning (unless muted)."""
     executable = which(ESPEAK)
     if executable is not None:
         return Speaker(EspeakEngine(executable), muted=muted)
     if not muted:
-        warn(f"{ESPEAK} is not installed, so voice cues are a terminal bell (install it with: apt-get install {ESPEAK})")
+        warn(
+            f"{ESPEAK} is not installed, so voice cues are a terminal bell (install it with: apt-get install {ESPEAK})"
+        )
     return Speaker(BellEngine(bell_stream), muted=muted)

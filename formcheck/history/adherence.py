@@ -15,26 +15,40 @@ exercise (one rep or one hold at least). Days are local calendar days. The curre
 streak counts met days back from today; today not being met yet does not break it
 (the day is not over), so it then counts from yesterday.
 """
+
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
-from typing import Iterable, Optional
 
 from formcheck.history.store import SessionRecord
 
 NUMBERS = {
-    "once": 1, "twice": 2, "thrice": 3, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "once": 1,
+    "twice": 2,
+    "thrice": 3,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
 }
 _N = r"(\d+|" + "|".join(NUMBERS) + r")"
 _PER_DAY = re.compile(_N + r"(?:\s*(?:to|-|–|or)\s*" + _N + r")?(?:\s+times?)?\s+(?:a|per|each|every)\s+day\b")
 _DAILY = re.compile(r"\b(?:daily|every day)\b")
 
 
-def sessions_per_day(frequency: str) -> Optional[int]:
+def sessions_per_day(frequency: str) -> int | None:
     """Sessions per day that a frequency phrase prescribes, or None if it prescribes none."""
     text = frequency.lower()
     match = _PER_DAY.search(text)
@@ -73,7 +87,9 @@ class Adherence:
         return n
 
 
-def adherence(records: Iterable[SessionRecord], exercise: str, per_day: int, today: date, days: int, tz: Optional[tzinfo] = None) -> Adherence:
+def adherence(
+    records: Iterable[SessionRecord], exercise: str, per_day: int, today: date, days: int, tz: tzinfo | None = None
+) -> Adherence:
     """Day-by-day adherence to ``per_day`` sessions of ``exercise`` over ``days`` days up to ``today``."""
     if per_day < 1 or days < 1:
         raise ValueError("per_day and days must be at least 1")

@@ -10,16 +10,18 @@ The schema version is ``PRAGMA user_version``; ``MIGRATIONS[i]`` takes version i
 i + 1, inside the same kind of transaction, so two processes opening an old database
 at once migrate it once. A database from a newer formcheck is refused, not touched.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Optional
+from typing import Any
 
 import platformdirs
 
@@ -79,19 +81,19 @@ class SessionRecord:
     source_kind: str
     duration_s: float
     reps: int
-    reps_left: Optional[int]
-    reps_right: Optional[int]
-    rep_target: Optional[int]
+    reps_left: int | None
+    reps_right: int | None
+    rep_target: int | None
     holds: int
     holds_completed: int
     hold_s: float
-    hold_target_s: Optional[float]
+    hold_target_s: float | None
     faults: int
     fault_counts: Mapping[str, int] = field(default_factory=dict)
     app_version: str = __version__
     frequency: str = ""
-    routine: Optional[str] = None
-    id: Optional[int] = None
+    routine: str | None = None
+    id: int | None = None
 
     @property
     def did_exercise(self) -> bool:
@@ -99,7 +101,14 @@ class SessionRecord:
         return self.reps > 0 or self.holds > 0
 
     @classmethod
-    def from_report(cls, report: Mapping[str, Any], started_at: datetime, source_kind: str, frequency: str = "", routine: Optional[str] = None) -> "SessionRecord":
+    def from_report(
+        cls,
+        report: Mapping[str, Any],
+        started_at: datetime,
+        source_kind: str,
+        frequency: str = "",
+        routine: str | None = None,
+    ) -> SessionRecord:
         by_side = report["rep_count_by_side"] or {}
         holds = report["holds"]
         fault_counts: dict[str, int] = {}
@@ -134,7 +143,7 @@ def default_path() -> Path:
     return platformdirs.user_data_path("formcheck", appauthor=False) / DB_NAME
 
 
-def resolve_path(path: Optional[Path] = None, environ: Mapping[str, str] = os.environ) -> Path:
+def resolve_path(path: Path | None = None, environ: Mapping[str, str] = os.environ) -> Path:
     """``--history`` first, then the environment variable, then the user data directory."""
     if path is not None:
         return path
@@ -164,7 +173,7 @@ class History:
             self._db.close()
             raise
 
-    def __enter__(self) -> "History":
+    def __enter__(self) -> History:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -181,10 +190,14 @@ class History:
         except sqlite3.OperationalError as exc:
             text = str(exc)
             if "locked" in text or "busy" in text:
-                raise HistoryError(f"the history database is busy (another formcheck writing?): {self.path}; try again, or use --no-history") from None
+                raise HistoryError(
+                    f"the history database is busy (another formcheck writing?): {self.path}; try again, or use --no-history"
+                ) from None
             raise HistoryError(f"cannot use the history database {self.path}: {text}") from None
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"the history database is damaged: {self.path} ({exc}); move it away to start a new one, or use --no-history") from None
+            raise HistoryError(
+                f"the history database is damaged: {self.path} ({exc}); move it away to start a new one, or use --no-history"
+            ) from None
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -214,7 +227,9 @@ class History:
         if self.version() == SCHEMA_VERSION:
             return
         with self._transaction() as db:
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])  # another process may have migrated meanwhile
+            version = int(
+                db.execute("PRAGMA user_version").fetchone()[0]
+            )  # another process may have migrated meanwhile
             self._check_not_newer(version)
             for step in MIGRATIONS[version:]:
                 for statement in step:
@@ -227,10 +242,15 @@ class History:
         values["started_at"] = _utc_text(record.started_at)
         values["fault_counts"] = json.dumps(dict(record.fault_counts), sort_keys=True)
         with self._transaction() as db:
-            cursor = db.execute(f"INSERT INTO sessions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})", [values[c] for c in COLUMNS])
+            cursor = db.execute(
+                f"INSERT INTO sessions ({', '.join(COLUMNS)}) VALUES ({', '.join('?' for _ in COLUMNS)})",
+                [values[c] for c in COLUMNS],
+            )
             return int(cursor.lastrowid or 0)
 
-    def sessions(self, exercise: Optional[str] = None, since: Optional[datetime] = None, limit: Optional[int] = None) -> list[SessionRecord]:
+    def sessions(
+        self, exercise: str | None = None, since: datetime | None = None, limit: int | None = None
+    ) -> list[SessionRecord]:
         """Sessions, newest first."""
         where, params = [], []
         if exercise is not None:
@@ -258,17 +278,19 @@ class History:
 def record_session(
     session: Session,
     report: Mapping[str, Any],
-    path: Optional[Path] = None,
+    path: Path | None = None,
     source_kind: str = "file",
-    started_at: Optional[datetime] = None,
-    routine: Optional[str] = None,
+    started_at: datetime | None = None,
+    routine: str | None = None,
 ) -> int:
     """Record a finished session (recorded, live, or one step of a routine); returns its id.
 
     ``path`` defaults to ``resolve_path()``; ``started_at`` to now. File sources are
     stored as absolute paths, so the history still says which file it was.
     """
-    record = SessionRecord.from_report(report, started_at or datetime.now(timezone.utc), source_kind, session.exercise.frequency, routine)
+    record = SessionRecord.from_report(
+        report, started_at or datetime.now(timezone.utc), source_kind, session.exercise.frequency, routine
+    )
     if source_kind in ("file", "track"):
         record = replace(record, source=os.path.abspath(record.source))
     with History(resolve_path(path)) as history:

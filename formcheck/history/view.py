@@ -1,13 +1,14 @@
 """Showing the history: the sessions table, CSV export, the adherence view and the
 per-day plot. Reads ``SessionRecord``s; knows nothing about the database."""
+
 from __future__ import annotations
 
 import io
 import json
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterable, Optional, Sequence
 
 import matplotlib
 
@@ -62,7 +63,11 @@ def csv_rows(records: Iterable[SessionRecord]) -> Iterable[list[str]]:
     """Every stored field; times in UTC (ISO 8601), fault counts as JSON."""
     yield ["id", *COLUMNS]
     for r in records:
-        values = {**r.__dict__, "started_at": r.started_at.isoformat(), "fault_counts": json.dumps(dict(r.fault_counts), sort_keys=True)}
+        values = {
+            **r.__dict__,
+            "started_at": r.started_at.isoformat(),
+            "fault_counts": json.dumps(dict(r.fault_counts), sort_keys=True),
+        }
         yield ["" if values[c] is None else str(values[c]) for c in ["id", *COLUMNS]]
 
 
@@ -71,12 +76,18 @@ def adherence_lines(a: Adherence, name: str, basis: str) -> list[str]:
     lines = [f"{name} ({a.exercise}): {a.per_day} session{'s' if a.per_day != 1 else ''} a day ({basis})"]
     for d in a.days:
         mark = "met" if d.met else ("" if d.sessions == 0 else "short")
-        lines.append(f"  {d.day:%Y-%m-%d %a}  {d.sessions:2d}/{a.per_day}  {'#' * min(d.sessions, 30):<12s} {mark}".rstrip())
-    lines.append(f"  days meeting it: {a.days_met} of {len(a.days)}; current streak: {a.streak} day{'s' if a.streak != 1 else ''}")
+        lines.append(
+            f"  {d.day:%Y-%m-%d %a}  {d.sessions:2d}/{a.per_day}  {'#' * min(d.sessions, 30):<12s} {mark}".rstrip()
+        )
+    lines.append(
+        f"  days meeting it: {a.days_met} of {len(a.days)}; current streak: {a.streak} day{'s' if a.streak != 1 else ''}"
+    )
     return lines
 
 
-def per_day_plot_png(records: Sequence[SessionRecord], first: date, last: date, per_day: Optional[dict[str, int]] = None, dpi: int = 96) -> bytes:
+def per_day_plot_png(
+    records: Sequence[SessionRecord], first: date, last: date, per_day: dict[str, int] | None = None, dpi: int = 96
+) -> bytes:
     """Sessions, reps and hold time per local day, one colour per exercise (stacked)."""
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     index = {d: i for i, d in enumerate(days)}
@@ -104,7 +115,9 @@ def per_day_plot_png(records: Sequence[SessionRecord], first: date, last: date, 
         ax.set_ylim(0, top * (1.45 if what == "sessions" else 1.1) + 1)  # room for the legend above the bars
     for k, ex in enumerate(exercises):
         if per_day and ex in per_day:
-            axes[0].axhline(per_day[ex], color=colours(k % 10), ls="--", lw=1.2, label=f"{ex}: {per_day[ex]} a day prescribed")
+            axes[0].axhline(
+                per_day[ex], color=colours(k % 10), ls="--", lw=1.2, label=f"{ex}: {per_day[ex]} a day prescribed"
+            )
     axes[0].legend(fontsize=8, loc="upper left", ncol=2)
     axes[0].set_title(f"formcheck history, {first:%Y-%m-%d} to {last:%Y-%m-%d}", fontsize=10)
     step = max(1, len(days) // 15)

@@ -6,6 +6,7 @@ Keys: space pause/resume, r reset, n next, m mute, i rate/delay on/off, q or Esc
 However the loop ends (target met, a key, the window closed, Ctrl-C or SIGTERM, the
 end of a file, the camera unplugged), it returns what was counted: the caller saves it.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,10 +15,11 @@ import statistics
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator, Optional, TextIO
+from typing import TextIO
 
 import numpy as np
 
@@ -61,7 +63,7 @@ class StepOutcome:
     session: Session
     ended_by: str  # target | next | quit | window | interrupted | source | camera
     target_met: bool
-    error: Optional[CameraError] = None
+    error: CameraError | None = None
 
 
 class StopFlag:
@@ -105,7 +107,7 @@ class PacedWriter:
     def __init__(self, path: Path, info: SourceInfo) -> None:
         self._writer = AnnotatedVideoWriter(path, info.fps, info.size)
         self._step = 1.0 / info.fps
-        self._next: Optional[float] = None
+        self._next: float | None = None
 
     def write(self, image_bgr: np.ndarray, t: float) -> None:
         if self._next is None:
@@ -126,11 +128,11 @@ class Steady:
 
     def __init__(self, after_s: float) -> None:
         self.after_s = after_s
-        self._value: Optional[str] = None
+        self._value: str | None = None
         self._since = 0.0
-        self._reported: Optional[str] = None
+        self._reported: str | None = None
 
-    def update(self, t: float, value: Optional[str]) -> Optional[str]:
+    def update(self, t: float, value: str | None) -> str | None:
         if value != self._value:
             self._value, self._since = value, t
         if value is not None and value != self._reported and t - self._since >= self.after_s:
@@ -150,8 +152,8 @@ class LiveCoach:
         speaker: Speaker,
         out: TextIO,
         options: LiveOptions = LiveOptions(),
-        writer: Optional[PacedWriter] = None,
-        stop: Optional[StopFlag] = None,
+        writer: PacedWriter | None = None,
+        stop: StopFlag | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.grabber = grabber
@@ -170,7 +172,7 @@ class LiveCoach:
     def _print(self, t: float, text: str) -> None:
         print(f"{t:7.2f}s  {text}", file=self.out, flush=True)
 
-    def _tell(self, t: float, text: str, cue: Optional[Cue] = None) -> None:
+    def _tell(self, t: float, text: str, cue: Cue | None = None) -> None:
         self._print(t, text)
         self.speaker.say(*((cue.text, cue.max_age_s, cue.repeat) if cue else (text, 4.0, False)))
 
@@ -185,7 +187,14 @@ class LiveCoach:
     def _pipeline(self, exercise: Exercise) -> Pipeline:
         return Pipeline(exercise, self.grabber.info, self.estimator, self.options.params)
 
-    def _render(self, frame: VideoFrame, state: Optional[FrameState], overlay: Overlay, banner: str, card: Optional[tuple[str, list[str]]]) -> np.ndarray:
+    def _render(
+        self,
+        frame: VideoFrame,
+        state: FrameState | None,
+        overlay: Overlay,
+        banner: str,
+        card: tuple[str, list[str]] | None,
+    ) -> np.ndarray:
         image = frame.image_bgr.copy()
         if state is not None:
             overlay.annotate(image, state)
@@ -198,13 +207,13 @@ class LiveCoach:
         return image
 
     # -- the loop --------------------------------------------------------------------
-    def run(self, exercise: Exercise, target: Optional[int] = None, intro: Optional[list[str]] = None) -> StepOutcome:
+    def run(self, exercise: Exercise, target: int | None = None, intro: list[str] | None = None) -> StepOutcome:
         """Coach one exercise until it ends; ``target`` reps (per side) for a routine."""
         opts = self.options
         pipeline = self._pipeline(exercise)
         overlay = Overlay(exercise, pipeline.evaluator.measures)  # stateless: one per exercise
         counting, ok_since, paused = False, None, False
-        spoken_number: Optional[int] = None
+        spoken_number: int | None = None
         announce = Steady(opts.announce_after_s)
         cues = CueMaker(exercise.sides == "each")
         sides_done: set[str] = set()
@@ -230,7 +239,9 @@ class LiveCoach:
                         state = pipeline.process(frame)
                         t = frame.timestamp_s
                         if not counting:
-                            problem = readiness_problem(exercise, state.frame.has_person, state.setup_problems, state.posture)
+                            problem = readiness_problem(
+                                exercise, state.frame.has_person, state.setup_problems, state.posture
+                            )
                             ok_since = None if problem else (t if ok_since is None else ok_since)
                             left = opts.countdown_s - (t - ok_since) if ok_since is not None else math.inf
                             said = announce.update(t, problem)
@@ -285,9 +296,13 @@ class LiveCoach:
 
     @staticmethod
     def _met(counts: dict[str, int], target: int, exercise: Exercise) -> bool:
-        return bool(counts) and all(counts.get(k, 0) >= target for k in (("left", "right") if exercise.sides == "each" else ("total",)))
+        return bool(counts) and all(
+            counts.get(k, 0) >= target for k in (("left", "right") if exercise.sides == "each" else ("total",))
+        )
 
-    def _targets(self, t: float, state: FrameState, exercise: Exercise, target: Optional[int], sides_done: set[str], last_count: int) -> str:
+    def _targets(
+        self, t: float, state: FrameState, exercise: Exercise, target: int | None, sides_done: set[str], last_count: int
+    ) -> str:
         """Say "switch sides" and "well done" as targets are met; "target" ends a routine step."""
         goal = target if target is not None else exercise.rep.target
         if goal is None or sum(state.counts.values()) == last_count:

@@ -4,6 +4,7 @@ Each measure is compiled once from its spec into landmark indices; evaluating it
 few numpy operations. A measure whose landmarks are not confidently visible is NaN, so
 an occluded or guessed joint can never drive a count or raise a fault.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,7 +30,12 @@ def facing_of(frame: PoseFrame) -> float:
     forward, true of every exercise with a swing measure (hip stretch, shoulder blade
     squeeze), and a side view, which is what their camera advice asks for.
     """
-    trunk = (frame.xy[Landmark.LEFT_SHOULDER] + frame.xy[Landmark.RIGHT_SHOULDER] - frame.xy[Landmark.LEFT_HIP] - frame.xy[Landmark.RIGHT_HIP]) / 2.0
+    trunk = (
+        frame.xy[Landmark.LEFT_SHOULDER]
+        + frame.xy[Landmark.RIGHT_SHOULDER]
+        - frame.xy[Landmark.LEFT_HIP]
+        - frame.xy[Landmark.RIGHT_HIP]
+    ) / 2.0
     if abs(trunk[0]) > abs(trunk[1]) * np.tan(np.radians(LEAN_FACING_DEG)):
         return float(np.sign(trunk[0]))
     ears = (frame.xy[Landmark.LEFT_EAR, 0] + frame.xy[Landmark.RIGHT_EAR, 0]) / 2.0
@@ -45,7 +51,7 @@ class CompiledMeasure:
     used: list[int]  # every landmark the measure reads, for the visibility test
 
     @classmethod
-    def compile(cls, name: str, spec: MeasureSpec, side: str) -> "CompiledMeasure":
+    def compile(cls, name: str, spec: MeasureSpec, side: str) -> CompiledMeasure:
         points = tuple(resolve_point(p, side) for p in spec.points)
         per = tuple(resolve_point(p, side) for p in spec.per or ())
         return cls(name=name, spec=spec, points=points, per=per, used=[i for group in points + per for i in group])
@@ -99,4 +105,3 @@ class MeasureSet:
             if m.name == name:
                 return m.points
         raise KeyError(name)
-

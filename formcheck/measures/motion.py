@@ -5,11 +5,12 @@ counted on: in child's pose the arms may still be sliding forward while the hips
 already folded. Normalising by trunk length makes the number independent of the
 person's size and distance from the camera.
 """
+
 from __future__ import annotations
 
 import math
 from collections import deque
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -17,8 +18,19 @@ from formcheck.core.frame import PoseFrame
 from formcheck.core.landmarks import Landmark as L
 
 BODY = [
-    L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_ELBOW, L.RIGHT_ELBOW, L.LEFT_WRIST, L.RIGHT_WRIST,
-    L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE, L.NOSE,
+    L.LEFT_SHOULDER,
+    L.RIGHT_SHOULDER,
+    L.LEFT_ELBOW,
+    L.RIGHT_ELBOW,
+    L.LEFT_WRIST,
+    L.RIGHT_WRIST,
+    L.LEFT_HIP,
+    L.RIGHT_HIP,
+    L.LEFT_KNEE,
+    L.RIGHT_KNEE,
+    L.LEFT_ANKLE,
+    L.RIGHT_ANKLE,
+    L.NOSE,
 ]
 
 
@@ -29,7 +41,9 @@ class BodyMotion:
     and ``fastest=True``, the fastest of those landmarks (is this joint moving?).
     """
 
-    def __init__(self, window_s: float = 0.3, min_visibility: float = 0.5, points: Sequence[int] = BODY, fastest: bool = False) -> None:
+    def __init__(
+        self, window_s: float = 0.3, min_visibility: float = 0.5, points: Sequence[int] = BODY, fastest: bool = False
+    ) -> None:
         self.window_s = window_s
         self.min_visibility = min_visibility
         self.points = list(points)
@@ -47,7 +61,12 @@ class BodyMotion:
         t0, xy0 = self._history[0]
         if t - t0 < self.window_s * 0.5:
             return math.nan
-        trunk = np.hypot(*((frame.xy[L.LEFT_SHOULDER] + frame.xy[L.RIGHT_SHOULDER]) / 2 - (frame.xy[L.LEFT_HIP] + frame.xy[L.RIGHT_HIP]) / 2))
+        trunk = np.hypot(
+            *(
+                (frame.xy[L.LEFT_SHOULDER] + frame.xy[L.RIGHT_SHOULDER]) / 2
+                - (frame.xy[L.LEFT_HIP] + frame.xy[L.RIGHT_HIP]) / 2
+            )
+        )
         if not trunk > 0:
             return math.nan
         visible = frame.visibility[self.points] >= self.min_visibility

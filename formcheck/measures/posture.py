@@ -5,9 +5,8 @@ back, on hands and knees, seated...? Is the camera side-on? Which side faces it?
 are deliberately coarse, image-plane rules: they gate counting and drive setup
 messages, so they must be robust rather than precise.
 """
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 import numpy as np
 
@@ -41,8 +40,8 @@ class NearSide:
     def __init__(self, switch_s: float, pairs: tuple[tuple[L, L], ...] = NEAR_JOINTS) -> None:
         self.switch_s = switch_s
         self.pairs = pairs
-        self.side: Optional[str] = None
-        self._other_since: Optional[float] = None
+        self.side: str | None = None
+        self._other_since: float | None = None
 
     def update(self, frame: PoseFrame) -> str:
         seen = near_side(frame, self.pairs) if frame.has_person else self.side or "left"
@@ -85,7 +84,9 @@ def posture_of(frame: PoseFrame, min_visibility: float = 0.5) -> Posture:
     UNKNOWN unless at least one shoulder, one hip and one knee are visible (side-on, the
     far side is hidden): a guess from hips out of frame would be worse than no answer.
     """
-    if not frame.has_person or any(max(frame.visibility[a], frame.visibility[b]) < min_visibility for a, b in CORE_PAIRS):
+    if not frame.has_person or any(
+        max(frame.visibility[a], frame.visibility[b]) < min_visibility for a, b in CORE_PAIRS
+    ):
         return Posture.UNKNOWN
     shoulder = _mid(frame, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
     hip = _mid(frame, L.LEFT_HIP, L.RIGHT_HIP)

@@ -2,13 +2,14 @@
 track (``.npz``; a track skips the pose model, so the same rules can be re-run in
 milliseconds), drawing the overlay only where an output asks for it.
 """
+
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Callable, Iterator, Optional
 
 import numpy as np
 from tqdm import tqdm
@@ -31,16 +32,18 @@ BLANK_GREY = 48
 
 @dataclass
 class AnalysisOptions:
-    out_video: Optional[Path] = None
+    out_video: Path | None = None
     progress: bool = False
     params: EngineParams = field(default_factory=EngineParams)
-    keyframes: Optional[KeyFrameCollector] = None  # collects rep-peak pictures when set
+    keyframes: KeyFrameCollector | None = None  # collects rep-peak pictures when set
 
 
-Stream = Iterator[tuple[Optional[PoseFrame], Optional[VideoFrame]]]
+Stream = Iterator[tuple[PoseFrame | None, VideoFrame | None]]
 
 
-def _open(path: Path, estimator_factory: Callable[[], PoseEstimator]) -> tuple[SourceInfo, Optional[PoseEstimator], Stream, list[str]]:
+def _open(
+    path: Path, estimator_factory: Callable[[], PoseEstimator]
+) -> tuple[SourceInfo, PoseEstimator | None, Stream, list[str]]:
     """Source info, the estimator it needs (none for tracks), its frames, and notes about
     the input that the reader adds to while reading (e.g. the file ended early)."""
     if path.suffix.lower() == TRACK_SUFFIX:
@@ -49,7 +52,7 @@ def _open(path: Path, estimator_factory: Callable[[], PoseEstimator]) -> tuple[S
         return info, None, ((pose, None) for pose in track.frames()), []
     video = VideoFile(path)
 
-    def frames() -> Iterator[tuple[Optional[PoseFrame], Optional[VideoFrame]]]:
+    def frames() -> Iterator[tuple[PoseFrame | None, VideoFrame | None]]:
         with video:
             for vf in video.frames():
                 yield None, vf
@@ -57,12 +60,16 @@ def _open(path: Path, estimator_factory: Callable[[], PoseEstimator]) -> tuple[S
     return video.info, estimator_factory(), frames(), video.notes
 
 
-def _drawer(overlay: Overlay, state: FrameState, video_frame: Optional[VideoFrame], size: tuple[int, int]) -> Callable[[], np.ndarray]:
+def _drawer(
+    overlay: Overlay, state: FrameState, video_frame: VideoFrame | None, size: tuple[int, int]
+) -> Callable[[], np.ndarray]:
     """Draws the annotated frame on first call only (a track has no picture: grey canvas)."""
 
     @cache
     def draw() -> np.ndarray:
-        canvas = video_frame.image_bgr if video_frame is not None else np.full((size[1], size[0], 3), BLANK_GREY, np.uint8)
+        canvas = (
+            video_frame.image_bgr if video_frame is not None else np.full((size[1], size[0], 3), BLANK_GREY, np.uint8)
+        )
         return overlay.annotate(canvas, state)
 
     return draw
@@ -82,7 +89,12 @@ def analyze(
     overlay = Overlay(exercise, pipeline.evaluator.measures)
     pipeline.session.notes = notes
     writer = AnnotatedVideoWriter(options.out_video, info.fps, info.size) if options.out_video else None
-    bar = tqdm(total=info.frame_count or None, unit="frame", disable=not options.progress or not sys.stderr.isatty(), leave=False)
+    bar = tqdm(
+        total=info.frame_count or None,
+        unit="frame",
+        disable=not options.progress or not sys.stderr.isatty(),
+        leave=False,
+    )
     try:
         for pose, video_frame in stream:
             state = pipeline.step(pose) if pose is not None else pipeline.process(video_frame)  # type: ignore[arg-type]

@@ -4,10 +4,11 @@ Only the modules in this package import a model library; the rest of formcheck s
 ``PoseFrame`` objects. Add a backend by writing a module with a class that satisfies
 ``PoseEstimator`` and registering a factory in ``BACKENDS``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from formcheck.core.errors import InputError
 from formcheck.pose.base import PoseEstimator
@@ -34,7 +35,9 @@ BACKENDS: dict[str, Callable[[Path | None, float], PoseEstimator]] = {
 DEFAULT_BACKEND = "mediapipe"
 
 
-def create_estimator(name: str = DEFAULT_BACKEND, model: Path | None = None, min_confidence: float = 0.5) -> PoseEstimator:
+def create_estimator(
+    name: str = DEFAULT_BACKEND, model: Path | None = None, min_confidence: float = 0.5
+) -> PoseEstimator:
     try:
         factory = BACKENDS[name]
     except KeyError:

@@ -1,4 +1,5 @@
 """The interface every pose backend satisfies."""
+
 from __future__ import annotations
 
 from typing import Protocol

@@ -8,13 +8,14 @@ and full landmark model) plus metadata saying how to scale the input pixels, so 
 built here, in memory, from the wheel's own ``.tflite`` files: offline, nothing written
 to disk, about 0.3 s once per process.
 """
+
 from __future__ import annotations
 
 import io
 import zipfile
 from functools import cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from formcheck.core.errors import InputError
 
@@ -40,7 +41,9 @@ def bundled_task_model() -> bytes:
     try:
         return _build()
     except (ImportError, OSError, RuntimeError, ValueError) as exc:
-        raise InputError(f"cannot build the pose model bundle from the mediapipe wheel ({type(exc).__name__}: {exc}); reinstall mediapipe==0.10.21") from None
+        raise InputError(
+            f"cannot build the pose model bundle from the mediapipe wheel ({type(exc).__name__}: {exc}); reinstall mediapipe==0.10.21"
+        ) from None
 
 
 def _build() -> bytes:
@@ -63,13 +66,17 @@ def _build() -> bytes:
     return buffer.getvalue()
 
 
-def open_pose_landmarker(model_path: Optional[Path], video: bool, max_people: int, min_confidence: float) -> Any:
+def open_pose_landmarker(model_path: Path | None, video: bool, max_people: int, min_confidence: float) -> Any:
     """A ``PoseLandmarker`` on ``model_path`` (None: the bundle), in VIDEO mode (tracking
     between frames) or IMAGE mode (each call detects afresh); a model that will not load
     is an ``InputError`` naming it."""
     from mediapipe.tasks.python import BaseOptions, vision
 
-    base = BaseOptions(model_asset_buffer=bundled_task_model()) if model_path is None else BaseOptions(model_asset_path=str(model_path))
+    base = (
+        BaseOptions(model_asset_buffer=bundled_task_model())
+        if model_path is None
+        else BaseOptions(model_asset_path=str(model_path))
+    )
     options = vision.PoseLandmarkerOptions(
         base_options=base,
         running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,

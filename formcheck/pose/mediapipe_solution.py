@@ -1,5 +1,6 @@
 """MediaPipe's legacy ``solutions.pose`` backend: the default, because the 0.10.21 wheel
 carries its model and so works offline."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,7 +29,11 @@ class MediaPipeSolutionEstimator:
             min_detection_confidence=min_confidence,
             min_tracking_confidence=min_confidence,
         )
-        self._people = PeopleSampler(lambda: BundledPeopleCounter(min_confidence=min_confidence), people_every_s) if people_every_s else None
+        self._people = (
+            PeopleSampler(lambda: BundledPeopleCounter(min_confidence=min_confidence), people_every_s)
+            if people_every_s
+            else None
+        )
 
     def estimate(self, image_rgb: np.ndarray, index: int, timestamp_s: float) -> PoseFrame:
         height, width = image_rgb.shape[:2]

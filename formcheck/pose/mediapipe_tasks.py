@@ -7,6 +7,7 @@ offline too.
 It looks for up to ``max_people`` people in every frame, follows the one nearest to the
 person it followed before, and reports how many it saw.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,7 +27,9 @@ class MediaPipeTasksEstimator:
     def __init__(self, model_path: Path | None = None, min_confidence: float = 0.5, max_people: int = 3) -> None:
         if model_path is not None and not model_path.is_file():
             raise InputError(f"pose model not found: {model_path}")
-        self._landmarker = open_pose_landmarker(model_path, video=True, max_people=max_people, min_confidence=min_confidence)
+        self._landmarker = open_pose_landmarker(
+            model_path, video=True, max_people=max_people, min_confidence=min_confidence
+        )
         self._last_ms = -1
         self._followed: np.ndarray | None = None  # normalised centre of the person followed
 

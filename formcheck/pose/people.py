@@ -6,11 +6,13 @@ patient) goes unnoticed while the tracker may jump to them. MediaPipe's Tasks
 ``PoseLandmarker`` finds several people; it runs here on the model bundle assembled from
 the wheel's own files (``formcheck.pose.bundled_model``).
 """
+
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Callable, Optional, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -86,14 +88,14 @@ class PeopleSampler:
 
     def __init__(self, make_counter: Callable[[], PeopleCounter], every_s: float = 2.0, first_s: float = 1.0) -> None:
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formcheck-people")
-        self._loading: Optional[Future[PeopleCounter]] = self._loader.submit(make_counter)
-        self._counter: Optional[PeopleCounter] = None
+        self._loading: Future[PeopleCounter] | None = self._loader.submit(make_counter)
+        self._counter: PeopleCounter | None = None
         self.every_s = every_s
         self.first_s = first_s
         self._last_t: float | None = None
         self._last: int | None = None
 
-    def _ready_counter(self) -> Optional[PeopleCounter]:
+    def _ready_counter(self) -> PeopleCounter | None:
         if self._loading is not None:
             loading, self._loading = self._loading, None
             try:

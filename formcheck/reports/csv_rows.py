@@ -4,12 +4,13 @@ One row per frame: the time, whether a person was found, the phase, the working 
 then one column per measure of the exercise (in the order the exercise file lists
 them). A measure that was not confidently visible is an empty cell, not a guess.
 """
+
 from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from formcheck.core.files import atomic_path
 from formcheck.engine.session import Session
@@ -26,7 +27,13 @@ def csv_rows(session: Session) -> Iterable[list[str]]:
     measures = list(session.exercise.measures)
     yield [*FIXED_COLUMNS, *measures]
     for row in session.timeline:
-        yield [f"{row.t:.3f}", "1" if row.has_pose else "0", row.phase, row.side, *(_cell(row.measures.get(m)) for m in measures)]
+        yield [
+            f"{row.t:.3f}",
+            "1" if row.has_pose else "0",
+            row.phase,
+            row.side,
+            *(_cell(row.measures.get(m)) for m in measures),
+        ]
 
 
 def write_rows(rows: Iterable[list[str]], target: Path) -> None:

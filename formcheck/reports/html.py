@@ -6,16 +6,18 @@ links to fetch, and a Content-Security-Policy of ``default-src 'none'`` tells th
 browser to refuse any fetch anyway. All text from the report (messages, file names,
 exercise names) is escaped with ``html.escape``.
 """
+
 from __future__ import annotations
 
 import base64
 import io
 import math
 from collections import Counter
+from collections.abc import Collection
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import Any, Collection, Optional
+from typing import Any
 
 import matplotlib
 
@@ -44,7 +46,7 @@ def _unit(spec: MeasureSpec) -> str:
     return "°" if spec.kind in ("angle", "inclination") else ""
 
 
-def _fmt(value: Optional[float], unit: str = "") -> str:
+def _fmt(value: float | None, unit: str = "") -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}{unit}"
 
 
@@ -52,7 +54,7 @@ def _data_uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-def _side_label(side: Optional[str]) -> str:
+def _side_label(side: str | None) -> str:
     return f"{side[0].upper()}" if side else ""
 
 
@@ -79,7 +81,15 @@ def measures_plot_png(session: Session, report: dict[str, Any], dpi: int = 96) -
                 ax.axhline(ex.rep.enter, color=REP_COLOUR, ls="-", lw=1, label=f"rep enter {ex.rep.enter:g}")
                 ax.axhline(ex.rep.exit, color=REP_COLOUR, ls="--", lw=1, label=f"rep exit {ex.rep.exit:g}")
             for rep in report["reps"]:
-                ax.annotate(f"{_side_label(rep['side'])}{rep['index']}", ((rep["start_s"] + rep["end_s"]) / 2, 1.0), xycoords=("data", "axes fraction"), ha="center", va="bottom", fontsize=8, color=REP_COLOUR)
+                ax.annotate(
+                    f"{_side_label(rep['side'])}{rep['index']}",
+                    ((rep["start_s"] + rep["end_s"]) / 2, 1.0),
+                    xycoords=("data", "axes fraction"),
+                    ha="center",
+                    va="bottom",
+                    fontsize=8,
+                    color=REP_COLOUR,
+                )
         for check in ex.checks:
             if check.measure != name or check.of != "value":
                 continue
@@ -92,7 +102,9 @@ def measures_plot_png(session: Session, report: dict[str, Any], dpi: int = 96) -
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
     axes[-1, 0].set_xlabel("time (s)")
-    axes[0, 0].set_title("green: counted reps   blue: holds   grey hatched: not counted   red bar: fault", fontsize=9, loc="left", pad=14)
+    axes[0, 0].set_title(
+        "green: counted reps   blue: holds   grey hatched: not counted   red bar: fault", fontsize=9, loc="left", pad=14
+    )
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
@@ -104,7 +116,12 @@ def measures_plot_png(session: Session, report: dict[str, Any], dpi: int = 96) -
 def _table(headers: list[str], rows: list[list[str]], numeric: Collection[int] = ()) -> str:
     """Headers are escaped here; cells are HTML already (escaped by the caller)."""
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(row)) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>"
+        + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -127,8 +144,13 @@ def _summary(report: dict[str, Any], ex: Exercise) -> str:
     parts = [_table(["", "done", "target"], [[escape(c) for c in r] for r in rows], {1})]
     if report["holds"]:
         hold_rows = [
-            [escape(h["side"] or ""), f"{h['start_s']:.1f}–{h['end_s']:.1f} s", f"{h['duration_s']:.1f} s", f"{h['target_s']:g} s",
-             '<span class="ok">reached</span>' if h["completed"] else '<span class="short">short</span>']
+            [
+                escape(h["side"] or ""),
+                f"{h['start_s']:.1f}–{h['end_s']:.1f} s",
+                f"{h['duration_s']:.1f} s",
+                f"{h['target_s']:g} s",
+                '<span class="ok">reached</span>' if h["completed"] else '<span class="short">short</span>',
+            ]
             for h in report["holds"]
         ]
         parts.append("<h3>Holds</h3>" + _table(["side", "when", "held", "target", ""], hold_rows, {2, 3}))
@@ -137,12 +159,20 @@ def _summary(report: dict[str, Any], ex: Exercise) -> str:
         seconds: Counter[str] = Counter()
         for f in report["faults"]:
             seconds[f["check"]] += f["end_s"] - f["start_s"]
-        fault_rows = [[escape(check), escape(message), str(n), f"{seconds[check]:.1f} s"] for (check, message), n in counts.most_common()]
-        parts.append("<h3>Form faults</h3>" + _table(["check", "what to fix", "times", "total time"], fault_rows, {2, 3}))
+        fault_rows = [
+            [escape(check), escape(message), str(n), f"{seconds[check]:.1f} s"]
+            for (check, message), n in counts.most_common()
+        ]
+        parts.append(
+            "<h3>Form faults</h3>" + _table(["check", "what to fix", "times", "total time"], fault_rows, {2, 3})
+        )
     else:
         parts.append("<p>No form faults.</p>")
     if report["not_counted"]:
-        miss_rows = [[f"{n['start_s']:.1f}–{n['end_s']:.1f} s", escape(n["side"] or ""), escape(n["reason"])] for n in report["not_counted"]]
+        miss_rows = [
+            [f"{n['start_s']:.1f}–{n['end_s']:.1f} s", escape(n["side"] or ""), escape(n["reason"])]
+            for n in report["not_counted"]
+        ]
         parts.append("<h3>Not counted</h3>" + _table(["when", "side", "why"], miss_rows))
     return "\n".join(parts)
 
@@ -154,15 +184,27 @@ def _rep_table(report: dict[str, Any], ex: Exercise) -> str:
     messages = {c.id: c.message for c in ex.checks}
     rows = []
     for rep in report["reps"]:
-        faults = ", ".join(f'<span title="{escape(messages.get(c, ""))}">{escape(c)}</span>' for c in rep["faults"]) or "none"
-        rows.append([
-            str(rep["index"]), escape(rep["side"] or ""), f"{rep['start_s']:.1f} s", f"{rep['end_s'] - rep['start_s']:.1f} s",
-            _fmt(rep["peak"].get(ex.rep.measure), unit), f"{rep['hold_s']:.1f} s", faults,
-        ])
-    return _table(["rep", "side", "start", "duration", f"peak {ex.rep.measure}", "hold", "faults"], rows, {0, 2, 3, 4, 5})
+        faults = (
+            ", ".join(f'<span title="{escape(messages.get(c, ""))}">{escape(c)}</span>' for c in rep["faults"])
+            or "none"
+        )
+        rows.append(
+            [
+                str(rep["index"]),
+                escape(rep["side"] or ""),
+                f"{rep['start_s']:.1f} s",
+                f"{rep['end_s'] - rep['start_s']:.1f} s",
+                _fmt(rep["peak"].get(ex.rep.measure), unit),
+                f"{rep['hold_s']:.1f} s",
+                faults,
+            ]
+        )
+    return _table(
+        ["rep", "side", "start", "duration", f"peak {ex.rep.measure}", "hold", "faults"], rows, {0, 2, 3, 4, 5}
+    )
 
 
-def best_and_worst(report: dict[str, Any], ex: Exercise) -> tuple[Optional[dict[str, Any]], Optional[dict[str, Any]]]:
+def best_and_worst(report: dict[str, Any], ex: Exercise) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """Best rep: fewest faults, then longest hold, then furthest into the position; worst: the reverse."""
     reps = report["reps"]
     if not reps:
@@ -184,43 +226,58 @@ def _key_frames(report: dict[str, Any], ex: Exercise, keyframes: KeyFrameCollect
     for label, rep in (("Best rep", best), ("Worst rep", worst)):
         if rep is None:
             continue
-        frame: Optional[KeyFrame] = keyframes.for_span(rep["start_s"], rep["end_s"], rep["side"])
+        frame: KeyFrame | None = keyframes.for_span(rep["start_s"], rep["end_s"], rep["side"])
         if frame is None:
             continue
         side = f", {rep['side']}" if rep["side"] else ""
         caption = f"{label}: rep {rep['index']}{side} at {frame.t:.1f} s, {ex.rep.measure} {frame.value:.0f}{unit}; faults: {', '.join(rep['faults']) or 'none'}"
-        figures.append(f'<figure><img alt="{escape(caption)}" src="{_data_uri("image/jpeg", frame.jpeg)}"><figcaption>{escape(caption)}</figcaption></figure>')
+        figures.append(
+            f'<figure><img alt="{escape(caption)}" src="{_data_uri("image/jpeg", frame.jpeg)}"><figcaption>{escape(caption)}</figcaption></figure>'
+        )
     return "".join(figures) or "<p>No counted rep has a picture.</p>"
 
 
-def render_html(report: dict[str, Any], session: Session, keyframes: Optional[KeyFrameCollector] = None, generated: Optional[datetime] = None) -> str:
+def render_html(
+    report: dict[str, Any],
+    session: Session,
+    keyframes: KeyFrameCollector | None = None,
+    generated: datetime | None = None,
+) -> str:
     """The whole report as one HTML string. Key frames only when ``keyframes`` is given."""
     ex = session.exercise
     generated = generated or datetime.now().astimezone()
     title = f"{ex.name} — formcheck report"
     plot = _data_uri("image/png", measures_plot_png(session, report))
-    visible = f"; person visible in {report['frames_with_pose']} of {report['frames']} frames" if report["frames_with_pose"] < report["frames"] else ""
+    visible = (
+        f"; person visible in {report['frames_with_pose']} of {report['frames']} frames"
+        if report["frames_with_pose"] < report["frames"]
+        else ""
+    )
     sections = [
         f"<h1>{escape(title)}</h1>",
         f'<p class="meta">Source: {escape(report["source"])} · {report["duration_s"]:.1f} s · {report["frames"]} frames{escape(visible)} · '
-        f'generated {escape(generated.strftime("%Y-%m-%d %H:%M"))} by formcheck {escape(report["formcheck_version"])}</p>',
+        f"generated {escape(generated.strftime('%Y-%m-%d %H:%M'))} by formcheck {escape(report['formcheck_version'])}</p>",
         f'<p class="caution">{escape(report["caution"])}</p>',
-        "<h2>Summary</h2>", _summary(report, ex),
+        "<h2>Summary</h2>",
+        _summary(report, ex),
         "<h2>Measures over time</h2>",
         f'<img class="plot" alt="{escape(", ".join(ex.measures))} over time, with thresholds, reps and holds" src="{plot}">',
-        "<h2>Reps</h2>", _rep_table(report, ex),
+        "<h2>Reps</h2>",
+        _rep_table(report, ex),
     ]
     if keyframes is not None:
         sections += ["<h2>Key frames</h2>", _key_frames(report, ex, keyframes)]
     body = "\n".join(sections)
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head>\n<body>\n{body}\n</body></html>\n"
     )
 
 
-def write_html(report: dict[str, Any], session: Session, target: Path, keyframes: Optional[KeyFrameCollector] = None) -> None:
+def write_html(
+    report: dict[str, Any], session: Session, target: Path, keyframes: KeyFrameCollector | None = None
+) -> None:
     """Render, then write atomically (temporary file, then rename)."""
     text = render_html(report, session, keyframes)
     with atomic_path(target) as tmp:

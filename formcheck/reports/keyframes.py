@@ -7,11 +7,12 @@ completes it is JPEG-encoded (a few kB) and kept, and a rep that is not counted 
 its candidate. At most ``max_reps`` reps keep a picture, so memory stays bounded in
 long live sessions.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 import cv2
 import numpy as np
@@ -24,7 +25,7 @@ from formcheck.exercises.schema import Exercise
 @dataclass(frozen=True)
 class KeyFrame:
     t: float
-    side: Optional[str]
+    side: str | None
     value: float  # the rep measure at this frame
     jpeg: bytes
 
@@ -33,7 +34,7 @@ class KeyFrame:
 class _Candidate:
     t: float = math.nan
     value: float = math.nan
-    image: Optional[np.ndarray] = None
+    image: np.ndarray | None = None
 
 
 def downscale(image: np.ndarray, max_side: int) -> np.ndarray:
@@ -55,7 +56,7 @@ class KeyFrameCollector:
         self.max_side = max_side
         self.jpeg_quality = jpeg_quality
         self.max_reps = max_reps
-        self._open: dict[Optional[str], _Candidate] = {}
+        self._open: dict[str | None, _Candidate] = {}
         self.frames: list[KeyFrame] = []
 
     def update(self, state: FrameState, render: Callable[[], np.ndarray]) -> None:
@@ -75,14 +76,14 @@ class KeyFrameCollector:
             elif event.kind == EventKind.REP_REJECTED:
                 self._open.pop(event.side, None)
 
-    def _keep(self, candidate: Optional[_Candidate], side: Optional[str]) -> None:
+    def _keep(self, candidate: _Candidate | None, side: str | None) -> None:
         if candidate is None or candidate.image is None:
             return
         ok, buf = cv2.imencode(".jpg", candidate.image, [cv2.IMWRITE_JPEG_QUALITY, self.jpeg_quality])
         if ok:
             self.frames.append(KeyFrame(candidate.t, side, candidate.value, buf.tobytes()))
 
-    def for_span(self, start_s: float, end_s: float, side: Optional[str]) -> Optional[KeyFrame]:
+    def for_span(self, start_s: float, end_s: float, side: str | None) -> KeyFrame | None:
         """The picture taken within a rep's time span (on its side), if any; report times are rounded to 0.01 s."""
         for frame in self.frames:
             if start_s - 0.01 <= frame.t <= end_s + 0.01 and (side is None or frame.side == side):

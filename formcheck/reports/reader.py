@@ -6,12 +6,13 @@ wrong (not JSON, another schema, a missing or mistyped key, a negative count) is
 ``InputError`` that names the file, the key and the problem. Unknown keys are allowed,
 so reports from a later formcheck that only adds keys still read.
 """
+
 from __future__ import annotations
 
 import json
 import math
 from pathlib import Path
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -19,7 +20,7 @@ from formcheck.core.errors import InputError
 from formcheck.exercises.loader import key_path
 from formcheck.reports.report import SCHEMA
 
-Side = Optional[Literal["left", "right"]]
+Side = Literal["left", "right"] | None
 Seconds = float
 
 
@@ -33,7 +34,7 @@ class _Span(_Part):
     side: Side = None
 
     @model_validator(mode="after")
-    def _order(self) -> "_Span":
+    def _order(self) -> _Span:
         if self.end_s < self.start_s:
             raise ValueError(f"end_s ({self.end_s}) is before start_s ({self.start_s})")
         return self
@@ -78,19 +79,19 @@ class Report(_Part):
     frames_with_pose: int = Field(ge=0)
     duration_s: Seconds = Field(ge=0.0)
     rep_count: int = Field(ge=0)
-    rep_count_by_side: Optional[dict[Literal["left", "right"], int]]
-    rep_target: Optional[int] = Field(ge=1)
+    rep_count_by_side: dict[Literal["left", "right"], int] | None
+    rep_target: int | None = Field(ge=1)
     reps: list[RepEntry]
     not_counted: list[NotCounted]
     holds: list[HoldEntry]
     faults: list[FaultEntry]
-    active_s: Optional[Seconds] = Field(default=None, ge=0.0)
-    activity: Optional[list[ActivityEntry]] = None
+    active_s: Seconds | None = Field(default=None, ge=0.0)
+    activity: list[ActivityEntry] | None = None
     notes: list[str] = Field(default_factory=list)
     caution: str
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Report":
+    def _consistent(self) -> Report:
         if self.frames_with_pose > self.frames:
             raise ValueError(f"frames_with_pose ({self.frames_with_pose}) exceeds frames ({self.frames})")
         if len(self.reps) != self.rep_count:

@@ -3,11 +3,12 @@
 Outputs are written to a temporary file beside the target and renamed into place, so
 an interrupted run never leaves a half-written file or destroys an earlier report.
 """
+
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from formcheck import __version__
 from formcheck.core.events import EventKind
@@ -25,7 +26,15 @@ def _r(x: float) -> float:
 def _faults(session: Session) -> list[dict[str, Any]]:
     faults = []
     for e in session.of_kind(EventKind.FAULT_ENDED):
-        faults.append({"check": e.data["check"], "message": e.data["message"], "start_s": _r(e.data["start_s"]), "end_s": _r(e.data["end_s"]), "side": e.side})
+        faults.append(
+            {
+                "check": e.data["check"],
+                "message": e.data["message"],
+                "start_s": _r(e.data["start_s"]),
+                "end_s": _r(e.data["end_s"]),
+                "side": e.side,
+            }
+        )
     return sorted(faults, key=lambda f: f["start_s"])
 
 
@@ -54,7 +63,7 @@ def build_report(session: Session) -> dict[str, Any]:
     reps = []
     for i, e in enumerate(session.of_kind(EventKind.REP_COMPLETED), start=1):
         start, end = e.data["start_s"], e.data["end_s"]
-        same_side = lambda item: ex.sides == "none" or item["side"] == e.side  # noqa: E731
+        same_side = lambda item, e=e: ex.sides == "none" or item["side"] == e.side  # noqa: E731
         reps.append(
             {
                 "index": i,
@@ -62,8 +71,16 @@ def build_report(session: Session) -> dict[str, Any]:
                 "end_s": _r(end),
                 "side": e.side,
                 "peak": session.peak_measures(start, end, e.side),
-                "hold_s": _r(sum(h["duration_s"] for h in holds if same_side(h) and _overlaps(start, end, h["start_s"], h["end_s"]))),
-                "faults": sorted({f["check"] for f in faults if same_side(f) and _overlaps(start, end, f["start_s"], f["end_s"])}),
+                "hold_s": _r(
+                    sum(
+                        h["duration_s"]
+                        for h in holds
+                        if same_side(h) and _overlaps(start, end, h["start_s"], h["end_s"])
+                    )
+                ),
+                "faults": sorted(
+                    {f["check"] for f in faults if same_side(f) and _overlaps(start, end, f["start_s"], f["end_s"])}
+                ),
             }
         )
     not_counted = [
@@ -74,7 +91,7 @@ def build_report(session: Session) -> dict[str, Any]:
         {"start_s": _r(e.data["start_s"]), "end_s": _r(e.data["end_s"]), "duration_s": _r(e.data["duration_s"])}
         for e in session.of_kind(EventKind.ACTIVE_ENDED)
     ]
-    by_side: Optional[dict[str, int]] = None
+    by_side: dict[str, int] | None = None
     if ex.sides == "each":
         by_side = {s: sum(1 for r in reps if r["side"] == s) for s in ("left", "right")}
     return {

@@ -1,4 +1,5 @@
 """A routine's results: the ``formcheck.routine/1`` report and the closing summary."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,7 +28,12 @@ def routine_report(routine: Routine, results: list[StepResult]) -> dict[str, Any
         "source": routine.source,
         "skipped": routine.skipped,
         "exercises": [
-            {**build_report(r.session), "routine_target": r.step.reps, "target_met": r.target_met, "ended_by": r.ended_by}
+            {
+                **build_report(r.session),
+                "routine_target": r.step.reps,
+                "target_met": r.target_met,
+                "ended_by": r.ended_by,
+            }
             for r in results
         ],
         "caution": CAUTION,
@@ -42,7 +48,7 @@ def routine_summary(routine: Routine, results: list[StepResult]) -> list[str]:
         per_side = " per side" if r.step.exercise.sides == "each" else ""
         mark = "done" if r.target_met else f"stopped ({r.ended_by})"
         lines.append(f"  {r.step.exercise.name}: {got} of {r.step.reps}{per_side} - {mark}")
-    for step in routine.steps[len(results):]:
+    for step in routine.steps[len(results) :]:
         lines.append(f"  {step.exercise.name}: not started")
     if routine.skipped:
         lines.append(f"  skipped (not available in this version yet): {', '.join(routine.skipped)}")

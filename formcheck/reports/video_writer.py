@@ -1,4 +1,5 @@
 """Writing the annotated video, atomically: the target appears only when complete."""
+
 from __future__ import annotations
 
 from contextlib import ExitStack

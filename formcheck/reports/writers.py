@@ -5,12 +5,13 @@ Shared by recorded analysis and live sessions: a command adds the options with
 before the session starts (``check``) and calls ``write_outputs`` when it ends.
 Every file is written atomically (temporary file, then rename).
 """
+
 from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from formcheck.core.errors import InputError
 from formcheck.core.files import check_writable
@@ -26,26 +27,34 @@ def add_report_options(p: argparse.ArgumentParser) -> None:
     """--html, --csv and --frames (the JSON ``--report`` option is declared by each command)."""
     p.add_argument("--html", type=Path, help="write a self-contained HTML report here (summary, plots, per-rep table)")
     p.add_argument("--csv", type=Path, help="write per-frame measures (time, each measure, phase, side) as CSV here")
-    p.add_argument("--frames", action="store_true", help="put pictures of the best and worst rep in the HTML report (also on with --out)")
+    p.add_argument(
+        "--frames",
+        action="store_true",
+        help="put pictures of the best and worst rep in the HTML report (also on with --out)",
+    )
 
 
 @dataclass(frozen=True)
 class OutputRequest:
-    report: Optional[Path] = None  # JSON
-    html: Optional[Path] = None
-    csv: Optional[Path] = None
+    report: Path | None = None  # JSON
+    html: Path | None = None
+    csv: Path | None = None
     frames: bool = False  # key frames in the HTML report
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace, video_out: Optional[Path] = None) -> "OutputRequest":
+    def from_args(cls, args: argparse.Namespace, video_out: Path | None = None) -> OutputRequest:
         """Key frames are wanted with --frames, or when a video output was asked for."""
         frames = bool(getattr(args, "frames", False) or video_out is not None)
         return cls(getattr(args, "report", None), getattr(args, "html", None), getattr(args, "csv", None), frames)
 
     def targets(self) -> list[tuple[str, Path]]:
-        return [(label, path) for label, path in (("report", self.report), ("HTML report", self.html), ("CSV", self.csv)) if path is not None]
+        return [
+            (label, path)
+            for label, path in (("report", self.report), ("HTML report", self.html), ("CSV", self.csv))
+            if path is not None
+        ]
 
-    def check(self, source: Optional[Path], *other_outputs: Optional[Path]) -> None:
+    def check(self, source: Path | None, *other_outputs: Path | None) -> None:
         """Refuse outputs that would overwrite the input, another output or each other,
         and outputs that could not be written (checked now, not after the analysis)."""
         outputs = [p for _, p in self.targets()] + [p for p in other_outputs if p is not None]
@@ -57,12 +66,14 @@ class OutputRequest:
         for path in outputs:
             check_writable(path)
 
-    def keyframe_collector(self, exercise: Exercise) -> Optional[KeyFrameCollector]:
+    def keyframe_collector(self, exercise: Exercise) -> KeyFrameCollector | None:
         """A collector only when pictures will be used: --frames (or video out) and --html."""
         return KeyFrameCollector(exercise) if self.frames and self.html is not None else None
 
 
-def write_outputs(session: Session, report: dict[str, Any], request: OutputRequest, keyframes: Optional[KeyFrameCollector] = None) -> list[tuple[str, Path]]:
+def write_outputs(
+    session: Session, report: dict[str, Any], request: OutputRequest, keyframes: KeyFrameCollector | None = None
+) -> list[tuple[str, Path]]:
     """Write every requested report; returns (label, path) of what was written."""
     if request.report is not None:
         write_json(report, request.report)

@@ -5,6 +5,7 @@ Euro filter raises its cutoff with speed, so a person holding still is steady an
 person moving is tracked without visible lag. Coordinates are filtered in units of the
 image height so the parameters mean the same at every resolution.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -7,13 +7,15 @@ counted as dropped. Every frame is stamped with the monotonic wall clock (second
 the grabber started) at the moment it was grabbed, so the delay from grab to display
 can be measured per frame.
 """
+
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Protocol
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -37,7 +39,13 @@ class FrameReader(Protocol):
 class CameraReader:
     """A camera by index. A camera that stops delivering for ``lost_after_s`` is gone."""
 
-    def __init__(self, index: int, opener: Optional[Callable[[int], "cv2.VideoCapture"]] = None, lost_after_s: float = 2.0, clock: Clock = time.monotonic) -> None:
+    def __init__(
+        self,
+        index: int,
+        opener: Callable[[int], cv2.VideoCapture] | None = None,
+        lost_after_s: float = 2.0,
+        clock: Clock = time.monotonic,
+    ) -> None:
         self._capture = (opener or cv2.VideoCapture)(index)
         self._name = f"camera {index}"
         self._lost_after_s = lost_after_s
@@ -49,13 +57,18 @@ class CameraReader:
             CameraError(f"cannot open {self._name}: is it connected and not in use by another program?"),
             CameraError(f"{self._name} opened but sends no images: is it connected and not in use by another program?"),
         )
-        self._first: Optional[np.ndarray] = first
+        self._first: np.ndarray | None = first
         fps = self._capture.get(cv2.CAP_PROP_FPS)
-        self.info = SourceInfo(name=self._name, fps=fps if np.isfinite(fps) and 1.0 <= fps <= 240.0 else FALLBACK_FPS, frame_count=0, size=(first.shape[1], first.shape[0]))
+        self.info = SourceInfo(
+            name=self._name,
+            fps=fps if np.isfinite(fps) and 1.0 <= fps <= 240.0 else FALLBACK_FPS,
+            frame_count=0,
+            size=(first.shape[1], first.shape[0]),
+        )
 
     def frames(self) -> Iterator[VideoFrame]:
         index = 0
-        failing_since: Optional[float] = None
+        failing_since: float | None = None
         while True:
             if self._first is not None:
                 ok, image, self._first = True, self._first, None
@@ -79,7 +92,7 @@ class CameraReader:
 class PacedFile:
     """A video file delivered in real time: frame i is released at its own timestamp."""
 
-    def __init__(self, path: Path, loop: bool = False, fps: Optional[float] = None, clock: Clock = time.monotonic) -> None:
+    def __init__(self, path: Path, loop: bool = False, fps: float | None = None, clock: Clock = time.monotonic) -> None:
         self._path = path
         self._loop = loop
         self._fps = fps  # play at this rate instead of the file's own timestamps
@@ -126,9 +139,9 @@ class LatestFrameGrabber:
         self.info = reader.info
         self._clock = clock
         self._cond = threading.Condition()
-        self._latest: Optional[VideoFrame] = None
+        self._latest: VideoFrame | None = None
         self._taken_index = -1
-        self._error: Optional[FormcheckError] = None
+        self._error: FormcheckError | None = None
         self._finished = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="formcheck-capture", daemon=True)
@@ -136,7 +149,7 @@ class LatestFrameGrabber:
         self.grabbed = 0
         self.dropped = 0
 
-    def start(self) -> "LatestFrameGrabber":
+    def start(self) -> LatestFrameGrabber:
         self.start_time = self._clock()
         self._thread.start()
         return self
@@ -164,7 +177,7 @@ class LatestFrameGrabber:
                 self._finished = True
                 self._cond.notify_all()
 
-    def read(self, timeout: float = 0.1) -> Optional[VideoFrame]:
+    def read(self, timeout: float = 0.1) -> VideoFrame | None:
         """The newest frame not handed out yet; None after ``timeout`` or at the end.
 
         Raises the reader's error (e.g. the camera was unplugged) once all frames it
@@ -180,7 +193,7 @@ class LatestFrameGrabber:
                 raise self._error
             return None
 
-    def _fresh(self) -> Optional[VideoFrame]:
+    def _fresh(self) -> VideoFrame | None:
         latest = self._latest
         return latest if latest is not None and latest.index != self._taken_index else None
 
@@ -197,7 +210,7 @@ class LatestFrameGrabber:
         if not self._thread.is_alive():  # never release the device under a running read
             self.reader.close()
 
-    def __enter__(self) -> "LatestFrameGrabber":
+    def __enter__(self) -> LatestFrameGrabber:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

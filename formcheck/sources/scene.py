@@ -5,10 +5,10 @@ After a cut the camera sees the person from elsewhere: landmarks jump, measures 
 without anybody moving, and smoothing across the cut would blend two views. A hard cut
 changes most of a small thumbnail at once; a person moving changes a few per cent.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 import cv2
 import numpy as np
@@ -24,7 +24,7 @@ class SceneParams:
 class SceneWatch:
     def __init__(self, params: SceneParams | None = None) -> None:
         self.params = params or SceneParams()
-        self._previous: Optional[np.ndarray] = None
+        self._previous: np.ndarray | None = None
 
     def update(self, image_bgr: np.ndarray) -> tuple[float, bool]:
         """(mean brightness 0-255, whether this frame starts a new shot)."""

@@ -4,11 +4,12 @@ A track lets the later stages (smoothing, measures, rules) be re-run and tuned i
 milliseconds without running the pose model again, and lets tests feed exact,
 generated landmark sequences through the same code path as a video.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Optional
 
 import numpy as np
 
@@ -27,9 +28,9 @@ class Track:
     xy: np.ndarray  # (n, 33, 2), NaN where nobody was found
     z: np.ndarray  # (n, 33)
     visibility: np.ndarray  # (n, 33)
-    brightness: Optional[np.ndarray] = None  # (n,) mean luminance, when the images were seen
-    scene_cut: Optional[np.ndarray] = None  # (n,) bool: a new shot starts here
-    people: Optional[np.ndarray] = None  # (n,) people in view, -1 where not counted
+    brightness: np.ndarray | None = None  # (n,) mean luminance, when the images were seen
+    scene_cut: np.ndarray | None = None  # (n,) bool: a new shot starts here
+    people: np.ndarray | None = None  # (n,) people in view, -1 where not counted
 
     def frames(self) -> Iterator[PoseFrame]:
         n = len(self.t)
@@ -38,10 +39,12 @@ class Track:
         people = self.people if self.people is not None else np.full(n, -1)
         for i in range(n):
             frame = PoseFrame(i, float(self.t[i]), self.image_size, self.xy[i], self.z[i], self.visibility[i])
-            yield frame.with_scene(float(brightness[i]), bool(cuts[i])).with_people(int(people[i]) if people[i] >= 0 else None)
+            yield frame.with_scene(float(brightness[i]), bool(cuts[i])).with_people(
+                int(people[i]) if people[i] >= 0 else None
+            )
 
     @classmethod
-    def from_frames(cls, frames: list[PoseFrame], source: str, fps: float) -> "Track":
+    def from_frames(cls, frames: list[PoseFrame], source: str, fps: float) -> Track:
         size = frames[0].image_size if frames else (0, 0)
         return cls(
             source=source,
@@ -67,20 +70,29 @@ class Track:
             xy=self.xy.astype(np.float32),
             z=self.z.astype(np.float32),
             visibility=self.visibility.astype(np.float32),
-            brightness=(self.brightness if self.brightness is not None else np.full(len(self.t), np.nan)).astype(np.float32),
+            brightness=(self.brightness if self.brightness is not None else np.full(len(self.t), np.nan)).astype(
+                np.float32
+            ),
             scene_cut=self.scene_cut if self.scene_cut is not None else np.zeros(len(self.t), bool),
             people=self.people if self.people is not None else np.full(len(self.t), -1, np.int16),
         )
 
     def __post_init__(self) -> None:
         n = len(self.t)
-        per_frame = {"xy": self.xy, "z": self.z, "visibility": self.visibility, "brightness": self.brightness, "scene_cut": self.scene_cut, "people": self.people}
+        per_frame = {
+            "xy": self.xy,
+            "z": self.z,
+            "visibility": self.visibility,
+            "brightness": self.brightness,
+            "scene_cut": self.scene_cut,
+            "people": self.people,
+        }
         for name, array in per_frame.items():
             if array is not None and len(array) != n:
                 raise ValueError(f"{name} has {len(array)} rows for {n} frames")
 
     @classmethod
-    def load(cls, path: Path) -> "Track":
+    def load(cls, path: Path) -> Track:
         try:
             with np.load(path, allow_pickle=False) as data:
                 if str(data["format"]) != TRACK_FORMAT:

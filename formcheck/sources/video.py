@@ -6,11 +6,12 @@ is broken (zero, absurd), do we fall back to index / fps. Rotation metadata is h
 frames larger than ``MAX_SIDE`` are downscaled, and what had to be worked around is kept
 in ``VideoFile.notes`` for the summary and the report.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import cv2
 import numpy as np
@@ -69,7 +70,9 @@ def check_readable(path: Path) -> None:
         raise InputError(f"{path} is a still image ({kind}), not a video")
 
 
-def first_frame(capture: "cv2.VideoCapture", setting: tuple[int, float], unopened: FormcheckError, empty: FormcheckError) -> np.ndarray:
+def first_frame(
+    capture: cv2.VideoCapture, setting: tuple[int, float], unopened: FormcheckError, empty: FormcheckError
+) -> np.ndarray:
     """Check that ``capture`` opened, apply one property, and read its first image.
 
     The capture is released before either error is raised, so a failed open never
@@ -104,12 +107,16 @@ class VideoFile:
         height, width = first.shape[:2]
         self._scale = min(1.0, MAX_SIDE / max(width, height))
         if self._scale < 1.0:
-            self.notes.append(f"frames of {width}x{height} analysed at {max(width, height) * self._scale:.0f} px on the long side")
+            self.notes.append(
+                f"frames of {width}x{height} analysed at {max(width, height) * self._scale:.0f} px on the long side"
+            )
         self._first = self._fit(first)
         fps = self._capture.get(cv2.CAP_PROP_FPS)
         self._fps_valid = bool(np.isfinite(fps) and 1.0 <= fps <= 1000.0)
         if not self._fps_valid:
-            self.notes.append(f"the video's frame rate ({fps:g} fps) is broken: its timing assumes {FALLBACK_FPS:g} fps")
+            self.notes.append(
+                f"the video's frame rate ({fps:g} fps) is broken: its timing assumes {FALLBACK_FPS:g} fps"
+            )
         self.info = SourceInfo(
             name=str(path),
             fps=fps if self._fps_valid else FALLBACK_FPS,
@@ -137,7 +144,9 @@ class VideoFile:
             image = self._fit(image) if ok and image is not None else None
         expected = self.info.frame_count
         if expected and index < expected - max(2, expected // 50):
-            self.notes.append(f"the video ended after {index} of its {expected} frames (cut short or damaged?): the rest was not analysed")
+            self.notes.append(
+                f"the video ended after {index} of its {expected} frames (cut short or damaged?): the rest was not analysed"
+            )
 
     def _timestamp(self, index: int, last_t: float) -> float:
         container_t = self._capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
@@ -149,7 +158,7 @@ class VideoFile:
     def close(self) -> None:
         self._capture.release()
 
-    def __enter__(self) -> "VideoFile":
+    def __enter__(self) -> VideoFile:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -12,9 +12,7 @@ from tools.render.clip import ClipSpec, render_clip  # noqa: E402
 
 
 def test_tiny_clip_writes_video_and_consistent_ground_truth(tmp_path):
-    spec = ClipSpec(
-        exercise="bridge", out=tmp_path / "b.mp4", reps=1, hold_s=0.3, width=160, height=96, fps=6.0
-    )
+    spec = ClipSpec(exercise="bridge", out=tmp_path / "b.mp4", reps=1, hold_s=0.3, width=160, height=96, fps=6.0)
     video, gt_path = render_clip(spec)
     gt = json.loads(gt_path.read_text())
     cap = cv2.VideoCapture(str(video))

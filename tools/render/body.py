@@ -125,7 +125,5 @@ def load_body(shape: BodyShape = BodyShape(), asset: Path = ASSET) -> Body:
         skin_weights=sw,
         regions=data["regions"].astype(np.int64),
         region_names=tuple(str(n) for n in data["region_names"]),
-        landmark_vertices={
-            str(n): int(i) for n, i in zip(data["landmark_names"], data["landmark_vertices"])
-        },
+        landmark_vertices={str(n): int(i) for n, i in zip(data["landmark_names"], data["landmark_vertices"])},
     )

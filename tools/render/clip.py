@@ -84,8 +84,12 @@ def pose_at(exercise: Exercise, timeline: Timeline, dims: Dims, t: float, seed: 
     phase = seed * 1.7
     breath = np.sin(2 * np.pi * t / 4.2 + phase)
     pose.spine = pose.spine + np.array([0.8 * breath, 0.6 * np.sin(2 * np.pi * t / 9.0 + phase), 0.0])
-    pose.head = pose.head + np.array([1.0 * np.sin(2 * np.pi * t / 6.3 + phase), 1.5 * np.sin(2 * np.pi * t / 7.7), 0.0])
-    pose.root_pos = pose.root_pos + np.array([0.004 * np.sin(2 * np.pi * t / 5.1 + phase), 0.0, 0.004 * np.sin(2 * np.pi * t / 6.7)])
+    pose.head = pose.head + np.array(
+        [1.0 * np.sin(2 * np.pi * t / 6.3 + phase), 1.5 * np.sin(2 * np.pi * t / 7.7), 0.0]
+    )
+    pose.root_pos = pose.root_pos + np.array(
+        [0.004 * np.sin(2 * np.pi * t / 5.1 + phase), 0.0, 0.004 * np.sin(2 * np.pi * t / 6.7)]
+    )
     return pose
 
 

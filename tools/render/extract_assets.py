@@ -165,15 +165,23 @@ def paint_regions(
     face_front = v[head & ~is_eye][:, 2].max()
     head_top = y[head].max()
     # Hair: scalp above the brow line, and the back of the head.
-    hair = head & ~is_eye & (
-        ((y > eye_c[1] + 0.045) & (z < face_front - 0.035))
-        | ((z < eye_c[2] - 0.085) & (y > eye_c[1] - 0.07))
-        | (y > head_top - 0.05)
+    hair = (
+        head
+        & ~is_eye
+        & (
+            ((y > eye_c[1] + 0.045) & (z < face_front - 0.035))
+            | ((z < eye_c[2] - 0.085) & (y > eye_c[1] - 0.07))
+            | (y > head_top - 0.05)
+        )
     )
     reg[hair] = REGIONS.index("hair")
     brow = (
-        head & ~is_eye & (np.abs(np.abs(x) - 0.033) < 0.022)
-        & (y > eye_c[1] + 0.014) & (y < eye_c[1] + 0.026) & (z > eye_c[2] - 0.01)
+        head
+        & ~is_eye
+        & (np.abs(np.abs(x) - 0.033) < 0.022)
+        & (y > eye_c[1] + 0.014)
+        & (y < eye_c[1] + 0.026)
+        & (z > eye_c[2] - 0.01)
     )
     reg[brow] = REGIONS.index("brow")
     mouth_y = eye_c[1] - 0.07
@@ -188,9 +196,7 @@ def paint_regions(
     return reg
 
 
-def find_landmark_vertices(
-    v: np.ndarray, dense: np.ndarray, bones: list[str], is_eye: np.ndarray
-) -> dict[str, int]:
+def find_landmark_vertices(v: np.ndarray, dense: np.ndarray, bones: list[str], is_eye: np.ndarray) -> dict[str, int]:
     """Mesh vertices standing for MediaPipe landmarks that are not joints."""
     dominant = np.array([bones[i] for i in dense.argmax(axis=1)])
     head = (dominant == "head") & ~is_eye
@@ -203,7 +209,7 @@ def find_landmark_vertices(
         out[f"{name}_eye"] = int(np.flatnonzero(eye)[v[eye][:, 2].argmax()])
         band = head & (np.abs(v[:, 1] - (eye_c[1] - 0.03)) < 0.01) & (np.sign(v[:, 0]) == side)
         out[f"{name}_ear"] = int(np.flatnonzero(band)[(side * v[band][:, 0]).argmax()])
-        foot = (dominant == f"foot.{name[0].upper()}")
+        foot = dominant == f"foot.{name[0].upper()}"
         sole = foot & (v[:, 1] < v[foot][:, 1].min() + 0.03)
         out[f"{name}_heel"] = int(np.flatnonzero(sole)[v[sole][:, 2].argmin()])
         out[f"{name}_foot_index"] = int(np.flatnonzero(foot)[v[foot][:, 2].argmax()])
@@ -218,8 +224,10 @@ def main() -> None:
     arrays = build(args.wheel)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(args.out, **arrays)
-    print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, "
-          f"{len(arrays['vertices'])} vertices, {len(arrays['faces'])} triangles)")
+    print(
+        f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, "
+        f"{len(arrays['vertices'])} vertices, {len(arrays['faces'])} triangles)"
+    )
 
 
 if __name__ == "__main__":

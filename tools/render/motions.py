@@ -12,8 +12,8 @@ the camera by default on +z.  The pelvis is placed near x = 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
@@ -54,7 +54,7 @@ class Dims:
     hip_front: float  # hip joints in front of the pelvis joint (they move when the pelvis tilts)
 
     @staticmethod
-    def of(body: Body) -> "Dims":
+    def of(body: Body) -> Dims:
         h = body.bone_heads
         return Dims(
             thigh=body.length("upperleg01.L", "lowerleg01.L"),
@@ -64,7 +64,9 @@ class Dims:
             torso=float(h[body.bone("upperarm01.L"), 1] - h[body.bone("root"), 1]),
             hip_half_width=float(h[body.bone("upperleg01.L"), 0]),
             shoulder_half_width=float(h[body.bone("upperarm01.L"), 0]),
-            back_depth=float(h[body.bone("root"), 2] - body.vertices[body.skin_bones[:, 0] == body.bone("root"), 2].min()),
+            back_depth=float(
+                h[body.bone("root"), 2] - body.vertices[body.skin_bones[:, 0] == body.bone("root"), 2].min()
+            ),
             hip_front=float(h[body.bone("upperleg01.L"), 2] - h[body.bone("root"), 2]),
         )
 
@@ -244,7 +246,6 @@ def lower_back_rotation(p: float, ctx: Context) -> Pose:
     # The chest counter-rotates so the shoulders stay flat on the floor.
     pose.spine = np.array([0.0, 0.35 * angle, 0.0])
     return pose
-
 
 
 def leg_stretch(p: float, ctx: Context) -> Pose:
@@ -443,8 +444,12 @@ def hip_stretch(p: float, ctx: Context) -> Pose:
     pose.aims[f"foot.{b}"] = unit(-1, mix(-0.45, -0.9, p), 0)
     for s in ("L", "R"):
         lat = lateral(fw, s)
-        pose.aims[f"upperarm01.{s}"] = unit(*(mix(pose.aims[f"upperarm01.{s}"], np.array([-0.15, -1, 0]), p) + 0.1 * lat))
-        pose.aims[f"lowerarm01.{s}"] = unit(*(mix(pose.aims[f"lowerarm01.{s}"], np.array([-0.1, -1, 0]), p) + 0.05 * lat))
+        pose.aims[f"upperarm01.{s}"] = unit(
+            *(mix(pose.aims[f"upperarm01.{s}"], np.array([-0.15, -1, 0]), p) + 0.1 * lat)
+        )
+        pose.aims[f"lowerarm01.{s}"] = unit(
+            *(mix(pose.aims[f"lowerarm01.{s}"], np.array([-0.1, -1, 0]), p) + 0.05 * lat)
+        )
     return pose
 
 
@@ -478,7 +483,9 @@ EXERCISES: dict[str, Exercise] = {
         Exercise("cat_stretch", cat_stretch, False, 1.8, 2.0, 1.0),
         Exercise("cow_pose", cow_pose, False, 1.8, 2.0, 1.0),
         Exercise("cobra", cobra, False, 1.8, 3.0, 1.0),
-        Exercise("shoulder_blade_squeeze", shoulder_blade_squeeze, False, 1.0, 5.0, 1.0, azimuth_deg=-35.0, seated=True),
+        Exercise(
+            "shoulder_blade_squeeze", shoulder_blade_squeeze, False, 1.0, 5.0, 1.0, azimuth_deg=-35.0, seated=True
+        ),
         Exercise("neck_stretch", neck_stretch, False, 1.5, 4.0, 1.0, azimuth_deg=-20.0, seated=True),
         Exercise("hip_stretch", hip_stretch, True, 1.8, 4.0, 1.0, faults=("front_knee_bent",)),
         Exercise("leg_stretch", leg_stretch, False, 1.6, 2.0, 1.0),

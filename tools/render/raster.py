@@ -121,15 +121,11 @@ def room_boxes(stool: Box | None) -> list[tuple[Box, bool]]:
 class Renderer:
     """Owns one GL context and framebuffer; renders frames of one clip."""
 
-    def __init__(
-        self, width: int, height: int, faces: np.ndarray, samples: int = 4, stool: Box | None = None
-    ) -> None:
+    def __init__(self, width: int, height: int, faces: np.ndarray, samples: int = 4, stool: Box | None = None) -> None:
         self.width, self.height = width, height
         self.ctx = moderngl.create_standalone_context(backend="egl")
         self.prog = self.ctx.program(vertex_shader=VERTEX_SHADER, fragment_shader=FRAGMENT_SHADER)
-        self.shadow_prog = self.ctx.program(
-            vertex_shader=SHADOW_VERTEX_SHADER, fragment_shader=SHADOW_FRAGMENT_SHADER
-        )
+        self.shadow_prog = self.ctx.program(vertex_shader=SHADOW_VERTEX_SHADER, fragment_shader=SHADOW_FRAGMENT_SHADER)
         light = np.array([0.35, 1.0, 0.55])
         self.prog["light_dir"].value = tuple(light / np.linalg.norm(light))
         self.prog["ambient"].value = 0.45
@@ -149,9 +145,7 @@ class Renderer:
             [(self.pos_buf, "3f", "in_pos"), (self.norm_buf, "3f", "in_norm"), (self.col_buf, "3f", "in_col")],
             index_buffer=ibo,
         )
-        self.shadow_vao = self.ctx.vertex_array(
-            self.shadow_prog, [(self.pos_buf, "3f", "in_pos")], index_buffer=ibo
-        )
+        self.shadow_vao = self.ctx.vertex_array(self.shadow_prog, [(self.pos_buf, "3f", "in_pos")], index_buffer=ibo)
         self.msaa = self.ctx.framebuffer(
             self.ctx.renderbuffer((width, height), samples=samples),
             self.ctx.depth_renderbuffer((width, height), samples=samples),
