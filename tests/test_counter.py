@@ -229,3 +229,20 @@ def test_leaving_the_position_without_moving_is_not_a_rep():
         events += counter.update(float(ti), float(vi), True, True, moving=not still_at_exit)
     assert counter.count == 0
     assert "body stayed still" in kinds(events, EventKind.REP_REJECTED)[0].data["reason"]
+
+
+@pytest.mark.parametrize(
+    ("last", "counted"),
+    [
+        (175.0, False),  # still at the top when the video ends: held, not done
+        (160.0, False),  # about a third of the way down: still in the position
+        (145.0, True),  # the last frame reads 148, above the exit (145), 60 % of the way down
+    ],
+)
+def test_a_rep_the_video_cuts_off_on_its_way_back_counts_once_past_half_way(last, counted):
+    # Two full reps, then a third that is lowering (175 -> last) when the video ends.
+    pieces = rep() + rep() + [(1.0, 130, 130), (1.0, 130, 175), (1.0, 175, 175), (0.3, 175, last)]
+    counter, events = run(pieces)
+    assert counter.count == 2 + counted
+    rejected = kinds(events, EventKind.REP_REJECTED)
+    assert [e.data["reason"] for e in rejected] == ([] if counted else ["still in position when the video ended"])

@@ -10,7 +10,9 @@ each of those is ruled out here by one mechanism:
   cannot toggle the state;
 * debouncing: the measure must stay past a threshold for ``min_in_s`` / ``min_out_s``;
 * range: the peak must differ from the preceding rest value by ``min_range``;
-* completion on exit: a rep still held when the stream ends is reported as unfinished.
+* completion on exit: a rep still held when the stream ends is reported as unfinished;
+  one already more than half way back from its peak towards where it started (a clip
+  that stops while the person lowers) is complete: it is no longer held.
 
 The hold clock runs only while in position, the hold checks pass and the person is
 still; breaks shorter than ``grace_s`` are bridged.
@@ -183,6 +185,9 @@ class RepCounter:
     """Counts reps of one side (``side`` None for exercises done with both at once)."""
 
     MOVE_WINDOW_S: ClassVar[float] = 0.5  # the body must have moved this close to leaving the position
+    #: At the end of the stream, a rep this far back from its peak towards its start has
+    #: been left, not held: more than half way is on the way out.
+    RETURNED_FRACTION: ClassVar[float] = 0.5
 
     spec: RepSpec
     hold_spec: HoldSpec | None
@@ -201,6 +206,7 @@ class RepCounter:
     rest: RestLevel | None = None
     _last_moving: float = -math.inf
     _seen_in_position: RunningMean = field(default_factory=RunningMean)  # this side's value there, while unarmed
+    _last_value: float = math.nan  # the rep measure in the latest frame that saw it
 
     def __post_init__(self) -> None:
         if self.hold_spec is not None:
@@ -257,6 +263,7 @@ class RepCounter:
                 events += self.hold.update(t, None if self.in_position else False)
             return events
         spec = self.spec
+        self._last_value = value
         enter, exit_ = self.thresholds()
         if not self.in_position:
             out = math.isnan(exit_) or not self._beyond(value, exit_)
@@ -360,8 +367,22 @@ class RepCounter:
         self.baseline = value
         return events
 
+    def _on_way_back(self) -> bool:
+        """In position by the thresholds, but already more than ``RETURNED_FRACTION`` of
+        the way from the peak back to the value the rep started from."""
+        start = self.rest.level if self.rest is not None and not math.isnan(self.rest.level) else self.baseline
+        excursion = self.peak - start
+        if math.isnan(excursion) or math.isnan(self._last_value) or abs(excursion) < self.spec.min_range:
+            return False
+        return (self.peak - self._last_value) / excursion > self.RETURNED_FRACTION
+
     def finish(self, t: float, why: str = "the video ended") -> list[Event]:
-        """The stream ended: close the hold; a rep still in position does not count."""
+        """The stream ended (or stopped counting, see ``disarm``): close the hold; a rep
+        still in position does not count, unless it was already on its way back
+        (``_on_way_back``: the video, the view or the person's visibility ended while
+        they lowered)."""
+        if self.in_position and self.candidate and self._on_way_back():
+            return self._leave(t, t, self._last_value)
         events: list[Event] = self.hold.close(t) if self.hold is not None else []
         if self.in_position and self.candidate:
             events.append(
