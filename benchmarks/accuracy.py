@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from formcheck.exercises.loader import exercise_ids, load_exercise
+from formcheck.exercises.schema import DEFAULT_SPACE
 from formcheck.offline.analyze import analyze
 from formcheck.pose import create_estimator  # noqa: E402
 from formcheck.reports.report import build_report
@@ -145,12 +146,19 @@ def main() -> int:
     parser.add_argument("--clips", type=Path, default=ROOT.parent / "shared" / "clips")
     parser.add_argument("--cache", type=Path, help="folder for landmark tracks (outside the repo)")
     parser.add_argument("--only", help="substring of the clip file names to run")
+    parser.add_argument(
+        "--angle-space",
+        choices=("image", "world", "fused"),
+        help="measure angles in this space instead of the default (exercises.schema.DEFAULT_SPACE)",
+    )
     args = parser.parse_args()
     if not (args.clips / "labels.csv").exists():
         print(f"no labelled clips at {args.clips}", file=sys.stderr)
         return 2
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
+    if args.angle_space:
+        DEFAULT_SPACE["angle"] = args.angle_space
     results = []
     for row in read_labels(args.clips):
         if args.only and args.only not in row["file"]:

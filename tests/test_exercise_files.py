@@ -87,6 +87,18 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
             "(top level)",
             "side = 'near' names a working side: it needs sides = 'each'",
         ),
+        (
+            'points = ["shoulder", "heel"]',
+            'points = ["shoulder", "heel"]\nspace = "world"',
+            "measures.shoulder_lift",
+            "space 'world' applies to angle, distance, lateral measures, not height",
+        ),
+        (
+            'points = ["shoulder", "hip", "knee"]',
+            'points = ["shoulder", "hip", "knee"]\nspace = "3d"',
+            "measures.hip.space",
+            "Input should be 'image', 'world' or 'fused'",
+        ),
     ],
 )
 def test_broken_file_error_names_file_key_and_problem(tmp_path, old, new, key, problem):

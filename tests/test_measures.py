@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from formcheck.core.frame import PoseFrame
 from formcheck.core.landmarks import Landmark as L
@@ -49,3 +50,31 @@ def test_bent_forward_the_shoulders_say_it_whatever_the_bowed_head_does():
     # the ears, as the pose model places it in a lizard lunge.
     assert facing_of(_standing(377, 236, nose_lead=-3)) == 1.0
     assert facing_of(_standing(223, 236, nose_lead=3)) == -1.0
+
+
+def _knee_bent_towards_the_camera(true_angle: float) -> PoseFrame:
+    """Hip, knee and ankle in a plane along the camera's line of sight: the picture shows
+    a straight leg whatever the knee does, the metric 3D landmarks show the true bend."""
+    xy = np.tile([300.0, 300.0], (len(L), 1))
+    world = np.zeros((len(L), 3))
+    bend = np.radians(180.0 - true_angle)
+    for hip, knee, ankle in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)):
+        xy[hip], xy[knee], xy[ankle] = [300.0, 200.0], [300.0, 300.0], [300.0, 400.0]
+        world[hip], world[knee] = [0.0, -0.4, 0.0], [0.0, 0.0, 0.0]
+        world[ankle] = [0.0, 0.4 * np.cos(bend), 0.4 * np.sin(bend)]  # the shin turns along z
+    return PoseFrame(0, 0.0, (640, 480), xy, np.zeros(len(L)), np.ones(len(L)), world=world)
+
+
+def test_angles_in_the_world_space_see_a_bend_the_picture_cannot():
+    frame = _knee_bent_towards_the_camera(90.0)
+    specs = {
+        space: MeasureSpec(kind="angle", points=["hip", "knee", "ankle"], space=space)
+        for space in ("image", "world", "fused")
+    }
+    got = MeasureSet(specs, min_visibility=0.5).evaluate(frame, "left")
+    assert got["image"] == pytest.approx(180.0)
+    assert got["world"] == pytest.approx(90.0)
+    # The leg's plane is edge-on to the camera: the fused angle is the 3D one.
+    assert got["fused"] == pytest.approx(90.0)
+    no_world = PoseFrame(0, 0.0, (640, 480), frame.xy, frame.z, frame.visibility)
+    assert MeasureSet(specs, min_visibility=0.5).evaluate(no_world, "left")["world"] == pytest.approx(180.0)

@@ -40,3 +40,14 @@ def test_resets_when_the_person_is_lost():
     assert not smoother.update(lost).has_person
     again = smoother.update(frame(2, np.full((33, 2), 300.0)))
     assert np.allclose(again.xy, 300.0)  # no blending with where the person was before
+
+
+def test_metric_landmarks_are_smoothed_in_step_with_the_image_ones():
+    rng = np.random.default_rng(2)
+    xy = rng.uniform(100, 400, (33, 2))
+    world = rng.uniform(-0.5, 0.5, (33, 3))
+    smoother = OneEuroSmoother()
+    raw = [world + rng.normal(0, 0.02, world.shape) for _ in range(90)]
+    out = [smoother.update(frame(i, xy).with_points(xy, np.zeros(33), w)).world for i, w in enumerate(raw)]
+    assert np.std(np.stack(out)[30:] - world) < 0.5 * np.std(np.stack(raw)[30:] - world)
+    assert OneEuroSmoother().update(frame(0, xy)).world is None  # a backend without 3D gives none

@@ -31,3 +31,14 @@ def test_a_track_with_arrays_of_different_lengths_is_a_clear_error(tmp_path):
                         t=track.t, xy=track.xy, z=track.z, visibility=track.visibility, people=track.people[:2])  # fmt: skip
     with pytest.raises(InputError, match="people has 2 rows for 4 frames"):
         Track.load(tmp_path / "t.npz")
+
+
+def test_metric_3d_landmarks_survive_a_save_and_a_load_and_old_tracks_have_none(tmp_path):
+    rng = np.random.default_rng(1)
+    flat = [bridge_frame(i, i / 30, 0.0) for i in range(3)]
+    frames = [f.with_points(f.xy, f.z, rng.random((33, 3))) for f in flat]
+    Track.from_frames(frames, "clip.mp4", 30.0).save(tmp_path / "world.npz")
+    for before, after in zip(frames, Track.load(tmp_path / "world.npz").frames()):
+        np.testing.assert_allclose(after.world, before.world, atol=1e-6)
+    Track.from_frames(flat, "clip.mp4", 30.0).save(tmp_path / "flat.npz")
+    assert next(Track.load(tmp_path / "flat.npz").frames()).world is None

@@ -113,7 +113,9 @@ def _coach(
     error: CameraError | None = None
     try:
         display = _open_display(args.no_window, reader.info.size)
-        options = LiveOptions(countdown_s=args.countdown, stop_at_target=routine, show_stats=not args.no_stats)
+        options = LiveOptions(
+            countdown_s=args.countdown, stop_at_target=routine, show_stats=not args.no_stats, mirrored=args.mirrored
+        )
         with graceful_stop() as stop, LatestFrameGrabber(reader) as grabber:
             coach = LiveCoach(grabber, estimator, display, speaker, out, options, writer, stop)
             for step in steps:

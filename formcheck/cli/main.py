@@ -41,6 +41,11 @@ def _add_pose_options(p: argparse.ArgumentParser) -> None:
         type=Path,
         help="a pose_landmarker .task model file, for --backend tasks (default: the bundled full model)",
     )
+    p.add_argument(
+        "--mirrored",
+        action="store_true",
+        help="the video is mirrored (a selfie view): swap left and right so sides are the person's own",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -108,6 +113,7 @@ def _analyze(
     events: bool,
     out: TextIO,
     history: Path | None = None,
+    mirrored: bool = False,
 ) -> None:
     if out_video is not None and out_video.resolve() == video.resolve():
         raise InputError(f"the output video would overwrite the input: {out_video}")
@@ -121,7 +127,7 @@ def _analyze(
         video,
         exercise,
         lambda: create_estimator(backend, model),
-        AnalysisOptions(out_video=out_video, progress=True, keyframes=keyframes),
+        AnalysisOptions(out_video=out_video, progress=True, keyframes=keyframes, mirrored=mirrored),
         on_state=_print_events(out) if events else None,
     )
     if session.frames_with_pose == 0:
@@ -250,6 +256,7 @@ def run(argv: Sequence[str], out: TextIO) -> None:
             args.events,
             out,
             history_path(args),
+            args.mirrored,
         )
     elif args.command in ("live", "routine"):
         run_live_command(args, out)

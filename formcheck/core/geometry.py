@@ -10,9 +10,9 @@ import numpy as np
 
 
 def angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
-    """Angle a-b-c at b, in [0, 180]."""
+    """Angle a-b-c at b, in [0, 180]; the points may be 2D (image) or 3D (metric)."""
     u, v = a - b, c - b
-    nu, nv = np.hypot(*u), np.hypot(*v)
+    nu, nv = np.linalg.norm(u), np.linalg.norm(v)
     if not (nu > 0 and nv > 0):
         return float("nan")
     cos = float(np.dot(u, v) / (nu * nv))
@@ -44,7 +44,21 @@ def offset_from_line(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
 
 
 def distance(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.hypot(*(b - a)))
+    return float(np.linalg.norm(b - a))
+
+
+def facing_camera(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
+    """How squarely the plane of 3D points a, b, c faces the camera (axes as the camera's,
+    z along its line of sight): 1 when it lies in the picture's plane, where the image
+    angle at b is the true one; 0 edge-on, where the image angle says nothing.
+
+    The square of the normal's z component: the weight drops quickly as the plane turns
+    away, while the image angle's error is still small for a slight tilt."""
+    normal = np.cross(a - b, c - b)
+    length = float(np.linalg.norm(normal))
+    if not length > 0:
+        return 1.0  # a straight limb: both angles are 180, the picture's is the steadier
+    return float((normal[2] / length) ** 2)
 
 
 def height_above(a: np.ndarray, b: np.ndarray) -> float:

@@ -50,6 +50,20 @@ class Landmark(IntEnum):
 NUM_LANDMARKS = len(Landmark)
 SIDES = ("left", "right")
 
+
+def _counterpart(mark: Landmark) -> Landmark:
+    """The same landmark on the other side of the body (itself for the nose)."""
+    name = mark.name
+    for a, b in (("LEFT", "RIGHT"), ("RIGHT", "LEFT")):
+        if a in name:
+            return Landmark[name.replace(a, b)]
+    return mark
+
+
+#: Index order that swaps every left landmark with its right one: a selfie-mirrored
+#: video shows the person's left side where an unmirrored one shows the right.
+MIRRORED_ORDER: tuple[int, ...] = tuple(_counterpart(m) for m in Landmark)
+
 #: Bones drawn by the overlay (face detail left out: it clutters a coaching view).
 SKELETON: tuple[tuple[Landmark, Landmark], ...] = (
     (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER),

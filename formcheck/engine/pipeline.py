@@ -29,8 +29,10 @@ class Pipeline:
         estimator: PoseEstimator | None = None,
         params: EngineParams | None = None,
         smoother: LandmarkFilter | None = None,
+        mirrored: bool = False,
     ) -> None:
         self.estimator = estimator
+        self.mirrored = mirrored  # a selfie-mirrored source: the pose model's sides are swapped
         self.smoother = smoother or OneEuroSmoother()
         self.evaluator = ExerciseEvaluator(exercise, params)
         self.session = Session(exercise, source)
@@ -46,6 +48,8 @@ class Pipeline:
 
     def step(self, pose: PoseFrame) -> FrameState:
         """The stages after the pose model, for one frame."""
+        if self.mirrored:
+            pose = pose.mirrored()
         if pose.scene_cut:
             self.smoother.reset()  # never blend landmarks across two camera views
         state = self.evaluator.update(self.smoother.update(pose))

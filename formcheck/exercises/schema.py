@@ -16,6 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from formcheck.core.body import Posture
 from formcheck.core.landmarks import resolve_point, valid_point_names
 
+#: Measure kinds that can be taken in the metric 3D landmarks: the ones defined without
+#: the picture's vertical (an inclination, a height or an offset "above" is not).
+WORLD_KINDS = ("angle", "distance", "lateral")
+#: Where each kind is measured when its file does not say: chosen by the rendered
+#: angle-error grid in the README ("View-robust measures").
+DEFAULT_SPACE: dict[str, str] = {}
+
 POINT_COUNTS = {"angle": 3, "inclination": 2, "offset": 3, "distance": 2, "height": 2, "swing": 2, "lateral": 2}
 
 
@@ -31,6 +38,11 @@ class MeasureSpec(_Strict):
     per: list[str] | None = Field(default=None, description="reference segment that normalises distance/height")
     unit: str = "deg"
     description: str = ""
+    space: Literal["image", "world", "fused"] | None = Field(
+        default=None,
+        description="image: the picture's 2D landmarks; world: the metric 3D ones; fused: 2D where the "
+        "three points face the camera, 3D as they turn edge-on (default: the kind's, DEFAULT_SPACE)",
+    )
     min_visibility: float | None = Field(
         default=None,
         ge=0.05,
@@ -57,7 +69,16 @@ class MeasureSpec(_Strict):
             raise ValueError(f"a {self.kind} measure needs 'per': the two points of a reference segment")
         if self.kind not in ("distance", "height", "lateral") and self.per is not None:
             raise ValueError(f"'per' only applies to distance, height and lateral measures, not {self.kind}")
+        if self.space not in (None, "image") and self.kind not in WORLD_KINDS:
+            raise ValueError(f"space {self.space!r} applies to {', '.join(WORLD_KINDS)} measures, not {self.kind}")
+        if self.space == "fused" and self.kind != "angle":
+            raise ValueError("space 'fused' applies to angle measures only")
         return self
+
+    @property
+    def resolved_space(self) -> str:
+        """Where the measure is taken: its own ``space``, else its kind's default."""
+        return self.space or DEFAULT_SPACE.get(self.kind, "image")
 
 
 def _check_bounds(low: float | None, high: float | None, what: str) -> None:

@@ -49,6 +49,7 @@ class LiveOptions:
     show_stats: bool = True
     announce_after_s: float = 1.0  # a setup message must be steady this long to be printed or said
     params: EngineParams = field(default_factory=EngineParams)
+    mirrored: bool = False  # the camera or file shows a mirror image: left and right are swapped
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,9 @@ class LiveCoach:
         return fps, statistics.median(r.delay_s for r in recent) * 1000.0
 
     def _pipeline(self, exercise: Exercise) -> Pipeline:
-        return Pipeline(exercise, self.grabber.info, self.estimator, self.options.params)
+        return Pipeline(
+            exercise, self.grabber.info, self.estimator, self.options.params, mirrored=self.options.mirrored
+        )
 
     def _render(
         self,

@@ -63,8 +63,11 @@ class CompiledMeasure:
             min_visibility = self.spec.min_visibility
         if not frame.has_person or float(frame.visibility[self.used].min()) < min_visibility:
             return float("nan")
-        pts = [frame.xy[list(group)].mean(axis=0) for group in self.points]
-        refs = [frame.xy[list(group)].mean(axis=0) for group in self.per]
+        space = self.spec.resolved_space
+        if space != "image" and frame.world is not None:
+            return self._in_world(frame.world, frame.xy, space)
+        pts = self._points(frame.xy, self.points)
+        refs = self._points(frame.xy, self.per)
         kind = self.spec.kind
         if kind == "angle":
             return geometry.angle_deg(*pts)
@@ -82,6 +85,27 @@ class CompiledMeasure:
         if kind == "distance":
             return geometry.distance(*pts) / ref
         return geometry.height_above(*pts) / ref  # kind == "height"
+
+    @staticmethod
+    def _points(coords: np.ndarray, groups: tuple[tuple[int, ...], ...]) -> list[np.ndarray]:
+        return [coords[list(group)].mean(axis=0) for group in groups]
+
+    def _in_world(self, world: np.ndarray, xy: np.ndarray, space: str) -> float:
+        """An angle, distance or lateral offset from the metric 3D landmarks (``space``
+        world), or an angle blended between the picture's and the 3D one (``fused``).
+        ``evaluate`` measures a frame without 3D landmarks (an old track) in the picture."""
+        pts = self._points(world, self.points)
+        refs = self._points(world, self.per)
+        if self.spec.kind == "lateral":
+            return geometry.lateral(*pts, *refs)
+        if self.spec.kind == "distance":
+            ref = geometry.distance(*refs)
+            return geometry.distance(*pts) / ref if ref > 0 else float("nan")
+        world_angle = geometry.angle_deg(*pts)
+        if space == "world":
+            return world_angle
+        weight = geometry.facing_camera(*pts)
+        return weight * geometry.angle_deg(*self._points(xy, self.points)) + (1.0 - weight) * world_angle
 
 
 class MeasureSet:

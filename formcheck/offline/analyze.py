@@ -36,6 +36,7 @@ class AnalysisOptions:
     progress: bool = False
     params: EngineParams = field(default_factory=EngineParams)
     keyframes: KeyFrameCollector | None = None  # collects rep-peak pictures when set
+    mirrored: bool = False  # a selfie-mirrored recording: left and right are swapped
 
 
 Stream = Iterator[tuple[PoseFrame | None, VideoFrame | None]]
@@ -85,7 +86,7 @@ def analyze(
     """Analyse a whole recording and return the session (events and timeline)."""
     options = options or AnalysisOptions()
     info, estimator, stream, notes = _open(path, estimator_factory)
-    pipeline = Pipeline(exercise, info, estimator, options.params)
+    pipeline = Pipeline(exercise, info, estimator, options.params, mirrored=options.mirrored)
     overlay = Overlay(exercise, pipeline.evaluator.measures)
     pipeline.session.notes = notes
     writer = AnnotatedVideoWriter(options.out_video, info.fps, info.size) if options.out_video else None

@@ -10,6 +10,13 @@ from formcheck.pose.base import frame_from_normalised
 from formcheck.pose.people import BundledPeopleCounter, PeopleSampler
 
 
+def _world_of(landmarks: object) -> np.ndarray | None:
+    """MediaPipe's metric 3D landmarks (metres, origin between the hips), if given."""
+    if landmarks is None:
+        return None
+    return np.array([(m.x, m.y, m.z) for m in landmarks.landmark], dtype=float)  # type: ignore[attr-defined]
+
+
 class MediaPipeSolutionEstimator:
     """BlazePose full model (``model_complexity=1``) in video (tracking) mode.
 
@@ -44,7 +51,8 @@ class MediaPipeSolutionEstimator:
         marks = result.pose_landmarks.landmark
         points = np.array([(m.x, m.y, m.z) for m in marks], dtype=float)
         visibility = np.array([m.visibility for m in marks], dtype=float)
-        return frame_from_normalised(index, timestamp_s, (width, height), points, visibility).with_people(people)
+        world = _world_of(result.pose_world_landmarks)
+        return frame_from_normalised(index, timestamp_s, (width, height), points, visibility, world).with_people(people)
 
     def close(self) -> None:
         self._pose.close()

@@ -51,7 +51,12 @@ class MediaPipeTasksEstimator:
         self._followed = poses[chosen][:, :2].mean(axis=0)
         marks = result.pose_landmarks[chosen]
         visibility = np.array([m.visibility if m.visibility is not None else 0.0 for m in marks], dtype=float)
-        frame = frame_from_normalised(index, timestamp_s, (width, height), poses[chosen], visibility)
+        world = (
+            np.array([(m.x, m.y, m.z) for m in result.pose_world_landmarks[chosen]], dtype=float)
+            if len(result.pose_world_landmarks) > chosen
+            else None
+        )
+        frame = frame_from_normalised(index, timestamp_s, (width, height), poses[chosen], visibility, world)
         return frame.with_people(len(people))
 
     def close(self) -> None:

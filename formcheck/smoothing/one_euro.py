@@ -46,6 +46,7 @@ class OneEuroSmoother:
     def reset(self) -> None:
         self._value: np.ndarray | None = None
         self._speed: np.ndarray | None = None
+        self._world: np.ndarray | None = None
         self._t: float | None = None
 
     def update(self, frame: PoseFrame) -> PoseFrame:
@@ -56,6 +57,7 @@ class OneEuroSmoother:
         raw = np.column_stack([frame.xy, frame.z]) / scale
         if self._value is None or self._t is None or frame.timestamp_s <= self._t:
             self._value, self._speed, self._t = raw, np.zeros_like(raw), frame.timestamp_s
+            self._world = frame.world
             return frame
         dt = frame.timestamp_s - self._t
         p = self.params
@@ -66,8 +68,16 @@ class OneEuroSmoother:
         a = _alpha(cutoff, dt)
         self._value = a * raw + (1.0 - a) * self._value
         self._t = frame.timestamp_s
+        self._world = self._smoothed_world(frame.world, a)
         out = self._value * scale
-        return frame.with_points(out[:, :2], out[:, 2])
+        return frame.with_points(out[:, :2], out[:, 2], self._world)
+
+    def _smoothed_world(self, world: np.ndarray | None, a: np.ndarray | float) -> np.ndarray | None:
+        """The metric landmarks, blended with the image landmarks' own weights: the
+        cutoff follows how fast a joint moves in the picture, so both stay in step."""
+        if world is None or self._world is None:
+            return world
+        return a * world + (1.0 - a) * self._world
 
 
 class NoSmoother:

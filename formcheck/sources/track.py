@@ -31,6 +31,7 @@ class Track:
     brightness: np.ndarray | None = None  # (n,) mean luminance, when the images were seen
     scene_cut: np.ndarray | None = None  # (n,) bool: a new shot starts here
     people: np.ndarray | None = None  # (n,) people in view, -1 where not counted
+    world: np.ndarray | None = None  # (n, 33, 3) metric landmarks, NaN where the backend gave none
 
     def frames(self) -> Iterator[PoseFrame]:
         n = len(self.t)
@@ -38,7 +39,10 @@ class Track:
         cuts = self.scene_cut if self.scene_cut is not None else np.zeros(n, bool)
         people = self.people if self.people is not None else np.full(n, -1)
         for i in range(n):
-            frame = PoseFrame(i, float(self.t[i]), self.image_size, self.xy[i], self.z[i], self.visibility[i])
+            world = self.world[i] if self.world is not None and np.isfinite(self.world[i]).all() else None
+            frame = PoseFrame(
+                i, float(self.t[i]), self.image_size, self.xy[i], self.z[i], self.visibility[i], world=world
+            )
             yield frame.with_scene(float(brightness[i]), bool(cuts[i])).with_people(
                 int(people[i]) if people[i] >= 0 else None
             )
@@ -57,6 +61,9 @@ class Track:
             brightness=np.array([f.brightness for f in frames], dtype=float),
             scene_cut=np.array([f.scene_cut for f in frames], dtype=bool),
             people=np.array([-1 if f.people is None else f.people for f in frames], dtype=np.int16),
+            world=np.stack([f.world if f.world is not None else np.full((33, 3), np.nan) for f in frames])
+            if any(f.world is not None for f in frames)
+            else None,
         )
 
     def save(self, path: Path) -> None:
@@ -75,6 +82,7 @@ class Track:
             ),
             scene_cut=self.scene_cut if self.scene_cut is not None else np.zeros(len(self.t), bool),
             people=self.people if self.people is not None else np.full(len(self.t), -1, np.int16),
+            **({"world": self.world.astype(np.float32)} if self.world is not None else {}),
         )
 
     def __post_init__(self) -> None:
@@ -86,6 +94,7 @@ class Track:
             "brightness": self.brightness,
             "scene_cut": self.scene_cut,
             "people": self.people,
+            "world": self.world,
         }
         for name, array in per_frame.items():
             if array is not None and len(array) != n:
@@ -108,6 +117,7 @@ class Track:
                     brightness=data["brightness"].astype(float) if "brightness" in data else None,
                     scene_cut=data["scene_cut"].astype(bool) if "scene_cut" in data else None,
                     people=data["people"].astype(int) if "people" in data else None,
+                    world=data["world"].astype(float) if "world" in data else None,
                 )
         except (OSError, ValueError, KeyError) as exc:
             raise InputError(f"cannot read landmark track {path}: {exc}") from None
