@@ -246,3 +246,21 @@ def test_a_rep_the_video_cuts_off_on_its_way_back_counts_once_past_half_way(last
     assert counter.count == 2 + counted
     rejected = kinds(events, EventKind.REP_REJECTED)
     assert [e.data["reason"] for e in rejected] == ([] if counted else ["still in position when the video ended"])
+
+
+def test_a_movement_that_turns_back_short_of_the_position_is_a_partial_rep_with_how_far_it_got():
+    # Rest at 130, a real rep to 175, then one that reaches only 152 (exit 145, enter 160).
+    counter, events = run(rep() + rep(high=152.0) + [(1.0, 130, 130)])
+    assert counter.count == 1
+    (partial,) = kinds(events, EventKind.REP_REJECTED)
+    assert partial.data["reason"] == "partial rep: hip got to 152, short of 160 where the position starts"
+    assert partial.data["start_s"] < partial.data["end_s"]
+
+
+@pytest.mark.parametrize("high", [140.0, 150.0])
+def test_movements_that_never_come_near_the_position_or_only_flick_past_its_edge_are_not_partial_reps(high):
+    # 140 stays short of the exit (145); 150 passes it for a tenth of a second (min_in_s 0.3).
+    up = 1.0 if high == 140.0 else 0.1
+    counter, events = run(rep() + [(1.0, 130, 130), (up, 130, high), (up, high, 130), (1.0, 130, 130)], jitter=0.5)
+    assert counter.count == 1
+    assert kinds(events, EventKind.REP_REJECTED) == []

@@ -22,11 +22,15 @@ pytestmark = [
     pytest.mark.skipif(not (CLIPS / "labels.csv").exists(), reason="../shared/clips not present"),
 ]
 
-#: The bar, as reached on 2026-12-01 (benchmarks/accuracy.py prints the same numbers).
-#: The one miss is the neck-roll clip: continuous head circles, labelled with low
-#: confidence as 3 cycles, where formcheck counts chin-to-chest flexions.
-MIN_EXACT_REPS = 11
-MIN_HOLDS_WITHIN_1S = 12
+#: The bar, as reached on 2026-12-02 (benchmarks/accuracy.py prints the same numbers, for
+#: the tuning and the checking half apart). The misses: the neck-roll clip (continuous
+#: head circles, labelled with low confidence as 3 cycles, where formcheck counts
+#: chin-to-chest flexions), a cat-cow reel that starts in the cow (as both exercises),
+#: a bridge filmed from the feet (3 for 2), a neck stretch filmed in two shots and an
+#: oblique cobra (the last two are in the checking half).
+MIN_EXACT_REPS = 16
+MIN_LONG_HOLDS_FOUND = 15  # labelled holds of 1 s or more, of 18
+MIN_LONG_HOLDS_WITHIN_1S = 12
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +56,19 @@ def test_sides(results):
 
 
 def test_holds(results):
-    errors = [e for r in results for e in r.hold_errors()]
-    found = sum(e is not None and abs(e) <= 1.0 for e in errors)
-    assert found >= MIN_HOLDS_WITHIN_1S, errors
+    from accuracy import Scores
+
+    scores = Scores.of(results)
+    errors = [(r.file, r.long_holds_found()) for r in results]
+    assert scores.holds_found >= MIN_LONG_HOLDS_FOUND, errors
+    assert scores.holds_within >= MIN_LONG_HOLDS_WITHIN_1S, errors
+
+
+def test_clean_clips_of_bridges_childs_pose_and_knee_to_chest_are_all_exact(results):
+    from accuracy import Scores
+
+    scores = Scores.of(results)
+    assert scores.clean_n >= 8 and scores.clean_exact == scores.clean_n
 
 
 def test_one_person_on_screen_is_never_taken_for_two(results):

@@ -10,6 +10,11 @@ each of those is ruled out here by one mechanism:
   cannot toggle the state;
 * debouncing: the measure must stay past a threshold for ``min_in_s`` / ``min_out_s``;
 * range: the peak must differ from the preceding rest value by ``min_range``;
+* partial reps: a movement that comes near the position (past ``exit``) but turns back
+  before reaching it (``enter``) is reported, with how far it got, rather than dropped;
+* camera cuts: a rep under way when an edited video cuts to another view is carried
+  over and counted once the start position is seen again in the new view, so a cut
+  neither loses it nor, by entering again after the cut, doubles it;
 * completion on exit: a rep still held when the stream ends is reported as unfinished;
   one already more than half way back from its peak towards where it started (a clip
   that stops while the person lowers) is complete: it is no longer held.
@@ -27,6 +32,11 @@ from typing import ClassVar
 from formcheck.core.events import Event, EventKind
 from formcheck.engine.rest import RestLevel
 from formcheck.exercises.schema import HoldSpec, RepSpec
+
+
+def _places(value: float) -> int:
+    """Decimals worth showing: whole degrees, but hundredths of a trunk length."""
+    return 0 if abs(value) >= 10 else 2
 
 
 @dataclass
@@ -164,6 +174,16 @@ class HoldTracker:
         return self.current.duration if self.current is not None and self.current.announced else 0.0
 
 
+@dataclass(frozen=True)
+class CarriedRep:
+    """A rep that was under way when the camera cut to another view."""
+
+    start_s: float
+    peak: float
+    range: float
+    cut_s: float  # when the view changed
+
+
 @dataclass
 class _Pending:
     """A threshold crossing waiting out its debounce time."""
@@ -185,6 +205,9 @@ class RepCounter:
     """Counts reps of one side (``side`` None for exercises done with both at once)."""
 
     MOVE_WINDOW_S: ClassVar[float] = 0.5  # the body must have moved this close to leaving the position
+    #: After a cut mid-rep, the new view's first half second shows the position the rep
+    #: was in: the start has to be seen well away from it before the rep is done.
+    CUT_POSITION_S: ClassVar[float] = 0.5
     #: At the end of the stream, a rep this far back from its peak towards its start has
     #: been left, not held: more than half way is on the way out.
     RETURNED_FRACTION: ClassVar[float] = 0.5
@@ -207,6 +230,9 @@ class RepCounter:
     _last_moving: float = -math.inf
     _seen_in_position: RunningMean = field(default_factory=RunningMean)  # this side's value there, while unarmed
     _last_value: float = math.nan  # the rep measure in the latest frame that saw it
+    _attempt: float = math.nan  # furthest towards the position since the last rest, while out of it
+    _attempt_since: float = 0.0
+    _carried: CarriedRep | None = None  # a rep a camera cut interrupted, finished by the next start
 
     def __post_init__(self) -> None:
         if self.hold_spec is not None:
@@ -264,6 +290,8 @@ class RepCounter:
             return events
         spec = self.spec
         self._last_value = value
+        if self._carried is not None and t - self._carried.cut_s <= self.CUT_POSITION_S:
+            self.saw_position(value)
         enter, exit_ = self.thresholds()
         if not self.in_position:
             out = math.isnan(exit_) or not self._beyond(value, exit_)
@@ -286,11 +314,12 @@ class RepCounter:
                         events += self.arm(t)
                 else:
                     self._rest_since = None
+            events += self._track_attempt(t, value, enter, exit_)
             past_enter = not math.isnan(enter) and self._beyond(value, enter)
             entered = self._enter.hold_for(t, (past_enter or recognised) and not blocked, spec.min_in_s)
             if entered is not None:
                 self.in_position, self.entered_at, self.candidate = True, entered, self.armed
-                self.peak = value
+                self.peak, self._attempt = value, math.nan  # an attempt that got there is a rep
                 self._exit.since = None
                 if self.candidate:
                     events.append(Event(EventKind.REP_STARTED, t, self.side, {"start_s": entered}))
@@ -302,6 +331,29 @@ class RepCounter:
         if self.hold is not None:
             events += self.hold.update(t, self.in_position and hold_ok, value)
         return events
+
+    def _track_attempt(self, t: float, value: float, enter: float, exit_: float) -> list[Event]:
+        """Out of position and counting: a movement that comes past the exit threshold
+        (the near edge of the position) for at least ``min_in_s`` but turns back before
+        ``enter`` is a partial rep, reported with how far it got. The exercise's own
+        thresholds say what "near the position" is; jitter never stays there that long."""
+        if not self.armed or math.isnan(enter) or math.isnan(exit_):
+            self._attempt = math.nan
+            return []
+        if self._beyond(value, exit_):
+            if math.isnan(self._attempt):
+                self._attempt_since = t
+            self._attempt = self._more_extreme(value, self._attempt)
+            return []
+        attempt, self._attempt = self._attempt, math.nan
+        if math.isnan(attempt) or t - self._attempt_since < self.spec.min_in_s or self._beyond(attempt, enter):
+            return []  # a flick past the edge, or far enough but kept out by a requirement (a plank)
+        reason = (
+            f"partial rep: {self.spec.measure} got to {attempt:.{_places(attempt)}f}, "
+            f"short of {enter:.{_places(enter)}f} where the position starts"
+        )
+        data = {"start_s": self._attempt_since, "end_s": t, "peak": attempt, "reason": reason}
+        return [Event(EventKind.REP_REJECTED, t, self.side, data)]
 
     def saw_position(self, value: float) -> None:
         """The body is in the position though the start was never seen (``without_start``):
@@ -331,7 +383,13 @@ class RepCounter:
             return []
         self.armed = True
         self._seen_in_position.clear()
-        return [Event(EventKind.READY, t, self.side)]
+        events = [Event(EventKind.READY, t, self.side)]
+        carried, self._carried = self._carried, None
+        if carried is not None:  # back at the start after a cut mid-rep: that rep is done
+            self.count += 1
+            data = {"start_s": carried.start_s, "end_s": t, "peak": carried.peak, "range": carried.range}
+            events.append(Event(EventKind.REP_COMPLETED, t, self.side, {**data, "count": self.count}))
+        return events
 
     def _leave(self, t: float, left_at: float, value: float) -> list[Event]:
         events: list[Event] = []
@@ -376,14 +434,20 @@ class RepCounter:
             return False
         return (self.peak - self._last_value) / excursion > self.RETURNED_FRACTION
 
-    def finish(self, t: float, why: str = "the video ended") -> list[Event]:
+    def finish(self, t: float, why: str = "the video ended", keep_carried: bool = False) -> list[Event]:
         """The stream ended (or stopped counting, see ``disarm``): close the hold; a rep
         still in position does not count, unless it was already on its way back
         (``_on_way_back``: the video, the view or the person's visibility ended while
-        they lowered)."""
+        they lowered). A rep carried over a camera cut is dropped too, unless
+        ``keep_carried`` (another cut)."""
         if self.in_position and self.candidate and self._on_way_back():
             return self._leave(t, t, self._last_value)
         events: list[Event] = self.hold.close(t) if self.hold is not None else []
+        if self._carried is not None and not keep_carried:
+            reason = f"still in position when {why} (after a camera cut)"
+            data = {"start_s": self._carried.start_s, "end_s": t, "peak": self._carried.peak, "reason": reason}
+            events.append(Event(EventKind.REP_REJECTED, t, self.side, data))
+            self._carried = None
         if self.in_position and self.candidate:
             events.append(
                 Event(
@@ -401,9 +465,15 @@ class RepCounter:
         self.candidate = False
         return events
 
-    def disarm(self, t: float, why: str) -> list[Event]:
-        """Require the start position again (the person was lost, or the view changed)."""
-        events = self.finish(t, why)
+    def disarm(self, t: float, why: str, carry: bool = False) -> list[Event]:
+        """Require the start position again (the person was lost, or the view changed).
+        ``carry``: a camera cut, after which a rep under way continues in the new view."""
+        rep_range = abs(self.peak - self.baseline) if not math.isnan(self.baseline) else math.inf
+        if carry and self.in_position and self.candidate and rep_range >= self.spec.min_range:
+            if not self._on_way_back():
+                self._carried = CarriedRep(self.entered_at, self.peak, rep_range, cut_s=t)
+                self.candidate = False
+        events = self.finish(t, why, keep_carried=carry)
         self.armed = False
         self.in_position = False
         self._rest_since = None

@@ -64,12 +64,13 @@ class _Side:
         self.checks = [CheckTracker(spec, label) for spec in exercise.checks]
         self.speed = {name: SpeedMeter() for name in exercise.measures}
 
-    def disarm(self, t: float, why: str) -> list[Event]:
+    def disarm(self, t: float, why: str, carry: bool = False) -> list[Event]:
         """The start position is needed again, and so are the checks' rest values: after
-        a camera cut or a long absence, the old ones belong to another view."""
+        a camera cut or a long absence, the old ones belong to another view. ``carry``
+        (a cut): a rep under way goes on in the new view."""
         for check in self.checks:
             check.forget_rest()
-        return self.counter.disarm(t, why)
+        return self.counter.disarm(t, why, carry)
 
 
 class ExerciseEvaluator:
@@ -113,7 +114,7 @@ class ExerciseEvaluator:
         cut_events: list[Event] = []
         if frame.scene_cut:  # a new camera view: counting needs the start position again
             for side in self._sides.values():
-                cut_events += side.disarm(t, "the camera view changed")
+                cut_events += side.disarm(t, "the camera view changed", carry=True)
         near = self._near.update(frame)
         posture = posture_of(frame, self.params.min_visibility)
         view = view_of(frame)
