@@ -5,7 +5,7 @@ import pytest
 
 from tools.render import groundtruth
 from tools.render.body import BodyShape, load_body
-from tools.render.camera import Camera
+from tools.render.camera import Camera, CameraPath
 from tools.render.clip import pose_at, posed
 from tools.render.motions import EXERCISES, Dims
 from tools.render.schedule import LEAD_IN_S, build_timeline
@@ -64,7 +64,7 @@ def test_angles_match_joints2d_and_straight_bridge_at_peak():
         verts, _, joints = posed(body, pose_at(ex, tl, dims, t, 0))
         pts.append(groundtruth.landmarks_3d(body, joints, verts))
     cam = Camera(0, 0, 3.0, (0.0, 0.3, 0.0), 854, 480)
-    doc = groundtruth.build("bridge", tl, cam, BodyShape(), 30.0, "none", np.stack(pts))
+    doc = groundtruth.build("bridge", tl, CameraPath(cam, len(pts)), BodyShape(), 30.0, "none", np.stack(pts))
     assert doc["schema"] == "formcheck.groundtruth/1"
     assert set(doc["joints2d"]) == set(groundtruth.LANDMARKS)
     j2d = np.stack([np.array(doc["joints2d"][n]) for n in groundtruth.LANDMARKS], axis=1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from tools.render.body import SEXES, BodyShape
 from tools.render.clip import DEFAULT_COLOURS, ClipSpec, render_clip
-from tools.render.motions import EXERCISES, GENERIC_FAULTS
+from tools.render.motions import EXERCISES, GENERIC_FAULTS, STANDARD
 
 
 def parse_faults(items: list[str]) -> dict[str, set[int] | None]:
@@ -40,15 +40,31 @@ def parser() -> argparse.ArgumentParser:
         ap.add_argument(f"--{part}", default=colour, help=f"hex colour (default {colour})")
     faults = sorted({f for e in EXERCISES.values() for f in e.faults} | set(GENERIC_FAULTS))
     ap.add_argument("--fault", action="append", default=[], help=f"NAME[@REP,...]; one of {faults}")
+    ap.add_argument("--drift-deg", type=float, default=0.0, help="camera azimuth sweeps this far over the clip")
+    ap.add_argument("--crop-feet", action="store_true", help="frame the clip with the feet out of the picture")
+    ap.add_argument("--start-at", type=float, help="start this fraction (0..1) of the way through the first rep")
+    variants = sorted({v for e in EXERCISES.values() for v in e.variants})
+    ap.add_argument("--variant", default=STANDARD, help=f"a variant of the exercise; one of {variants}")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-joints3d", action="store_true", help="leave joints3d out of the JSON")
     return ap
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = parser().parse_args(argv)
+    ap = parser()
+    args = ap.parse_args(argv)
     width, height = (int(x) for x in args.size.lower().split("x"))
-    spec = ClipSpec(
+    try:
+        spec = clip_spec(args, width, height)
+    except ValueError as e:
+        ap.error(str(e))
+    start = time.perf_counter()
+    video, gt = render_clip(spec)
+    print(f"wrote {video} and {gt} in {time.perf_counter() - start:.1f} s")
+
+
+def clip_spec(args: argparse.Namespace, width: int, height: int) -> ClipSpec:
+    return ClipSpec(
         exercise=args.exercise,
         out=args.out or Path("out") / f"{args.exercise}.mp4",
         reps=args.reps,
@@ -65,11 +81,12 @@ def main(argv: list[str] | None = None) -> None:
         colours={"shirt": args.shirt, "trousers": args.trousers, "skin": args.skin},
         faults=parse_faults(args.fault),
         seed=args.seed,
+        drift_deg=args.drift_deg,
+        crop_feet=args.crop_feet,
+        start_at=args.start_at,
+        variant=args.variant,
         include_3d=not args.no_joints3d,
     )
-    start = time.perf_counter()
-    video, gt = render_clip(spec)
-    print(f"wrote {video} and {gt} in {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":

@@ -7,9 +7,25 @@ along the mat.  Elevation is the angle above the horizon.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+
+#: Vertical field of view of a landscape frame; a portrait frame is the same lens turned
+#: on its side, so this is the field of view across the short side either way.
+SHORT_SIDE_FOV_DEG = 40.0
+
+
+def lens_fov_y(width: int, height: int) -> float:
+    """Vertical field of view for a ``width`` x ``height`` frame of the same lens.
+
+    A phone turned upright keeps its lens: its tall side gets the wide angle. A fixed
+    vertical angle would make a portrait frame so narrow that a person lying on the floor
+    only fits from beyond the room's walls.
+    """
+    if width >= height:
+        return SHORT_SIDE_FOV_DEG
+    return float(np.degrees(2 * np.arctan(np.tan(np.radians(SHORT_SIDE_FOV_DEG) / 2) * height / width)))
 
 
 @dataclass(frozen=True)
@@ -20,7 +36,7 @@ class Camera:
     target: tuple[float, float, float]
     width: int
     height: int
-    fov_y_deg: float = 40.0
+    fov_y_deg: float = SHORT_SIDE_FOV_DEG
     near: float = 0.05
     far: float = 30.0
 
@@ -66,3 +82,25 @@ class Camera:
         x = (ndc[..., 0] + 1) * 0.5 * self.width
         y = (1 - ndc[..., 1]) * 0.5 * self.height
         return np.stack([x, y], axis=-1)
+
+
+@dataclass(frozen=True)
+class CameraPath:
+    """The camera of every frame: ``camera``'s azimuth swept linearly by ``drift_deg``
+    over the clip, centred on it (a phone on a slowly turning stand)."""
+
+    camera: Camera
+    frames: int
+    drift_deg: float = 0.0
+
+    def at(self, i: int) -> Camera:
+        if not self.drift_deg:
+            return self.camera
+        u = i / max(self.frames - 1, 1) - 0.5
+        return replace(self.camera, azimuth_deg=self.camera.azimuth_deg + u * self.drift_deg)
+
+    def project(self, points: np.ndarray) -> np.ndarray:
+        """Per-frame world points (frames, ..., 3) -> pixels (frames, ..., 2)."""
+        if not self.drift_deg:
+            return self.camera.project(points)
+        return np.stack([self.at(i).project(p) for i, p in enumerate(points)])

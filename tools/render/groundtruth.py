@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from tools.render.body import Body, BodyShape
-from tools.render.camera import Camera
+from tools.render.camera import CameraPath
 from tools.render.schedule import Timeline, hold_window
 
 SCHEMA = "formcheck.groundtruth/1"
@@ -81,28 +81,33 @@ def image_angles(points2d: np.ndarray) -> dict[str, np.ndarray]:
 def build(
     exercise: str,
     timeline: Timeline,
-    camera: Camera,
+    cameras: CameraPath,
     shape: BodyShape,
     fps: float,
     sides: str,
     points3d: np.ndarray,
     include_3d: bool = True,
 ) -> dict:
-    """The ground-truth document for a clip (see the module docstring)."""
+    """The ground-truth document for a clip (see the module docstring).
+
+    Times are on the clip's own timeline: a rep already under way at 0 s (a clip that
+    starts mid-movement) starts at 0, and so does its hold if it is already held.
+    """
     frames = len(points3d)
-    points2d = camera.project(points3d)
+    camera = cameras.camera
+    points2d = cameras.project(points3d)
     reps = [
-        {"index": r.index, "side": r.side, "start_s": round(r.start_s, 3),
+        {"index": r.index, "side": r.side, "start_s": round(max(r.start_s, 0.0), 3),
          "peak_s": round(r.peak_s, 3), "end_s": round(r.end_s, 3)}
         for r in timeline.reps
     ]  # fmt: skip
     holds = [
-        {"start_s": round(start, 3), "end_s": round(end, 3), "side": r.side}
+        {"start_s": round(max(start, 0.0), 3), "end_s": round(end, 3), "side": r.side}
         for r, (start, end) in ((r, hold_window(r)) for r in timeline.reps)
         if r.hold_end_s - r.peak_s > 0.05
     ]
     faults = [
-        {"name": f, "start_s": round(r.start_s, 3), "end_s": round(r.end_s, 3), "rep_index": r.index}
+        {"name": f, "start_s": round(max(r.start_s, 0.0), 3), "end_s": round(r.end_s, 3), "rep_index": r.index}
         for r in timeline.reps
         for f in sorted(r.faults)
     ]

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tools.render.body import Body
-from tools.render.posing import Pose, Reach, frame_from
+from tools.render.posing import Pose, Reach, frame_from, two_bone
 
 MAT_TOP = 0.012
 UP = np.array([0.0, 1.0, 0.0])
+STANDARD = "standard"  # the variant every exercise has: the form its pose function draws by default
 
 
 def mix(a: float | np.ndarray, b: float | np.ndarray, p: float) -> float | np.ndarray:
@@ -78,6 +79,7 @@ class Context:
     dims: Dims
     side: str | None  # "left", "right" or None
     faults: frozenset[str] = field(default_factory=frozenset)
+    variant: str = STANDARD  # one of the exercise's ``variants``, or the standard form
 
 
 PoseFn = Callable[[float, Context], Pose]
@@ -97,6 +99,7 @@ class Exercise:
     elevation_deg: float = 8.0
     seated: bool = False
     faults: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()  # forms people really do besides the standard one
 
 
 def lateral(frame: np.ndarray, s: str) -> np.ndarray:
@@ -157,25 +160,61 @@ def bridge_ankle_x(d: Dims, peak_deg: float) -> float:
 
 
 BRIDGE_PEAK_DEG = 24.0
+#: Heels far from the hips: the knees are nearly straight at the top, so the hips rise
+#: only this far (the feet are placed so knee, hip and shoulder still line up there).
+BRIDGE_HEELS_FAR_PEAK_DEG = 14.0
+BRIDGE_VARIANTS = ("single_leg_left", "single_leg_right", "heels_far", "hands_behind_head")
 
 
 def bridge(p: float, ctx: Context) -> Pose:
+    """Hips lifted until knee, hip and shoulder line up; ``ctx.variant`` picks one of
+    ``BRIDGE_VARIANTS`` (a single-leg bridge lifts the named leg straight, in line with
+    the supporting thigh)."""
     d = ctx.dims
-    peak = BRIDGE_PEAK_DEG * (0.45 if "hips_low" in ctx.faults else 1.0)
+    full = BRIDGE_HEELS_FAR_PEAK_DEG if ctx.variant == "heels_far" else BRIDGE_PEAK_DEG
+    peak = full * (0.45 if "hips_low" in ctx.faults else 1.0)
     th = np.radians(peak * p)
     shoulder = np.array([SUPINE_X - d.torso, supine_root(d)[1]])
     hip = shoulder + d.torso * np.array([np.cos(th), np.sin(th)])
     pose = supine_base(d, np.array([hip[0], hip[1], 0.0]))
     pose.up = np.array([-np.cos(th), -np.sin(th), 0.0])
     pose.front = np.array([-np.sin(th), np.cos(th), 0.0])
-    hook_lying_feet(d, pose, bridge_ankle_x(d, BRIDGE_PEAK_DEG))
+    hook_lying_feet(d, pose, bridge_ankle_x(d, full))
     # Arms stay on the floor while the chest tilts.
     for s in ("L", "R"):
         for b in ("upperarm01", "lowerarm01"):
             pose.aims[f"{b}.{s}"] = unit(*(pose.aims[f"{b}.{s}"] * [1, 0, 1] + [0, -0.03, 0]))
     # The neck bends forward as the chest tilts so the head stays on the mat.
     pose.neck = np.array([peak * p, 0, 0])
+    if ctx.variant.startswith("single_leg_"):
+        lift_leg(pose, d, "L" if ctx.variant.endswith("left") else "R")
+    elif ctx.variant == "hands_behind_head":
+        hands_behind_head(pose, d)
     return pose
+
+
+def lift_leg(pose: Pose, d: Dims, s: str) -> None:
+    """Straighten leg ``s`` off the floor along the other thigh (a single-leg bridge)."""
+    other = "R" if s == "L" else "L"
+    support = pose.reach[f"leg.{other}"]
+    thigh, _ = two_bone(hip_joint(pose, d, other), support.target, d.thigh, d.shin, support.hint)
+    del pose.reach[f"leg.{s}"]
+    pose.aims[f"upperleg01.{s}"] = thigh
+    pose.aims[f"lowerleg01.{s}"] = thigh
+    pose.aims[f"foot.{s}"] = unit(*(0.5 * thigh + UP))
+
+
+def hands_behind_head(pose: Pose, d: Dims) -> None:
+    """Fingers laced under the back of the head, elbows out to the sides on the floor."""
+    f = frame_from(pose.up, pose.front)
+    behind_head = np.array([SUPINE_X - d.torso - 0.2, MAT_TOP + 0.07, 0.0])
+    for s in ("L", "R"):
+        lat = lateral(f, s)
+        lat = unit(lat[0], 0.0, lat[2])
+        pose.aims.pop(f"upperarm01.{s}")
+        pose.aims.pop(f"lowerarm01.{s}")
+        pose.reach[f"arm.{s}"] = Reach(target=behind_head + 0.04 * lat, hint=lat + np.array([0.4, 0.0, 0.0]))
+        pose.aims[f"wrist.{s}"] = unit(*(-lat + np.array([-0.3, 0.2, 0.0])))
 
 
 def hip_joint(pose: Pose, d: Dims, s: str) -> np.ndarray:
@@ -476,7 +515,7 @@ def aerobics(p: float, ctx: Context) -> Pose:
 EXERCISES: dict[str, Exercise] = {
     e.id: e
     for e in (
-        Exercise("bridge", bridge, False, 1.6, 3.0, 1.0, faults=("hips_low",)),
+        Exercise("bridge", bridge, False, 1.6, 3.0, 1.0, faults=("hips_low",), variants=BRIDGE_VARIANTS),
         Exercise("childs_pose", childs_pose, False, 2.2, 4.0, 1.2, faults=("butt_off_heels",)),
         Exercise("knee_to_chest", knee_to_chest, True, 1.6, 5.0, 1.0, azimuth_deg=15.0),
         Exercise("lower_back_rotation", lower_back_rotation, True, 2.0, 5.0, 1.0, azimuth_deg=45.0, elevation_deg=20.0),

@@ -7,7 +7,7 @@ the ground truth read from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -74,6 +74,27 @@ class Timeline:
                 return rep.peak_p * ease((rep.end_s - t) / (rep.end_s - rep.hold_end_s)), rep
         previous = [r for r in self.reps if r.end_s < t]
         return 0.0, previous[-1] if previous else None
+
+    def start_of(self, fraction: float) -> float:
+        """The time ``fraction`` of the way through the first rep (0 = its start, 1 = its end)."""
+        first = self.reps[0]
+        return first.start_s + fraction * (first.end_s - first.start_s)
+
+    def shifted(self, t0: float) -> Timeline:
+        """The timeline of a clip that starts ``t0`` seconds in.
+
+        A rep under way at the new 0 s stays only if the clip still shows it reach its
+        position (its peak is at or after 0 s): a person seen rising into the position,
+        holding and coming back did a rep; one first seen holding or on the way back did
+        not, for any counter or labeller. Kept reps are renumbered from 0.
+        """
+        kept = [r for r in self.reps if r.peak_s >= t0]
+        reps = tuple(
+            replace(r, index=i, start_s=r.start_s - t0, peak_s=r.peak_s - t0, hold_end_s=r.hold_end_s - t0,
+                    end_s=r.end_s - t0)
+            for i, r in enumerate(kept)
+        )  # fmt: skip
+        return Timeline(reps, self.duration_s - t0)
 
 
 def ease(x: float) -> float:
