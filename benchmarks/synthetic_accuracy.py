@@ -98,15 +98,20 @@ def clip_spec(
     )  # fmt: skip
 
 
-def prepare(spec: ClipSpec) -> tuple[Path, float]:
-    """Render the clip and extract its landmark track unless cached; returns (track, seconds spent)."""
-    start = time.perf_counter()
+def render_once(spec: ClipSpec) -> None:
+    """Render the clip unless the cache has it; an interrupted render leaves only a .part file."""
     gt_path = spec.out.with_suffix(".json")
     if not (spec.out.exists() and gt_path.exists()):
         tmp = spec.out.with_name(".part-" + spec.out.name)
         video, gt = render_clip(replace(spec, out=tmp))
         gt.replace(gt_path)
         video.replace(spec.out)  # the video last: it marks the clip complete
+
+
+def prepare(spec: ClipSpec) -> tuple[Path, float]:
+    """Render the clip and extract its landmark track unless cached; returns (track, seconds spent)."""
+    start = time.perf_counter()
+    render_once(spec)
     track = landmark_source(spec.out, spec.out.parent)
     return track, time.perf_counter() - start
 
@@ -125,17 +130,25 @@ class ClipResult:
     faults: list[str]
 
 
-def matched_hold_errors(gt: list[tuple[float, float]], pred: list[tuple[float, float]]) -> list[float | None]:
-    """For each GT hold, |duration error| of the predicted hold overlapping it most (None: none overlaps)."""
+def matched_hold_errors(
+    gt: list[tuple[float, float]], pred: list[tuple[float, float]], min_overlap: float = 0.0
+) -> list[float | None]:
+    """For each GT hold, |duration error| of the predicted hold overlapping it most (None: none
+    overlaps it by more than ``min_overlap`` of the GT hold's duration)."""
     out: list[float | None] = []
     for g0, g1 in gt:
-        best, overlap = None, 0.0
+        best, overlap = None, min_overlap * (g1 - g0)
         for p0, p1 in pred:
             o = min(g1, p1) - max(g0, p0)
             if o > overlap:
                 best, overlap = abs((p1 - p0) - (g1 - g0)), o
         out.append(best)
     return out
+
+
+def hold_error_text(errors: list[float | None]) -> str:
+    """Per-hold errors for a clip's line: seconds, or "miss"."""
+    return " ".join("miss" if e is None else f"{e:.1f}" for e in errors) or "-"
 
 
 def _angle_index() -> dict[str, tuple[int, int, int]]:
@@ -265,9 +278,9 @@ def main(argv: list[str] | None = None) -> int:
             r = evaluate(spec, track)
             results.append(r)
             reps = "-" if r.pred_reps is None else f"{r.pred_reps}/{r.gt_reps}"
-            holds = " ".join("miss" if e is None else f"{e:.1f}" for e in r.hold_errors)
+            holds = hold_error_text(r.hold_errors)
             print(
-                f"{r.name:48s} reps {reps:>5s}  sides {r.sides_ok!s:5s}  hold err {holds or '-':14s}  angle MAE {_mean(r.angle_errors):>5s}  faults {','.join(r.faults) or '-'}  ({seconds:.0f} s)",
+                f"{r.name:48s} reps {reps:>5s}  sides {r.sides_ok!s:5s}  hold err {holds:14s}  angle MAE {_mean(r.angle_errors):>5s}  faults {','.join(r.faults) or '-'}  ({seconds:.0f} s)",
                 flush=True,
             )
     print_table(results)
