@@ -54,12 +54,11 @@ def main(argv: list[str] | None = None) -> None:
     ap = parser()
     args = ap.parse_args(argv)
     width, height = (int(x) for x in args.size.lower().split("x"))
-    try:
-        spec = clip_spec(args, width, height)
-    except ValueError as e:
-        ap.error(str(e))
     start = time.perf_counter()
-    video, gt = render_clip(spec)
+    try:
+        video, gt = render_clip(clip_spec(args, width, height))
+    except ValueError as e:  # bad settings, or a framing they make impossible (e.g. --crop-feet)
+        ap.error(str(e))
     print(f"wrote {video} and {gt} in {time.perf_counter() - start:.1f} s")
 
 
