@@ -70,9 +70,11 @@ class Case:
 
     @property
     def video(self) -> Path:
+        """The clip to analyse; an edit is named by a hash of its shots (which name their renders)."""
         if self.edit is None:
             return self.renders[0].out
-        return self.renders[0].out.with_name(self.name + ".mp4")
+        digest = hashlib.sha1(repr(self.edit).encode()).hexdigest()[:10]
+        return self.renders[0].out.with_name(f"{self.name}_{digest}.mp4")
 
 
 @dataclass
@@ -159,22 +161,27 @@ def phone(d: Draw, i: int) -> Case:
 
 
 def edited(d: Draw, i: int) -> Case:
-    """Title card, a cut to another angle in the middle of a rep, a caption, a fade and an end card."""
+    """Title card, then (even cases) a cut to another angle in the middle of a rep, or (odd
+    cases) two demonstrators in turn from different angles; a caption, a fade and an end card."""
     exercise = ("cobra", "bridge", "childs_pose")[i % 3]
-    a = d.spec(exercise, azimuth=(-30.0, 30.0), hold_s=float(d.rng.uniform(1.0, 2.0)))
+    a = d.spec(exercise, azimuth=(-30.0, 30.0), hold_s=float(d.rng.uniform(1.0, 2.0)), reps=2 if i % 2 == 0 else 1)
     turn = float(d.rng.uniform(30.0, 60.0)) * d.rng.choice((-1, 1))
-    b = cached(replace(a, azimuth_deg=round(a.azimuth_deg + turn, 1)), d.cache)
-    tl = build_timeline(EXERCISES[exercise], a.reps, a.hold_s, a.sides, a.tempo, a.faults, a.seed)
-    rep = tl.reps[int(d.rng.integers(len(tl.reps)))]
-    cut = round(float(d.rng.uniform(rep.start_s, rep.end_s)) * FPS) / FPS  # anywhere inside the rep
+    if i % 2 == 0:
+        b = cached(replace(a, azimuth_deg=round(a.azimuth_deg + turn, 1)), d.cache)  # same motion, another angle
+        tl = build_timeline(EXERCISES[exercise], a.reps, a.hold_s, a.sides, a.tempo, a.faults, a.seed)
+        rep = tl.reps[int(d.rng.integers(len(tl.reps)))]
+        cut = round(float(d.rng.uniform(rep.start_s, rep.end_s)) * FPS) / FPS  # anywhere inside the rep
+        takes, notes = (Take(a.out, 0.0, cut), Take(b.out, cut, None, 0.7)), f"cut {cut:.2f} s in rep {rep.index}"
+    else:
+        b = d.spec(exercise, reps=1, azimuth=(turn, turn), hold_s=a.hold_s)  # another person, another angle
+        takes, notes = (Take(a.out), Take(b.out, 0.0, None, 0.7)), "two demonstrators"
     title = float(d.rng.uniform(1.5, 2.5))
     caption_at = title + float(d.rng.uniform(0.5, 3.0))
     edit = Edit(
-        (Card(exercise.replace("_", " ").title(), title), Take(a.out, 0.0, cut), Take(b.out, cut, None, 0.7),
-         Card("Thanks for watching", 1.5)),
+        (Card(exercise.replace("_", " ").title(), title), *takes, Card("Thanks for watching", 1.5)),
         (Caption("Keep breathing", caption_at, caption_at + 2.5),),
-    )  # fmt: skip
-    return Case(f"edited{i}", "edited", exercise, (a, b), edit, notes=f"cut {cut:.2f} s in rep {rep.index}")
+    )
+    return Case(f"edited{i}", "edited", exercise, (a, b), edit, notes=notes)
 
 
 def midstart(d: Draw, i: int) -> Case:

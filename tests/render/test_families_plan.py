@@ -10,6 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from benchmarks.families import FAMILIES, MAX_CLIP_S, build_cases  # noqa: E402
 from tools.render.motions import EXERCISES  # noqa: E402
 from tools.render.schedule import build_timeline  # noqa: E402
+from tools.render.stitch import Card  # noqa: E402
 
 
 def duration(spec) -> float:
@@ -42,6 +43,11 @@ def test_each_family_varies_what_it_names(family, tmp_path):
             assert spec.height > spec.width or spec.drift_deg or spec.crop_feet
         elif family == "edited":
             a, b = case.renders
+            assert isinstance(case.edit.shots[0], Card) and isinstance(case.edit.shots[-1], Card)
+            assert case.edit.captions and case.edit.shots[-2].fade_out_s > 0
+            if case.notes == "two demonstrators":
+                assert a.body != b.body and abs(b.azimuth_deg - a.azimuth_deg) > 0
+                continue
             assert (a.seed, a.reps, a.tempo, a.hold_s) == (b.seed, b.reps, b.tempo, b.hold_s)
             assert 30 <= abs(b.azimuth_deg - a.azimuth_deg) <= 60.1
             cut = case.edit.shots[1].end_s
