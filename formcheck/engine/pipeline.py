@@ -16,6 +16,20 @@ from formcheck.sources.scene import SceneWatch
 from formcheck.sources.video import SourceInfo, VideoFrame
 
 
+class PoseStage:
+    """The picture's stage: the pose model's landmarks, with the scene's brightness and
+    cuts. What a landmark track records, so a track replays exactly what a video gives."""
+
+    def __init__(self, estimator: PoseEstimator) -> None:
+        self.estimator = estimator
+        self.scene = SceneWatch()
+
+    def estimate(self, frame: VideoFrame) -> PoseFrame:
+        rgb = cv2.cvtColor(frame.image_bgr, cv2.COLOR_BGR2RGB)
+        pose = self.estimator.estimate(rgb, frame.index, frame.timestamp_s)
+        return pose.with_scene(*self.scene.update(frame.image_bgr))
+
+
 class Pipeline:
     """The stages after the source, for one exercise: pose, smoothing, rules, session.
 
@@ -33,18 +47,20 @@ class Pipeline:
     ) -> None:
         self.estimator = estimator
         self.mirrored = mirrored  # a selfie-mirrored source: the pose model's sides are swapped
+        self.pose = PoseStage(estimator) if estimator is not None else None
         self.smoother = smoother or OneEuroSmoother()
         self.evaluator = ExerciseEvaluator(exercise, params)
         self.session = Session(exercise, source)
-        self.scene = SceneWatch()
 
     def process(self, frame: VideoFrame) -> FrameState:
         """Run the pose model on a video frame, then the rest of the stages."""
-        if self.estimator is None:
+        return self.step(self.estimate(frame))
+
+    def estimate(self, frame: VideoFrame) -> PoseFrame:
+        """The pose stage alone (what a landmark track stores)."""
+        if self.pose is None:
             raise RuntimeError("this pipeline was built without a pose estimator")
-        rgb = cv2.cvtColor(frame.image_bgr, cv2.COLOR_BGR2RGB)
-        pose = self.estimator.estimate(rgb, frame.index, frame.timestamp_s)
-        return self.step(pose.with_scene(*self.scene.update(frame.image_bgr)))
+        return self.pose.estimate(frame)
 
     def step(self, pose: PoseFrame) -> FrameState:
         """The stages after the pose model, for one frame."""

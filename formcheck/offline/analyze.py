@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from formcheck.core.frame import PoseFrame
 from formcheck.engine.evaluator import EngineParams, FrameState
-from formcheck.engine.pipeline import Pipeline
+from formcheck.engine.pipeline import Pipeline, PoseStage
 from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise
 from formcheck.feedback.overlay import Overlay
@@ -37,6 +37,7 @@ class AnalysisOptions:
     params: EngineParams = field(default_factory=EngineParams)
     keyframes: KeyFrameCollector | None = None  # collects rep-peak pictures when set
     mirrored: bool = False  # a selfie-mirrored recording: left and right are swapped
+    poses: list[PoseFrame] | None = None  # collects the pose stage's frames (a track's content) when set
 
 
 Stream = Iterator[tuple[PoseFrame | None, VideoFrame | None]]
@@ -50,7 +51,7 @@ def _open(
     if path.suffix.lower() == TRACK_SUFFIX:
         track = Track.load(path)
         info = SourceInfo(name=str(path), fps=track.fps, frame_count=len(track.t), size=track.image_size)
-        return info, None, ((pose, None) for pose in track.frames()), []
+        return info, None, ((pose, None) for pose in track.frames()), list(track.notes)
     video = VideoFile(path)
 
     def frames() -> Iterator[tuple[PoseFrame | None, VideoFrame | None]]:
@@ -76,6 +77,11 @@ def _drawer(
     return draw
 
 
+def _progress_bar(info: SourceInfo, shown: bool) -> tqdm:
+    """A frame bar on a terminal only (a log file or a pipe gets none)."""
+    return tqdm(total=info.frame_count or None, unit="frame", disable=not shown or not sys.stderr.isatty(), leave=False)
+
+
 def analyze(
     path: Path,
     exercise: Exercise,
@@ -90,15 +96,14 @@ def analyze(
     overlay = Overlay(exercise, pipeline.evaluator.measures)
     pipeline.session.notes = notes
     writer = AnnotatedVideoWriter(options.out_video, info.fps, info.size) if options.out_video else None
-    bar = tqdm(
-        total=info.frame_count or None,
-        unit="frame",
-        disable=not options.progress or not sys.stderr.isatty(),
-        leave=False,
-    )
+    bar = _progress_bar(info, options.progress)
     try:
         for pose, video_frame in stream:
-            state = pipeline.step(pose) if pose is not None else pipeline.process(video_frame)  # type: ignore[arg-type]
+            if pose is None:
+                pose = pipeline.estimate(video_frame)  # type: ignore[arg-type]
+                if options.poses is not None:
+                    options.poses.append(pose)
+            state = pipeline.step(pose)
             if on_state is not None:
                 on_state(state)
             if writer is not None or options.keyframes is not None:
@@ -119,3 +124,18 @@ def analyze(
     if writer is not None:
         writer.commit()
     return session
+
+
+def track_video(
+    path: Path, estimator: PoseEstimator, backend: str, source_sha256: str = "", progress: bool = False
+) -> Track:
+    """The pose stage alone over a whole video: the landmark track ``analyze`` would
+    compute on the way (``formcheck track``). The estimator is the caller's to close."""
+    with VideoFile(path) as video:
+        stage = PoseStage(estimator)
+        with _progress_bar(video.info, progress) as bar:
+            poses = []
+            for frame in video.frames():
+                poses.append(stage.estimate(frame))
+                bar.update(1)
+        return Track.from_frames(poses, str(path), video.info.fps, backend, source_sha256, tuple(video.notes))

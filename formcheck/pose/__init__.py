@@ -7,7 +7,9 @@ Only the modules in this package import a model library; the rest of formcheck s
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 
 from formcheck.core.errors import InputError
@@ -43,3 +45,15 @@ def create_estimator(
     except KeyError:
         raise InputError(f"unknown pose backend {name!r}; choose one of: {', '.join(BACKENDS)}") from None
     return factory(model, min_confidence)
+
+
+def backend_label(name: str = DEFAULT_BACKEND, model: Path | None = None) -> str:
+    """What produced a pose track, e.g. ``mediapipe (mediapipe 0.10.21)``: the backend,
+    the model library's version and, for a supplied model, its file's digest. Tracks
+    carry it, and a saved track is reused only by a run that would compute the same."""
+    label = f"{name} (mediapipe {version('mediapipe')})"
+    if model is not None:
+        if not model.is_file():
+            raise InputError(f"pose model not found: {model}")
+        label += f" model {model.name} sha256:{hashlib.sha256(model.read_bytes()).hexdigest()[:16]}"
+    return label

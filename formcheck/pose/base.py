@@ -21,6 +21,12 @@ class PoseEstimator(Protocol):
         """Landmarks in pixels; ``PoseFrame.empty`` when nobody is found."""
         ...
 
+    def reset(self) -> None:
+        """Forget the video seen so far, keeping the model loaded, so that the next frame
+        starts a new video exactly as a fresh estimator would (a batch reuses one
+        estimator per worker: loading the model costs more than a short clip's analysis)."""
+        ...
+
     def close(self) -> None:
         """Release the model."""
         ...

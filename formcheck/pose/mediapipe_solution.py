@@ -54,6 +54,11 @@ class MediaPipeSolutionEstimator:
         world = _world_of(result.pose_world_landmarks)
         return frame_from_normalised(index, timestamp_s, (width, height), points, visibility, world).with_people(people)
 
+    def reset(self) -> None:
+        self._pose.reset()
+        if self._people:
+            self._people.reset()
+
     def close(self) -> None:
         self._pose.close()
         if self._people:

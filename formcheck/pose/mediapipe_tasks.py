@@ -27,9 +27,10 @@ class MediaPipeTasksEstimator:
     def __init__(self, model_path: Path | None = None, min_confidence: float = 0.5, max_people: int = 3) -> None:
         if model_path is not None and not model_path.is_file():
             raise InputError(f"pose model not found: {model_path}")
-        self._landmarker = open_pose_landmarker(
+        self._open = lambda: open_pose_landmarker(
             model_path, video=True, max_people=max_people, min_confidence=min_confidence
         )
+        self._landmarker = self._open()
         self._last_ms = -1
         self._followed: np.ndarray | None = None  # normalised centre of the person followed
 
@@ -58,6 +59,14 @@ class MediaPipeTasksEstimator:
         )
         frame = frame_from_normalised(index, timestamp_s, (width, height), poses[chosen], visibility, world)
         return frame.with_people(len(people))
+
+    def reset(self) -> None:
+        """The task keeps tracking state and timestamps that only rise, with no way to
+        clear them: a new video gets a new landmarker (the bundle's bytes are cached)."""
+        self._landmarker.close()
+        self._landmarker = self._open()
+        self._last_ms = -1
+        self._followed = None
 
     def close(self) -> None:
         self._landmarker.close()

@@ -114,6 +114,10 @@ class PeopleSampler:
                 self._last, self._last_t = counter.count(image_rgb), timestamp_s
         return self._last
 
+    def reset(self) -> None:
+        """A new video: the next count is at its ``first_s`` again."""
+        self._last_t = self._last = None
+
     def close(self) -> None:
         counter = self._ready_counter()
         if counter is not None:

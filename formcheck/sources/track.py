@@ -3,6 +3,11 @@
 A track lets the later stages (smoothing, measures, rules) be re-run and tuned in
 milliseconds without running the pose model again, and lets tests feed exact,
 generated landmark sequences through the same code path as a video.
+
+Landmarks are stored as the 64-bit numbers the pose stage gave, and the reader's notes
+about the video with them, so that analysing a track gives the report analysing its
+video gives. ``backend`` says which pose model (and version) made it and
+``source_sha256`` which video, so a saved track is reused only where it still holds.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from formcheck.core.errors import InputError
+from formcheck.core.files import atomic_path
 from formcheck.core.frame import PoseFrame
 
 TRACK_FORMAT = "formcheck.track/1"
@@ -32,6 +38,9 @@ class Track:
     scene_cut: np.ndarray | None = None  # (n,) bool: a new shot starts here
     people: np.ndarray | None = None  # (n,) people in view, -1 where not counted
     world: np.ndarray | None = None  # (n, 33, 3) metric landmarks, NaN where the backend gave none
+    backend: str = ""  # pose backend and version (``pose.backend_label``); "" when unknown
+    source_sha256: str = ""  # digest of the video's bytes; "" when unknown
+    notes: tuple[str, ...] = ()  # what the video reader worked around (cut short, downscaled, ...)
 
     def frames(self) -> Iterator[PoseFrame]:
         n = len(self.t)
@@ -48,7 +57,15 @@ class Track:
             )
 
     @classmethod
-    def from_frames(cls, frames: list[PoseFrame], source: str, fps: float) -> Track:
+    def from_frames(
+        cls,
+        frames: list[PoseFrame],
+        source: str,
+        fps: float,
+        backend: str = "",
+        source_sha256: str = "",
+        notes: tuple[str, ...] = (),
+    ) -> Track:
         size = frames[0].image_size if frames else (0, 0)
         return cls(
             source=source,
@@ -64,9 +81,17 @@ class Track:
             world=np.stack([f.world if f.world is not None else np.full((33, 3), np.nan) for f in frames])
             if any(f.world is not None for f in frames)
             else None,
+            backend=backend,
+            source_sha256=source_sha256,
+            notes=tuple(notes),
         )
 
     def save(self, path: Path) -> None:
+        """Written atomically: an interrupted save leaves any earlier track in place."""
+        with atomic_path(path) as tmp:
+            self._write(tmp)
+
+    def _write(self, path: Path) -> None:
         np.savez_compressed(
             path,
             format=TRACK_FORMAT,
@@ -74,15 +99,16 @@ class Track:
             fps=self.fps,
             image_size=np.array(self.image_size),
             t=self.t,
-            xy=self.xy.astype(np.float32),
-            z=self.z.astype(np.float32),
-            visibility=self.visibility.astype(np.float32),
-            brightness=(self.brightness if self.brightness is not None else np.full(len(self.t), np.nan)).astype(
-                np.float32
-            ),
+            xy=self.xy,
+            z=self.z,
+            visibility=self.visibility,
+            brightness=self.brightness if self.brightness is not None else np.full(len(self.t), np.nan),
             scene_cut=self.scene_cut if self.scene_cut is not None else np.zeros(len(self.t), bool),
             people=self.people if self.people is not None else np.full(len(self.t), -1, np.int16),
-            **({"world": self.world.astype(np.float32)} if self.world is not None else {}),
+            **({"world": self.world} if self.world is not None else {}),
+            backend=self.backend,
+            source_sha256=self.source_sha256,
+            notes=np.array(self.notes, dtype=str),
         )
 
     def __post_init__(self) -> None:
@@ -118,6 +144,9 @@ class Track:
                     scene_cut=data["scene_cut"].astype(bool) if "scene_cut" in data else None,
                     people=data["people"].astype(int) if "people" in data else None,
                     world=data["world"].astype(float) if "world" in data else None,
+                    backend=str(data["backend"]) if "backend" in data else "",
+                    source_sha256=str(data["source_sha256"]) if "source_sha256" in data else "",
+                    notes=tuple(str(n) for n in data["notes"]) if "notes" in data else (),
                 )
         except (OSError, ValueError, KeyError) as exc:
             raise InputError(f"cannot read landmark track {path}: {exc}") from None
