@@ -18,6 +18,7 @@ from formcheck.history.view import adherence_lines, csv_rows, per_day_plot_png, 
 from formcheck.reports.csv_rows import write_rows
 
 DEFAULT_DAYS = 14
+DEFAULT_HISTORY = Path("<default>")  # --history without a path: the default database (not a str: see PER_VIDEO)
 
 
 def add_history_options(p: argparse.ArgumentParser) -> None:
@@ -25,15 +26,25 @@ def add_history_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--history",
         type=Path,
+        nargs="?",
+        const=DEFAULT_HISTORY,
         metavar="PATH",
-        help=f"session history database (default: ${ENV_VAR}, else the user data folder)",
+        help=f"session history database (default: ${ENV_VAR}, else the user data folder); a batch records only with --history",
     )
     p.add_argument("--no-history", action="store_true", help="do not record this session in the history")
 
 
 def history_path(args: argparse.Namespace) -> Path | None:
     """Where to record the session, or None with --no-history."""
-    return None if getattr(args, "no_history", False) else resolve_path(getattr(args, "history", None))
+    if getattr(args, "no_history", False):
+        return None
+    given = getattr(args, "history", None)
+    return resolve_path(None if given == DEFAULT_HISTORY else given)
+
+
+def opted_in_history(args: argparse.Namespace) -> Path | None:
+    """For a batch, which records nothing unless --history is given (with or without a path)."""
+    return history_path(args) if getattr(args, "history", None) is not None else None
 
 
 def add_history_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,6 +11,14 @@ from pathlib import Path
 from typing import TextIO
 
 from formcheck import __version__
+from formcheck.cli.batch import (
+    add_batch_options,
+    add_track_parser,
+    check_single,
+    run_batch_command,
+    run_track,
+    wants_batch,
+)
 from formcheck.cli.history import add_history_command, add_history_options, history_path, run_history
 from formcheck.cli.live import add_live_parsers, run_live_command
 from formcheck.core.errors import ExitStatus, FormcheckError, InputError, NoPoseError
@@ -22,7 +30,7 @@ from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions, analyze
 from formcheck.pose import BACKENDS, DEFAULT_BACKEND, create_estimator
 from formcheck.reports.reader import load_report
 from formcheck.reports.report import CAUTION, build_report, summary_lines
-from formcheck.reports.writers import OutputRequest, add_report_options, write_outputs
+from formcheck.reports.writers import PER_VIDEO, OutputRequest, add_report_options, write_outputs
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 DEMO_SAMPLE = SAMPLES / "bridge.mp4"
@@ -61,16 +69,28 @@ def build_parser() -> argparse.ArgumentParser:
         help="analyse a recorded video",
         description="Count reps and holds in a recorded video and check form.",
     )
-    a.add_argument("video", type=Path, help="video file (or a recorded landmark track .npz)")
+    a.add_argument(
+        "video",
+        type=Path,
+        nargs="+",
+        help="video file (or a recorded landmark track .npz); several, or folders, with --out-dir",
+    )
     a.add_argument(
         "--exercise", "-e", required=True, help="exercise id (see 'formcheck list') or path to an exercise .toml"
     )
     a.add_argument("--report", type=Path, help="write the JSON report here")
-    a.add_argument("--out", type=Path, help="write the annotated video here (no video is written without it)")
+    a.add_argument(
+        "--out",
+        type=Path,
+        nargs="?",
+        const=PER_VIDEO,
+        help="write the annotated video here (no video is written without it)",
+    )
     a.add_argument("--events", action="store_true", help="print events as they happen")
-    add_report_options(a)
+    add_report_options(a, per_video=True)
     add_history_options(a)
     _add_pose_options(a)
+    add_batch_options(a)
 
     sub.add_parser("list", help="list the exercises")
 
@@ -92,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_live_parsers(sub, _add_pose_options)
     add_history_command(sub)
+    add_track_parser(sub, _add_pose_options)
     return parser
 
 
@@ -244,10 +265,13 @@ def run(argv: Sequence[str], out: TextIO) -> None:
             print(f"{ex.id:24s} {ex.summary}", file=out)
     elif args.command == "show":
         _show(load_exercise(args.exercise), out)
+    elif args.command == "analyze" and wants_batch(args):
+        run_batch_command(args, out)
     elif args.command == "analyze":
+        check_single(args)
         outputs = OutputRequest.from_args(args, args.out)
         _analyze(
-            args.video,
+            args.video[0],
             load_exercise(args.exercise),
             args.backend,
             args.model,
@@ -273,6 +297,8 @@ def run(argv: Sequence[str], out: TextIO) -> None:
         )
     elif args.command == "history":
         run_history(args, out)
+    elif args.command == "track":
+        run_track(args, out)
     elif args.command == "report":
         print("\n".join(summary_lines(load_report(args.report))), file=out)
 

@@ -18,6 +18,7 @@ class ExitStatus(IntEnum):
     EXERCISE = 4  # an exercise file is missing or invalid
     OUTPUT = 5  # an output cannot be written
     NO_POSE = 6  # nobody was found in the video
+    SOME_FAILED = 7  # a batch finished, but some of its videos could not be analysed
     INTERRUPTED = 130  # Ctrl-C, as shells report it
 
 
@@ -55,3 +56,9 @@ class NoPoseError(FormcheckError):
 
 class HistoryError(OutputError):
     """The session history database is damaged, busy, or from a newer formcheck."""
+
+
+class BatchFailed(FormcheckError):
+    """A batch ran to the end, but some videos failed; their errors are in the index."""
+
+    status = ExitStatus.SOME_FAILED

@@ -288,8 +288,21 @@ def record_session(
     ``path`` defaults to ``resolve_path()``; ``started_at`` to now. File sources are
     stored as absolute paths, so the history still says which file it was.
     """
+    return record_report(report, session.exercise.frequency, path, source_kind, started_at, routine)
+
+
+def record_report(
+    report: Mapping[str, Any],
+    frequency: str,
+    path: Path | None = None,
+    source_kind: str = "file",
+    started_at: datetime | None = None,
+    routine: str | None = None,
+) -> int:
+    """``record_session`` from the report alone (a batch records reports that workers,
+    perhaps on other machines, wrote); ``frequency`` is the exercise's."""
     record = SessionRecord.from_report(
-        report, started_at or datetime.now(timezone.utc), source_kind, session.exercise.frequency, routine
+        report, started_at or datetime.now(timezone.utc), source_kind, frequency, routine
     )
     if source_kind in ("file", "track"):
         record = replace(record, source=os.path.abspath(record.source))

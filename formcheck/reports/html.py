@@ -113,7 +113,7 @@ def measures_plot_png(session: Session, report: dict[str, Any], dpi: int = 96) -
 
 
 # -- sections -----------------------------------------------------------------------------
-def _table(headers: list[str], rows: list[list[str]], numeric: Collection[int] = ()) -> str:
+def table(headers: list[str], rows: list[list[str]], numeric: Collection[int] = ()) -> str:
     """Headers are escaped here; cells are HTML already (escaped by the caller)."""
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join(
@@ -141,7 +141,7 @@ def _summary(report: dict[str, Any], ex: Exercise) -> str:
         rows.append(["holds reaching the target", f"{done} of {len(report['holds'])}", f"{ex.hold.target_s:g} s each"])
         rows.append(["longest hold", f"{longest:.1f} s", f"{ex.hold.target_s:g} s"])
     rows.append(["reps not counted", str(len(report["not_counted"])), "0"])
-    parts = [_table(["", "done", "target"], [[escape(c) for c in r] for r in rows], {1})]
+    parts = [table(["", "done", "target"], [[escape(c) for c in r] for r in rows], {1})]
     if report["holds"]:
         hold_rows = [
             [
@@ -153,7 +153,7 @@ def _summary(report: dict[str, Any], ex: Exercise) -> str:
             ]
             for h in report["holds"]
         ]
-        parts.append("<h3>Holds</h3>" + _table(["side", "when", "held", "target", ""], hold_rows, {2, 3}))
+        parts.append("<h3>Holds</h3>" + table(["side", "when", "held", "target", ""], hold_rows, {2, 3}))
     if report["faults"]:
         counts = Counter((f["check"], f["message"]) for f in report["faults"])
         seconds: Counter[str] = Counter()
@@ -164,7 +164,7 @@ def _summary(report: dict[str, Any], ex: Exercise) -> str:
             for (check, message), n in counts.most_common()
         ]
         parts.append(
-            "<h3>Form faults</h3>" + _table(["check", "what to fix", "times", "total time"], fault_rows, {2, 3})
+            "<h3>Form faults</h3>" + table(["check", "what to fix", "times", "total time"], fault_rows, {2, 3})
         )
     else:
         parts.append("<p>No form faults.</p>")
@@ -173,7 +173,7 @@ def _summary(report: dict[str, Any], ex: Exercise) -> str:
             [f"{n['start_s']:.1f}–{n['end_s']:.1f} s", escape(n["side"] or ""), escape(n["reason"])]
             for n in report["not_counted"]
         ]
-        parts.append("<h3>Not counted</h3>" + _table(["when", "side", "why"], miss_rows))
+        parts.append("<h3>Not counted</h3>" + table(["when", "side", "why"], miss_rows))
     return "\n".join(parts)
 
 
@@ -199,7 +199,7 @@ def _rep_table(report: dict[str, Any], ex: Exercise) -> str:
                 faults,
             ]
         )
-    return _table(
+    return table(
         ["rep", "side", "start", "duration", f"peak {ex.rep.measure}", "hold", "faults"], rows, {0, 2, 3, 4, 5}
     )
 
@@ -267,7 +267,11 @@ def render_html(
     ]
     if keyframes is not None:
         sections += ["<h2>Key frames</h2>", _key_frames(report, ex, keyframes)]
-    body = "\n".join(sections)
+    return page(title, "\n".join(sections))
+
+
+def page(title: str, body: str) -> str:
+    """A whole self-contained page: the fetch-nothing policy, the styles, ``body`` (HTML)."""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'

@@ -22,11 +22,21 @@ from formcheck.reports.html import write_html
 from formcheck.reports.keyframes import KeyFrameCollector
 from formcheck.reports.report import write_json
 
+#: The value of --html, --csv or --out given without a file name: one per video, in a batch.
+#: (Not a str: argparse would pass a str through ``type``.)
+PER_VIDEO = Path("<one per video>")
 
-def add_report_options(p: argparse.ArgumentParser) -> None:
-    """--html, --csv and --frames (the JSON ``--report`` option is declared by each command)."""
-    p.add_argument("--html", type=Path, help="write a self-contained HTML report here (summary, plots, per-rep table)")
-    p.add_argument("--csv", type=Path, help="write per-frame measures (time, each measure, phase, side) as CSV here")
+
+def add_report_options(p: argparse.ArgumentParser, per_video: bool = False) -> None:
+    """--html, --csv and --frames (the JSON ``--report`` option is declared by each command).
+    With ``per_video``, --html and --csv may also be given without a file name."""
+    optional = {"nargs": "?", "const": PER_VIDEO} if per_video else {}
+    p.add_argument(
+        "--html", type=Path, help="write a self-contained HTML report here (summary, plots, per-rep table)", **optional
+    )
+    p.add_argument(
+        "--csv", type=Path, help="write per-frame measures (time, each measure, phase, side) as CSV here", **optional
+    )
     p.add_argument(
         "--frames",
         action="store_true",

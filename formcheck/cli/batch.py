@@ -1,0 +1,119 @@
+"""The batch side of ``formcheck analyze`` (several videos or folders, ``--out-dir``)
+and the ``formcheck track`` command: arguments in, ``formcheck.batch`` does the work."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from formcheck.batch.driver import BatchRun, EngineKind, run_batch
+from formcheck.batch.plan import BatchSettings, Outputs, file_sha256
+from formcheck.cli.history import opted_in_history
+from formcheck.core.errors import InputError, UsageError
+from formcheck.exercises.loader import load_exercise
+from formcheck.offline.analyze import TRACK_SUFFIX, track_video
+from formcheck.pose import backend_label, create_estimator
+from formcheck.reports.writers import PER_VIDEO, OutputRequest
+
+SINGLE_ONLY = ("report", "events")  # options that name one video's output or stream
+
+
+def add_batch_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("several videos (see 'Batch analysis' in the README)")
+    g.add_argument("--out-dir", type=Path, help="analyse every video given (folders recursively) into this folder")
+    g.add_argument(
+        "--jobs", type=int, metavar="N", help="videos analysed at once (processes; with --engine ray: actors)"
+    )
+    g.add_argument(
+        "--engine",
+        choices=[e.value for e in EngineKind],
+        default=EngineKind.LOCAL.value,
+        help="where: this machine (default) or a Ray cluster",
+    )
+    g.add_argument("--address", help="the Ray cluster to use (default: $RAY_ADDRESS, else a local Ray instance)")
+    g.add_argument("--tracks", type=Path, metavar="DIR", help="keep each video's landmark track here, and reuse it")
+    g.add_argument("--force", action="store_true", help="analyse again videos an earlier run into --out-dir did")
+    g.add_argument("--quiet", action="store_true", help="no progress bar and no line per video")
+
+
+def wants_batch(args: argparse.Namespace) -> bool:
+    return args.out_dir is not None or len(args.video) > 1 or args.video[0].is_dir()
+
+
+def check_single(args: argparse.Namespace) -> None:
+    """One video without --out-dir: the batch options and per-video outputs do not apply."""
+    for name in ("html", "csv", "out"):
+        if getattr(args, name) == PER_VIDEO:
+            raise UsageError(f"--{name} needs a file name (or --out-dir, for one per video)")
+    if args.jobs is not None or args.tracks is not None or args.engine != EngineKind.LOCAL.value:
+        raise UsageError("--jobs, --tracks and --engine are for several videos: give --out-dir")
+
+
+def _batch_outputs(args: argparse.Namespace) -> Outputs:
+    for name in SINGLE_ONLY:
+        if getattr(args, name):
+            raise UsageError(f"--{name} is for one video; with --out-dir each video gets its own files")
+    for name in ("html", "csv", "out"):
+        value = getattr(args, name)
+        if value is not None and value != PER_VIDEO:
+            raise UsageError(f"with --out-dir, give --{name} without a file name: each video gets NAME.{name}")
+    if args.out_dir is None:
+        raise UsageError("several videos need --out-dir (where their reports and the index go)")
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    video = args.out is not None
+    return Outputs(html=args.html is not None, csv=args.csv is not None, video=video, frames=bool(args.frames or video))
+
+
+def run_batch_command(args: argparse.Namespace, out: TextIO) -> None:
+    outputs = _batch_outputs(args)
+    settings = BatchSettings(
+        exercise=args.exercise,
+        exercise_id=load_exercise(args.exercise).id,
+        backend=args.backend,
+        model=args.model,
+        backend_label=backend_label(args.backend, args.model),
+        outputs=outputs,
+        out_dir=args.out_dir,
+        tracks=args.tracks,
+    )
+    run = BatchRun(EngineKind(args.engine), args.jobs, args.address, args.force, args.quiet, opted_in_history(args))
+    run_batch(args.video, settings, run, out)
+
+
+def add_track_parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+    add_pose_options: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    t = sub.add_parser(
+        "track",
+        help="save a video's pose track (.npz), to analyse it again in milliseconds",
+        description="Run the pose model over a video and save the landmarks; 'formcheck analyze TRACK.npz' then gives the report the video gives.",
+    )
+    t.add_argument("video", type=Path, help="video file")
+    t.add_argument("-o", "--out", type=Path, required=True, help="the track to write (.npz)")
+    add_pose_options(t)
+
+
+def run_track(args: argparse.Namespace, out: TextIO) -> None:
+    if args.out.suffix.lower() != TRACK_SUFFIX:
+        raise UsageError(f"a track is an {TRACK_SUFFIX} file: {args.out}")
+    if not args.video.exists():
+        raise InputError(f"video not found: {args.video}")
+    if args.out.resolve() == args.video.resolve():
+        raise InputError(f"the track would overwrite the video: {args.out}")
+    OutputRequest().check(args.video, args.out)
+    label = backend_label(args.backend, args.model)
+    try:
+        digest = file_sha256(args.video)
+    except OSError as exc:
+        raise InputError(f"cannot read video {args.video}: {exc.strerror}") from None
+    estimator = create_estimator(args.backend, args.model)
+    try:
+        track = track_video(args.video, estimator, label, digest, progress=True)
+    finally:
+        estimator.close()
+    track.save(args.out)
+    print(f"track: {args.out} ({len(track.t)} frames, {label})", file=out)
