@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from enum import Enum
 from pathlib import Path
@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from formcheck.batch.engines import run_here, run_processes
 from formcheck.batch.index import INDEX_CSV, Row, Status, read_index, write_index
-from formcheck.batch.plan import BatchSettings, VideoJob, plan_jobs
+from formcheck.batch.plan import BatchSettings, VideoJob, frame_count, plan_jobs
 from formcheck.core.errors import BatchFailed, OutputError
 from formcheck.core.files import check_writable
 from formcheck.exercises.loader import load_exercise
@@ -115,7 +115,11 @@ def run_batch(inputs: list[Path], settings: BatchSettings, run: BatchRun, out: T
     _prepare_folder(settings.tracks)
     jobs = plan_jobs(inputs, exercise, settings)
     index = read_index(settings.out_dir)
-    todo = [j for j in jobs if run.force or not _is_done(j, index.get(j.name), settings)]
+    todo = [
+        replace(j, frames=frame_count(j.source) if j.sha256 else 0)
+        for j in jobs
+        if run.force or not _is_done(j, index.get(j.name), settings)
+    ]
     print(f"{len(jobs)} videos: {len(todo)} to analyse, {len(jobs) - len(todo)} already done", file=out)
     rows: list[Row] = []
     record = _recorder(run.history, exercise.frequency, settings)

@@ -58,7 +58,7 @@ class VideoJob:
     name: str  # output stem below the output folder, '/'-separated
     sha256: str  # of the video's bytes; "" when it cannot be read (the worker reports why)
     key: str
-    frames: int  # from the header, for the progress bar (0: unknown)
+    frames: int = 0  # from the header, for the progress bar (0: unknown)
 
     def output(self, folder: Path, suffix: str) -> Path:
         return folder / f"{self.name}{suffix}"
@@ -91,7 +91,8 @@ def find_videos(inputs: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[t
             yield item, item.stem
 
 
-def _frame_count(path: Path) -> int:
+def frame_count(path: Path) -> int:
+    """From the header: for the progress bar, so only for the videos that will run."""
     capture = cv2.VideoCapture(str(path))
     try:
         return max(int(capture.get(cv2.CAP_PROP_FRAME_COUNT)), 0)
@@ -124,8 +125,7 @@ def plan_jobs(inputs: list[Path], exercise: Exercise, settings: BatchSettings) -
             sha256 = file_sha256(path)
         except OSError:
             sha256 = ""  # missing or unreadable: the worker says why, in the index
-        frames = _frame_count(path) if sha256 else 0
-        jobs[name] = VideoJob(path, name, sha256, job_key(sha256, exercise, settings), frames)
+        jobs[name] = VideoJob(path, name, sha256, job_key(sha256, exercise, settings))
     if not jobs:
         raise InputError(f"no videos found in {', '.join(map(str, inputs))}")
     return list(jobs.values())

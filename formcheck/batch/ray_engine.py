@@ -27,7 +27,7 @@ MAX_RETRIES = 3
 ADDRESS_VAR = "RAY_ADDRESS"
 
 
-class _Analyst:
+class Analyst:
     """The actor: a ``Worker`` that outlives the videos it is given."""
 
     def __init__(self, settings: BatchSettings) -> None:
@@ -76,7 +76,7 @@ def run_on_ray(
     started = _connect(ray, address, workers)
     try:
         count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
-        actor = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=MAX_RETRIES)(_Analyst)
+        actor = ray.remote(num_cpus=1, max_restarts=-1, max_task_retries=MAX_RETRIES)(Analyst)
         actors = [actor.remote(settings) for _ in range(min(count, len(jobs)))]
         queue = list(reversed(jobs))
         running: dict[Any, tuple[VideoJob, Any]] = {}
