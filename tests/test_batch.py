@@ -275,6 +275,7 @@ def test_a_changed_exercise_is_new_work_and_a_changed_comment_is_not(tracks, tmp
         (["{tracks}", "-e", "bridge", "--out-dir", "{out}", "--jobs", "0"], 2, "--jobs must be at least 1"),
         (["{b2}", "{other_b2}", "-e", "bridge", "--out-dir", "{out}"], 2, "would both write"),
         (["{empty}", "-e", "bridge", "--out-dir", "{out}"], 3, "no videos found"),
+        (["{tracks}", "-e", "bridge"], 3, "not a video file: {tracks} (a folder: give --out-dir"),
         (["{tracks}", "-e", "nope", "--out-dir", "{out}"], 4, "unknown exercise"),
     ],
 )
@@ -285,6 +286,7 @@ def test_clean_batch_errors(tracks, tmp_path, args, status, message):
     where = {"{b2}": tracks / "b2.npz", "{b3}": tracks / "b3.npz", "{tracks}": tracks}
     where |= {"{out}": tmp_path / "out", "{empty}": tmp_path / "empty", "{other_b2}": tmp_path / "other" / "b2.npz"}
     code, _, err = cli("analyze", *[str(where.get(a, a)) for a in args])
+    message = message.replace("{tracks}", str(tracks))
     assert code == status and err.startswith("formcheck: error: ") and message in err, err
     assert err.count("\n") == 1
 

@@ -8,7 +8,7 @@ leaves an index of exactly the videos that were finished.
 from __future__ import annotations
 
 import csv
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 from enum import Enum
 from html import escape
@@ -57,6 +57,8 @@ class Row:
 
     @classmethod
     def from_report(cls, file: str, name: str, report: dict[str, Any], key: str) -> Row:
+        # The history's own summary of a report (reps per side, holds, faults per check),
+        # so the index and the history count alike; the time is not used.
         counts = SessionRecord.from_report(report, datetime.now(timezone.utc), "file")
         return cls(
             file=file,
@@ -91,21 +93,22 @@ class Row:
 
 
 COLUMNS = [f.name for f in fields(Row)]
-_INTS = {"reps", "reps_left", "reps_right", "holds", "holds_completed", "faults", "exit_status"}
+_INTS = {"reps", "reps_left", "reps_right", "holds", "holds_completed", "faults"}
 _FLOATS = {"hold_s", "duration_s"}
 
 
+def _value(name: str, text: str) -> Any:
+    if name == "exit_status":
+        return int(text)
+    if name in _INTS:
+        return int(text) if text else None
+    if name in _FLOATS:
+        return float(text) if text else None
+    return Status(text) if name == "status" else text
+
+
 def _parse(row: dict[str, str]) -> Row:
-    values: dict[str, Any] = {}
-    for name in COLUMNS:
-        text = row[name]
-        if name in _INTS:
-            values[name] = int(text) if text else None
-        elif name in _FLOATS:
-            values[name] = float(text) if text else None
-        else:
-            values[name] = text
-    return replace(Row(**values), status=Status(values["status"]), exit_status=values["exit_status"] or 0)
+    return Row(**{name: _value(name, row[name]) for name in COLUMNS})
 
 
 def read_index(folder: Path) -> dict[str, Row]:

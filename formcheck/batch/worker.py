@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -113,7 +114,7 @@ class Worker:
             return None
         return job.output(self.settings.tracks, TRACK_SUFFIX)
 
-    def _analyze(self, job: VideoJob, on_frames: FrameTicks | None) -> dict:
+    def _analyze(self, job: VideoJob, on_frames: FrameTicks | None) -> dict[str, Any]:
         request, out_video = self._requests(job)
         if not job.source.exists():
             raise InputError(f"video not found: {job.source}")

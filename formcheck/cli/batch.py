@@ -39,11 +39,13 @@ def add_batch_options(p: argparse.ArgumentParser) -> None:
 
 
 def wants_batch(args: argparse.Namespace) -> bool:
-    return args.out_dir is not None or len(args.video) > 1 or args.video[0].is_dir()
+    return args.out_dir is not None or len(args.video) > 1
 
 
 def check_single(args: argparse.Namespace) -> None:
     """One video without --out-dir: the batch options and per-video outputs do not apply."""
+    if args.video[0].is_dir():
+        raise InputError(f"not a video file: {args.video[0]} (a folder: give --out-dir to analyse the videos in it)")
     for name in ("html", "csv", "out"):
         if getattr(args, name) == PER_VIDEO:
             raise UsageError(f"--{name} needs a file name (or --out-dir, for one per video)")
