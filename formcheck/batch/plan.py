@@ -20,6 +20,8 @@ import cv2
 from formcheck import __version__
 from formcheck.core.errors import InputError, UsageError
 from formcheck.exercises.schema import Exercise
+from formcheck.offline.analyze import TRACK_SUFFIX
+from formcheck.sources.track import Track
 
 #: What a folder is searched for (case-insensitive). Files named on the command line
 #: are taken whatever their suffix, landmark tracks (.npz) included.
@@ -92,7 +94,13 @@ def find_videos(inputs: Iterable[Path], skip: Iterable[Path] = ()) -> Iterator[t
 
 
 def frame_count(path: Path) -> int:
-    """From the header: for the progress bar, so only for the videos that will run."""
+    """From the header (a track: its length): for the progress bar, so only for the
+    videos that will run; 0 when unknown."""
+    if path.suffix.lower() == TRACK_SUFFIX:
+        try:
+            return len(Track.load(path).t)
+        except InputError:
+            return 0
     capture = cv2.VideoCapture(str(path))
     try:
         return max(int(capture.get(cv2.CAP_PROP_FRAME_COUNT)), 0)

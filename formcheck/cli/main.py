@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         nargs="?",
         const=PER_VIDEO,
-        help="write the annotated video here (no video is written without it)",
+        metavar="FILE",
+        help="write the annotated video here (no video is written without it; with --out-dir: no FILE, one per video)",
     )
     a.add_argument("--events", action="store_true", help="print events as they happen")
     add_report_options(a, per_video=True)

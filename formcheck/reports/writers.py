@@ -30,12 +30,19 @@ PER_VIDEO = Path("<one per video>")
 def add_report_options(p: argparse.ArgumentParser, per_video: bool = False) -> None:
     """--html, --csv and --frames (the JSON ``--report`` option is declared by each command).
     With ``per_video``, --html and --csv may also be given without a file name."""
-    optional = {"nargs": "?", "const": PER_VIDEO} if per_video else {}
+    optional = {"nargs": "?", "const": PER_VIDEO, "metavar": "FILE"} if per_video else {}
+    each = " (with --out-dir: no FILE, one per video)" if per_video else ""
     p.add_argument(
-        "--html", type=Path, help="write a self-contained HTML report here (summary, plots, per-rep table)", **optional
+        "--html",
+        type=Path,
+        help=f"write a self-contained HTML report here (summary, plots, per-rep table){each}",
+        **optional,
     )
     p.add_argument(
-        "--csv", type=Path, help="write per-frame measures (time, each measure, phase, side) as CSV here", **optional
+        "--csv",
+        type=Path,
+        help=f"write per-frame measures (time, each measure, phase, side) as CSV here{each}",
+        **optional,
     )
     p.add_argument(
         "--frames",
