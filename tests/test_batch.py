@@ -317,6 +317,6 @@ def test_every_bundled_exercise_has_a_distinct_key(tracks):
     from formcheck.batch.plan import BatchSettings, Outputs, job_key
     from formcheck.exercises.loader import load_exercise
 
-    settings = BatchSettings("bridge", "bridge", "mediapipe", None, "label", Outputs(), Path("o"), None)
+    settings = BatchSettings("bridge", "bridge", "mediapipe", None, "label", False, Outputs(), Path("o"), None)
     keys = {job_key("0" * 64, load_exercise(i), settings) for i in exercise_ids()}
     assert len(keys) == len(exercise_ids())

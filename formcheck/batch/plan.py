@@ -3,7 +3,7 @@ and the key that says whether an earlier run already did the same work.
 
 A job's key digests the video's bytes, the formcheck version, the exercise as loaded
 (so a changed threshold is new work and an edited comment is not), the pose backend and
-its version, and the outputs asked for. Names come from the video's path below the
+its version, ``--mirrored``, and the outputs asked for. Names come from the video's path below the
 folder it was found in, so ``clips/a/x.mp4`` gives ``results/a/x.json``.
 """
 
@@ -49,6 +49,7 @@ class BatchSettings:
     backend: str
     model: Path | None
     backend_label: str  # pose.backend_label(backend, model)
+    mirrored: bool  # a selfie-mirrored recording: left and right swapped back
     outputs: Outputs
     out_dir: Path
     tracks: Path | None  # keep and reuse landmark tracks here
@@ -114,6 +115,7 @@ def job_key(sha256: str, exercise: Exercise, settings: BatchSettings) -> str:
         "video": sha256,
         "exercise": exercise.model_dump(mode="json"),
         "backend": settings.backend_label,
+        "mirrored": settings.mirrored,
         "outputs": asdict(settings.outputs),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()

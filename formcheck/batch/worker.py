@@ -129,7 +129,7 @@ class Worker:
             track or job.source,
             self.exercise,
             self._pose_model,
-            AnalysisOptions(out_video=out_video, keyframes=keyframes, poses=poses),
+            AnalysisOptions(out_video=out_video, keyframes=keyframes, poses=poses, mirrored=self.settings.mirrored),
             on_state=_ticker(on_frames),
         )
         if poses is not None and track_path is not None:

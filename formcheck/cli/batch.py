@@ -77,6 +77,7 @@ def run_batch_command(args: argparse.Namespace, out: TextIO) -> None:
         backend=args.backend,
         model=args.model,
         backend_label=backend_label(args.backend, args.model),
+        mirrored=args.mirrored,
         outputs=outputs,
         out_dir=args.out_dir,
         tracks=args.tracks,
@@ -102,6 +103,8 @@ def add_track_parser(
 def run_track(args: argparse.Namespace, out: TextIO) -> None:
     if args.out.suffix.lower() != TRACK_SUFFIX:
         raise UsageError(f"a track is an {TRACK_SUFFIX} file: {args.out}")
+    if args.mirrored:
+        raise UsageError("a track keeps the pose model's own sides: give --mirrored to 'formcheck analyze TRACK.npz'")
     if not args.video.exists():
         raise InputError(f"video not found: {args.video}")
     if args.out.resolve() == args.video.resolve():
