@@ -154,6 +154,7 @@ def _unreadable(d: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _read_only_folder(d: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    source = track(d)  # saved (atomically) before temporary files are refused
     folder = d / "read-only"
     folder.mkdir()
     folder.chmod(0o555)
@@ -163,7 +164,7 @@ def _read_only_folder(d: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
             raise PermissionError(13, "Permission denied")
 
         monkeypatch.setattr(files_module.tempfile, "mkstemp", refuse)
-    return [*analyze(str(track(d)), "--html", str(folder / "r.html")), "--report", str(d / "old.json")]
+    return [*analyze(str(source), "--html", str(folder / "r.html")), "--report", str(d / "old.json")]
 
 
 def track(d: Path) -> Path:
