@@ -320,3 +320,15 @@ def test_every_bundled_exercise_has_a_distinct_key(tracks):
     settings = BatchSettings("bridge", "bridge", "mediapipe", None, "label", False, Outputs(), Path("o"), None)
     keys = {job_key("0" * 64, load_exercise(i), settings) for i in exercise_ids()}
     assert len(keys) == len(exercise_ids())
+
+
+def test_ray_is_imported_only_when_asked_for():
+    code = "import sys, formcheck.cli.main, formcheck.batch.driver; print('ray' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+
+
+def test_the_ray_engine_without_ray_says_how_to_install_it(tracks, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray raises ImportError
+    code, _, err = batch_of(tracks, tmp_path / "out", "--engine", "ray")
+    assert code == 2 and 'pip install "formcheck[cluster]"' in err and err.count("\n") == 1

@@ -25,6 +25,7 @@ from formcheck.core.errors import UsageError
 
 MAX_RETRIES = 3
 ADDRESS_VAR = "RAY_ADDRESS"
+LOOPBACK = "127.0.0.1"
 
 
 class Analyst:
@@ -53,7 +54,8 @@ def _connect(ray: Any, address: str | None, workers: int | None) -> bool:
     address = address or os.environ.get(ADDRESS_VAR) or None
     options: dict[str, Any] = {"include_dashboard": False, "logging_level": logging.WARNING, "log_to_driver": False}
     if address is None:
-        ray.init(num_cpus=workers, **options)
+        # A local instance for this batch alone: on the loopback interface, not the network.
+        ray.init(num_cpus=workers, _node_ip_address=LOOPBACK, **options)
         return True
     try:
         ray.init(address=address, **options)
