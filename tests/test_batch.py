@@ -21,6 +21,7 @@ from formcheck.exercises.loader import exercise_ids
 from formcheck.history.store import History
 from formcheck.sources.track import Track
 from tests.batch_clips import CLIPS, CORRUPT, make_clips, samples_present
+from tests.processes import descendants
 from tests.synthetic import bridge_track, schedule
 from tests.test_cli import cli
 
@@ -159,6 +160,31 @@ def test_a_killed_batch_resumes_without_redoing_anything(batch, clips, tmp_path)
     assert code == 7
     assert f"{len(NAMES) - len(done)} to analyse, {len(done)} already done" in out
     assert {k: v for k, v in mtimes(tmp_path).items() if k in kept} == kept  # nothing done twice
+    assert (tmp_path / INDEX_CSV).read_bytes() == (results / INDEX_CSV).read_bytes()
+
+
+@pytest.mark.slow
+@needs_samples
+def test_a_local_worker_killed_mid_video_is_replaced_and_the_index_is_the_same(batch, clips, tmp_path):
+    _, _, _, results = batch
+    command = [sys.executable, "-m", "formcheck", "analyze", str(clips), "-e", "bridge", "--out-dir", str(tmp_path)]
+    child = subprocess.Popen(
+        [*command, "--html", "--jobs", "2"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    killed = []
+    try:
+        deadline = time.monotonic() + 120
+        while not killed and child.poll() is None and time.monotonic() < deadline:
+            if (tmp_path / INDEX_CSV).exists():  # the workers are running: the first video is done
+                workers = descendants(child.pid, containing="spawn_main")
+                os.kill(workers[0], signal.SIGKILL)
+                killed.append(workers[0])
+            time.sleep(0.02)
+        _, err = child.communicate(timeout=600)
+    finally:
+        child.kill()
+        child.wait()
+    assert killed and child.returncode == 7, err
     assert (tmp_path / INDEX_CSV).read_bytes() == (results / INDEX_CSV).read_bytes()
 
 

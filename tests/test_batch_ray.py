@@ -19,49 +19,18 @@ pytest.importorskip("ray")
 
 from formcheck.batch.index import INDEX_CSV
 from tests.batch_clips import make_clips, samples_present
+from tests.processes import descendants
 from tests.test_batch import ROOT, report
 from tests.test_cli import cli
 
 TASK_TITLE = "ray::Analyst.run"  # the title Ray gives a worker process running a video
 
 
-def _parent(pid: int) -> int:
-    with open(f"/proc/{pid}/stat") as f:
-        return int(f.read().rsplit(")", 1)[1].split()[1])
-
-
-def _descends_from(pid: int, ancestor: int) -> bool:
-    while pid > 1:
-        if pid == ancestor:
-            return True
-        try:
-            pid = _parent(pid)
-        except (OSError, ValueError):
-            return False
-    return False
-
-
-def _running_tasks(ancestor: int) -> list[int]:
-    """Ray workers started by ``ancestor`` (and only those) that are analysing a video."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                title = f.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if title.startswith(TASK_TITLE) and _descends_from(int(entry), ancestor):
-            found.append(int(entry))
-    return found
-
-
 def _kill_one_worker(child: subprocess.Popen, killed: list[int]) -> None:
     """SIGKILL the first of the batch's workers seen in the middle of a video."""
     deadline = time.monotonic() + 300
     while not killed and child.poll() is None and time.monotonic() < deadline:
-        tasks = _running_tasks(child.pid)
+        tasks = descendants(child.pid, command_start=TASK_TITLE)
         if tasks:
             time.sleep(0.5)  # well into the video
             os.kill(tasks[0], signal.SIGKILL)

@@ -22,6 +22,7 @@ from formcheck.core.errors import ExitStatus
 OnRow = Callable[[Row], None]
 OnFrames = Callable[[int], None]
 POLL_S = 0.2  # how often the driver looks at the workers' frame counts
+MAX_RETRIES = 3  # times a video whose worker process died is tried again
 
 _worker: Worker | None = None  # one per worker process
 _ticks: Any = None  # the queue a worker process reports its frames on
@@ -56,9 +57,23 @@ def run_processes(
     jobs: Sequence[VideoJob], settings: BatchSettings, workers: int, on_row: OnRow, on_frames: OnFrames
 ) -> None:
     """``workers`` processes, started fresh ('spawn': MediaPipe's threads do not survive
-    a fork), each analysing one video at a time."""
+    a fork), each analysing one video at a time. A worker that dies breaks the pool: the
+    videos it left unfinished go to a new pool, up to ``MAX_RETRIES`` times."""
+    todo = list(jobs)
+    for attempt in range(MAX_RETRIES + 1):
+        todo = _pool_round(todo, settings, workers, on_row, on_frames, last=attempt == MAX_RETRIES)
+        if not todo:
+            return
+
+
+def _pool_round(
+    jobs: Sequence[VideoJob], settings: BatchSettings, workers: int, on_row: OnRow, on_frames: OnFrames, last: bool
+) -> list[VideoJob]:
+    """One pool over ``jobs``; returns those a dying worker left unfinished (on the
+    ``last`` round, they get failed rows instead)."""
     context = multiprocessing.get_context("spawn")
     ticks = context.Queue()
+    unfinished: list[VideoJob] = []
     with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(settings, ticks)) as pool:
         pending: dict[Future[Row], VideoJob] = {pool.submit(_run_in_worker, job): job for job in jobs}
         while pending:
@@ -67,13 +82,20 @@ def run_processes(
             for future in done:
                 job = pending.pop(future)
                 try:
-                    row = future.result()
+                    on_row(future.result())
                 except BrokenProcessPool:
-                    row = died(
-                        job, settings, "a worker process died (killed, or out of memory?); run the batch again to retry"
-                    )
-                on_row(row)
+                    if last:
+                        on_row(
+                            died(
+                                job,
+                                settings,
+                                f"its worker process died {MAX_RETRIES + 1} times (killed, or out of memory?)",
+                            )
+                        )
+                    else:
+                        unfinished.append(job)
     _drain(ticks, on_frames)
+    return unfinished
 
 
 def _drain(ticks: Any, on_frames: OnFrames) -> None:

@@ -17,13 +17,12 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from formcheck.batch.engines import OnFrames, OnRow, died
+from formcheck.batch.engines import MAX_RETRIES, OnFrames, OnRow, died
 from formcheck.batch.index import Row
 from formcheck.batch.plan import BatchSettings, VideoJob
 from formcheck.batch.worker import Worker
 from formcheck.core.errors import UsageError
 
-MAX_RETRIES = 3
 ADDRESS_VAR = "RAY_ADDRESS"
 LOOPBACK = "127.0.0.1"
 
