@@ -24,6 +24,7 @@ from formcheck.core.files import check_writable
 from formcheck.exercises.loader import load_exercise
 from formcheck.history.store import record_report
 from formcheck.offline.analyze import TRACK_SUFFIX
+from formcheck.reports.report import CAUTION
 
 
 class EngineKind(str, Enum):
@@ -120,6 +121,7 @@ def run_batch(inputs: list[Path], settings: BatchSettings, run: BatchRun, out: T
         for j in jobs
         if run.force or not _is_done(j, index.get(j.name), settings)
     ]
+    print(f"Caution: {CAUTION}", file=out)
     print(f"{len(jobs)} videos: {len(todo)} to analyse, {len(jobs) - len(todo)} already done", file=out)
     rows: list[Row] = []
     record = _recorder(run.history, exercise.frequency, settings)
