@@ -12,12 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from formcheck.cli.history import add_history_options, history_path
 from formcheck.core.errors import CameraError, UsageError
 from formcheck.engine.setup_check import is_floor_exercise
 from formcheck.exercises.loader import load_exercise
 from formcheck.exercises.routine import DEFAULT_ROUTINE, Routine, RoutineStep, load_routine
 from formcheck.feedback.display import Display, NullDisplay, WindowDisplay
 from formcheck.feedback.voice import create_speaker
+from formcheck.history.store import record_live_session
 from formcheck.live.coach import LiveCoach, LiveOptions, PacedWriter, graceful_stop
 from formcheck.pose import create_estimator
 from formcheck.reports.report import CAUTION, build_report, summary_lines, write_json
@@ -70,6 +72,7 @@ def add_live_parsers(sub: Any, add_pose_options: Callable[[argparse.ArgumentPars
         p.add_argument(
             "--no-stats", action="store_true", help="hide the processing rate and delay (the i key toggles them)"
         )
+        add_history_options(p)
         add_pose_options(p)
 
 
@@ -142,6 +145,17 @@ def _coach(
     return results, error
 
 
+def _record(args: argparse.Namespace, results: list[StepResult], routine: Routine | None, out: TextIO) -> None:
+    """Every exercise that began counting goes into the history, as ``analyze`` does."""
+    path = history_path(args)
+    if path is None:
+        return
+    kind = "camera" if args.source.isdigit() else "file"
+    ids = [record_live_session(r.session, path, kind, routine.name if routine else None) for r in results]
+    if any(i is not None for i in ids):
+        print(f"  recorded in history: {path}", file=out)
+
+
 def run_live_command(args: argparse.Namespace, out: TextIO) -> None:
     """``formcheck live`` and ``formcheck routine``."""
     print(f"Caution: {CAUTION}", file=out)
@@ -173,6 +187,7 @@ def run_live_command(args: argparse.Namespace, out: TextIO) -> None:
     for label, path in (("report", outputs.report), ("annotated video", outputs.video)):
         if path is not None:
             print(f"  {label}: {path}", file=out)
+    _record(args, results, routine, out)
     if error is not None:
         saved = "; what was counted is saved" if outputs.report or outputs.video else ""
         raise CameraError(f"{error}{saved}")

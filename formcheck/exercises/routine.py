@@ -60,6 +60,11 @@ class RoutineStep:
         lines += [self.note] if self.note else []
         return lines
 
+    def target_met(self, counts: dict[str, int]) -> bool:
+        """The step's rep target reached: on both sides for one-sided exercises."""
+        keys = ("left", "right") if self.exercise.sides == "each" else ("total",)
+        return bool(counts) and all(counts.get(k, 0) >= self.reps for k in keys)
+
 
 @dataclass
 class Routine:

@@ -19,7 +19,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ import platformdirs
 from formcheck import __version__
 from formcheck.core.errors import HistoryError
 from formcheck.engine.session import Session
+from formcheck.reports.report import build_report
 
 ENV_VAR = "FORMCHECK_HISTORY"
 DB_NAME = "history.sqlite3"
@@ -248,6 +249,11 @@ class History:
             )
             return int(cursor.lastrowid or 0)
 
+    def delete(self, session_id: int) -> bool:
+        """Remove one session (the web app's history page); False if there was none."""
+        with self._transaction() as db:
+            return db.execute("DELETE FROM sessions WHERE id = ?", (session_id,)).rowcount > 0
+
     def sessions(
         self, exercise: str | None = None, since: datetime | None = None, limit: int | None = None
     ) -> list[SessionRecord]:
@@ -308,3 +314,14 @@ def record_report(
         record = replace(record, source=os.path.abspath(record.source))
     with History(resolve_path(path)) as history:
         return history.add(record)
+
+
+def record_live_session(
+    session: Session, path: Path | None, source_kind: str, routine: str | None = None
+) -> int | None:
+    """Record a live session (``live``, ``routine`` or the web app) as it ends; it started
+    ``duration_s`` ago. A step that never began counting (no frame) is not recorded."""
+    if not session.frames:
+        return None
+    started = datetime.now(timezone.utc) - timedelta(seconds=session.duration_s)
+    return record_session(session, build_report(session), path, source_kind, started, routine)

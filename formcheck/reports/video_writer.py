@@ -11,14 +11,21 @@ import numpy as np
 from formcheck.core.errors import OutputError
 from formcheck.core.files import atomic_path
 
+# The codec by file suffix: browsers play VP8 WebM (the web app's result page), while
+# MPEG-4 part 2 in .mp4 is what every OpenCV build can write and every desktop player reads.
+CODECS = {".webm": "VP80"}
+DEFAULT_CODEC = "mp4v"
+
 
 class AnnotatedVideoWriter:
-    """An mp4 writer that renames its temporary file into place on ``commit``."""
+    """A video writer that renames its temporary file into place on ``commit``."""
 
     def __init__(self, target: Path, fps: float, size: tuple[int, int]) -> None:
         self._stack = ExitStack()
         self._tmp = self._stack.enter_context(atomic_path(target))
-        self._writer = cv2.VideoWriter(str(self._tmp), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+        self._writer = cv2.VideoWriter(
+            str(self._tmp), cv2.VideoWriter_fourcc(*CODECS.get(target.suffix.lower(), DEFAULT_CODEC)), fps, size
+        )
         if not self._writer.isOpened():
             self._stack.close()
             raise OutputError(f"cannot write video {target}")
