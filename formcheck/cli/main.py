@@ -21,6 +21,7 @@ from formcheck.cli.batch import (
 )
 from formcheck.cli.history import add_history_command, add_history_options, history_path, run_history
 from formcheck.cli.live import add_live_parsers, run_live_command
+from formcheck.cli.serve import add_serve_parser, run_serve
 from formcheck.core.errors import ExitStatus, FormcheckError, InputError, NoPoseError
 from formcheck.engine.evaluator import FrameState
 from formcheck.exercises.loader import load_all, load_exercise
@@ -114,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_live_parsers(sub, _add_pose_options)
     add_history_command(sub)
     add_track_parser(sub, _add_pose_options)
+    add_serve_parser(sub, _add_pose_options)
     return parser
 
 
@@ -300,6 +302,8 @@ def run(argv: Sequence[str], out: TextIO) -> None:
         run_history(args, out)
     elif args.command == "track":
         run_track(args, out)
+    elif args.command == "serve":
+        run_serve(args, out)
     elif args.command == "report":
         print("\n".join(summary_lines(load_report(args.report))), file=out)
 

@@ -85,6 +85,15 @@ def adherence_lines(a: Adherence, name: str, basis: str) -> list[str]:
     return lines
 
 
+def _png(fig: plt.Figure) -> bytes:
+    """The figure as PNG bytes; the figure is closed."""
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    plt.close(fig)
+    return buf.getvalue()
+
+
 def per_day_plot_png(
     records: Sequence[SessionRecord], first: date, last: date, per_day: dict[str, int] | None = None, dpi: int = 96
 ) -> bytes:
@@ -122,11 +131,30 @@ def per_day_plot_png(
     axes[0].set_title(f"formcheck history, {first:%Y-%m-%d} to {last:%Y-%m-%d}", fontsize=10)
     step = max(1, len(days) // 15)
     axes[-1].set_xticks(x[::step], [f"{d:%a %d %b}" for d in days[::step]], rotation=45, ha="right", fontsize=8)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()
+    return _png(fig)
+
+
+def trend_plot_png(records: Sequence[SessionRecord], exercise: str, dpi: int = 96) -> bytes:
+    """One exercise's sessions in order: reps, hold time and faults per session (the web
+    app's history page); the x axis is the session's local date and time."""
+    rows = sorted((r for r in records if r.exercise == exercise), key=lambda r: r.started_at)
+    fig, axes = plt.subplots(3, 1, sharex=True, figsize=(7.0, 5.5), dpi=dpi)
+    x = list(range(len(rows)))
+    for ax, values, label, colour in zip(
+        axes,
+        ([r.reps for r in rows], [r.hold_s for r in rows], [r.faults for r in rows]),
+        ("reps", "hold time (s)", "faults"),
+        ("#2b7bb9", "#3aa36b", "#d9822b"),
+    ):
+        ax.plot(x, values, marker="o", color=colour)
+        ax.set_ylabel(label)
+        ax.set_ylim(0, max(values, default=0) * 1.15 + 1)
+        ax.grid(alpha=0.3)
+    axes[0].set_title(f"{exercise}: {len(rows)} session{'s' if len(rows) != 1 else ''}", fontsize=10)
+    step = max(1, len(rows) // 12)
+    labels = [r.started_at.astimezone().strftime("%d %b %H:%M") for r in rows]
+    axes[-1].set_xticks(x[::step], labels[::step], rotation=45, ha="right", fontsize=8)
+    return _png(fig)
 
 
 def write_png(data: bytes, target: Path) -> None:

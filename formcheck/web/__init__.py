@@ -1,0 +1,1 @@
+"""The web app: live coaching, upload and analyse, and the history, in the browser (``formcheck serve``)."""
