@@ -481,7 +481,11 @@ async def live_socket(websocket: WebSocket) -> None:
                 )
             state = await asyncio.to_thread(coach.frame, image, t)
             state.update({"client_ms": client_ms, "received": slot.received, "dropped": slot.dropped})
-            await websocket.send_json(state)
+            try:
+                await websocket.send_json(state)
+            except WebSocketDisconnect:  # the page went away between two frames
+                closed = True
+                break
             if coach.phase is Phase.DONE:
                 break
             if slot.item is not None:

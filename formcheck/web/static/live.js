@@ -47,7 +47,7 @@ function showCard(i) {
   $("hold").hidden = !s.hold_target_s;
   $("hold-target").textContent = s.hold_target_s ?? "-";
   $("side-counts").hidden = s.sides !== "each";
-  $("next").textContent = isRoutine && i + 1 < hello.steps.length ? "Next" : "Next (finish)";
+  $("next").textContent = isRoutine && i + 1 < hello.steps.length ? "Next" : "Next: finish";
 }
 
 function onHello(message) {
