@@ -5,6 +5,7 @@ live WebSocket driven frame by frame with the ``track`` fake pose backend."""
 from __future__ import annotations
 
 import json
+import socket
 import struct
 import time
 from pathlib import Path
@@ -70,6 +71,17 @@ def test_token_guards_every_request_and_the_websocket(track, history_db):
             ws.receive_json()
         with c.websocket_connect("/ws/live?exercise=bridge&token=s3cret") as ws:
             assert ws.receive_json()["type"] == "hello"
+
+
+def test_other_sites_pages_cannot_use_the_server(client):
+    """A web page of another origin must not reach the live socket or post and delete."""
+    evil = {"origin": "http://evil.example"}
+    assert client.delete("/api/sessions/1", headers=evil).status_code == 403
+    assert client.post("/api/analyses", headers=evil, files={"video": ("a.mp4", b"x")}).status_code == 403
+    with pytest.raises(WebSocketDisconnect), client.websocket_connect("/ws/live?exercise=bridge", headers=evil) as ws:
+        ws.receive_json()
+    with client.websocket_connect("/ws/live?exercise=bridge", headers={"origin": "http://testserver"}) as ws:
+        assert ws.receive_json()["type"] == "hello"
 
 
 def wait_done(client: TestClient, job_id: str) -> dict:
@@ -234,3 +246,14 @@ def test_newest_frame_only():
         slot.put(float(i), b"jpeg%d" % i)
     assert slot.take() == (2.0, b"jpeg2") and slot.take() is None
     assert (slot.received, slot.dropped) == (3, 2)
+
+
+def test_serve_refuses_a_port_in_use_in_one_line():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = cli("serve", "--no-browser", "--port", str(port))
+    assert code == 2 and err.startswith("formcheck: error: cannot listen on 127.0.0.1:") and err.count("\n") == 1
+    code, _, err = cli("serve", "--no-browser", "--port", "70000")
+    assert code == 2 and "--port must be from 1 to 65535" in err

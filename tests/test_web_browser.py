@@ -18,52 +18,23 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import cv2
 import pytest
 
 from formcheck.history.store import History
+from tests.browser import ROOT, available, browser, serve, text_of, wait_for, write_y4m
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-webdriver = pytest.importorskip("selenium.webdriver")
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
-        not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
-        reason="chromium and chromium-driver not installed (apt-get install chromium chromium-driver)",
+        not available(),
+        reason="chromium, chromium-driver or selenium missing (apt-get install chromium chromium-driver)",
     ),
 ]
-Y4M_SIZE = (640, 360)
-
-
-def write_y4m(video: Path, target: Path, size: tuple[int, int] = Y4M_SIZE) -> Path:
-    """The video as raw Y4M (4:2:0), the format Chromium's fake camera reads."""
-    capture = cv2.VideoCapture(str(video))
-    fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
-    with target.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{size[0]} H{size[1]} F{round(fps)}:1 Ip A1:1 C420jpeg\n".encode())
-        while True:
-            ok, image = capture.read()
-            if not ok:
-                break
-            out.write(b"FRAME\n" + cv2.cvtColor(cv2.resize(image, size), cv2.COLOR_BGR2YUV_I420).tobytes())
-    capture.release()
-    return target
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -77,66 +48,8 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def server(tmp_path_factory: pytest.TempPathFactory):
     """``formcheck serve`` in its own process, with its own history database."""
     history = tmp_path_factory.mktemp("webhistory") / "history.sqlite3"
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "formcheck", "serve", "--no-browser", "--port", str(port), "--history", str(history)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"formcheck serve exited: {proc.stdout.read()}")
-            time.sleep(0.1)
-    yield url, history
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-def browser(tmp_path: Path, *extra: str):
-    """A fresh headless Chromium with no network beyond this machine."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tmp_path / "profile"
-    profile.mkdir(exist_ok=True)
-    for flag in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--window-size=1280,800",
-        "--autoplay-policy=no-user-gesture-required",
-        *extra,
-    ):
-        options.add_argument(flag)
-    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
-    return webdriver.Chrome(options=options, service=service)
-
-
-def text_of(driver, element_id: str) -> str:
-    """The element's text (one script call: cheaper than WebDriver's rendered-text query)."""
-    return driver.execute_script("return document.getElementById(arguments[0]).textContent", element_id).strip()
-
-
-def wait_for(condition, timeout_s: float, what: str, poll_s: float = 0.25):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(poll_s)
-    raise AssertionError(f"timed out after {timeout_s:.0f} s waiting for {what}")
+    with serve(history) as url:
+        yield url, history
 
 
 def canvas_colours(driver) -> dict[str, float]:

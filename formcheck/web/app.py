@@ -15,6 +15,7 @@ import math
 import secrets
 import shutil
 import tempfile
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from datetime import date, datetime, timedelta
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import cv2
 import numpy as np
@@ -36,7 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from formcheck import __version__
-from formcheck.core.errors import FormcheckError
+from formcheck.core.errors import ExerciseError, FormcheckError
 from formcheck.exercises.loader import exercise_ids, load_all, load_exercise
 from formcheck.exercises.routine import DEFAULT_ROUTINE, RoutineStep, load_routine
 from formcheck.history.adherence import adherence, sessions_per_day
@@ -100,18 +102,31 @@ class Guard:
         held = cookie[TOKEN_COOKIE].value if TOKEN_COOKIE in cookie else ""
         return secrets.compare_digest(held, self.token), False
 
+    @staticmethod
+    def _cross_site(scope: Scope) -> bool:
+        """A WebSocket or a POST/DELETE sent by a page of another origin (any web site the
+        user has open could otherwise reach a server on localhost)."""
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            return False
+        headers = dict(scope.get("headers", []))
+        origin = headers.get(b"origin")
+        return origin is not None and urlsplit(origin.decode("latin-1")).netloc != headers.get(b"host", b"").decode(
+            "latin-1"
+        )
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         allowed, set_cookie = self._allowed(scope)
+        allowed = allowed and not self._cross_site(scope)
         if not allowed:
             if scope["type"] == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
                 return
-            await JSONResponse({"error": "this formcheck server needs its token (printed when it started)"}, 403)(
-                scope, receive, send
-            )
+            await JSONResponse(
+                {"error": "not allowed: another site's page, or no token (printed when the server started)"}, 403
+            )(scope, receive, send)
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -351,11 +366,19 @@ async def analysis_file(request: Request) -> Response:
 
 
 # -- live --------------------------------------------------------------------------------
-def _steps(query: dict[str, str]) -> tuple[list[RoutineStep], str | None]:
+def _steps(query: dict[str, str], local: bool) -> tuple[list[RoutineStep], str | None]:
+    """The steps asked for: ``exercise=ID`` or ``routine=NAME`` (a routine file's path
+    only on a local server: a LAN client must not name files on this machine)."""
     if "routine" in query:
-        r = load_routine(query["routine"] or DEFAULT_ROUTINE)
+        name = query["routine"] or DEFAULT_ROUTINE
+        if not local and (name.endswith(".toml") or "/" in name):
+            raise ExerciseError("routine: give a bundled routine's name")
+        r = load_routine(name)
         return r.steps, r.name
-    exercise = load_exercise(query.get("exercise", ""))
+    exercise_id = query.get("exercise", "")
+    if exercise_id not in exercise_ids():  # ids only: never a path on the server
+        raise ExerciseError(f"unknown exercise {exercise_id!r}; see /api/exercises")
+    exercise = load_exercise(exercise_id)
     return [RoutineStep(exercise, (exercise.rep.target if exercise.rep else None) or 1)], None
 
 
@@ -410,7 +433,7 @@ async def live_socket(websocket: WebSocket) -> None:
     query = dict(websocket.query_params)
     await websocket.accept()
     try:
-        steps, routine_name = _steps(query)
+        steps, routine_name = _steps(query, config.token is None)
         countdown = float(query.get("countdown", "3"))
         if not (0 <= countdown <= MAX_COUNTDOWN_S) or math.isnan(countdown):
             raise ValueError
@@ -479,8 +502,12 @@ async def live_socket(websocket: WebSocket) -> None:
                 coach = WebCoach(
                     steps, estimator, (image.shape[1], image.shape[0]), countdown, routine_name is not None
                 )
+            started = time.perf_counter()
             state = await asyncio.to_thread(coach.frame, image, t)
-            state.update({"client_ms": client_ms, "received": slot.received, "dropped": slot.dropped})
+            infer_ms = round((time.perf_counter() - started) * 1000.0, 1)
+            state.update(
+                {"client_ms": client_ms, "infer_ms": infer_ms, "received": slot.received, "dropped": slot.dropped}
+            )
             try:
                 await websocket.send_json(state)
             except WebSocketDisconnect:  # the page went away between two frames

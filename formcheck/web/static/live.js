@@ -17,7 +17,11 @@ const RING = 2 * Math.PI * 50;
 let ws = null, stream = null, hello = null, state = null, step = -1, finished = false;
 let muted = params.get("mute") === "1", encoding = false, sendTimer = null;
 let recorder = null, recordedChunks = [], recordingUrl = null;
-const delays = [];
+const delays = []; // the last 60 frames' delays, for the stats line
+// Every answered frame as [page time ms, delay ms, server inference ms], and frames the page
+// did not send because the previous one was still being encoded or sent: read by
+// benchmarks/web_latency.py.
+window.formcheckTimings = { frames: [], skipped: 0, dropped: 0, received: 0 };
 
 function socketUrl() {
   const q = new URLSearchParams();
@@ -82,7 +86,10 @@ function onState(s) {
     $("hold").classList.toggle("done", frac >= 1);
   }
   if (s.client_ms) {
-    delays.push(performance.now() - s.client_ms);
+    const now = performance.now();
+    delays.push(now - s.client_ms);
+    Object.assign(window.formcheckTimings, { dropped: s.dropped, received: s.received });
+    window.formcheckTimings.frames.push([now, now - s.client_ms, s.infer_ms]);
     if (delays.length > 60) delays.shift();
     const sorted = [...delays].sort((a, b) => a - b);
     $("stats").textContent = `delay ${sorted[Math.floor(sorted.length / 2)].toFixed(0)} ms, frames dropped ${s.dropped} of ${s.received}`;
@@ -143,7 +150,8 @@ function draw() {
 }
 
 function sendFrame() {
-  if (!ws || ws.readyState !== WebSocket.OPEN || encoding || ws.bufferedAmount > 0 || video.readyState < 2) return;
+  if (!ws || ws.readyState !== WebSocket.OPEN || video.readyState < 2) return;
+  if (encoding || ws.bufferedAmount > 0) { window.formcheckTimings.skipped++; return; }
   const scale = Math.min(1, MAX_WIDTH / video.videoWidth);
   grab.width = Math.round(video.videoWidth * scale);
   grab.height = Math.round(video.videoHeight * scale);
