@@ -20,13 +20,13 @@ import numpy as np
 from formcheck.core.landmarks import SKELETON
 from formcheck.engine.evaluator import EngineParams, FrameState
 from formcheck.engine.pipeline import Pipeline
-from formcheck.engine.session import Session
 from formcheck.engine.setup_check import is_floor_exercise, readiness_problem
 from formcheck.exercises.routine import RoutineStep
 from formcheck.feedback.cues import CueMaker
 from formcheck.live.coach import Steady
 from formcheck.pose import PoseEstimator
 from formcheck.reports.report import CAUTION
+from formcheck.reports.routine import StepResult
 from formcheck.sources.video import SourceInfo, VideoFrame
 
 SOURCE_NAME = "browser camera"
@@ -47,16 +47,6 @@ class Action(str, Enum):
     RESET = "reset"  # count again from zero, set-up check first
     NEXT = "next"  # the next exercise of a routine (in live coaching: finish)
     FINISH = "finish"
-
-
-@dataclass
-class StepRun:
-    """One step as it ran: its result once it has ended."""
-
-    step: RoutineStep
-    session: Session
-    ended_by: str  # target | next | finish | closed
-    target_met: bool
 
 
 def step_info(step: RoutineStep) -> dict[str, Any]:
@@ -106,7 +96,7 @@ class WebCoach:
         self.stop_at_target = stop_at_target
         self.params = params or EngineParams()
         self.info = SourceInfo(SOURCE_NAME, 30.0, 0, size)
-        self.results: list[StepRun] = []
+        self.results: list[StepResult] = []
         self.index = 0
         self.phase = Phase.SETUP
         self._paused_from = Phase.SETUP
@@ -128,7 +118,7 @@ class WebCoach:
     def _end_step(self, ended_by: str) -> None:
         """Close the step (an unstarted one has an empty session) and move on."""
         session = self._live.pipeline.finish() if self.phase_counting else self._pipeline().finish()
-        self.results.append(StepRun(self.step, session, ended_by, self.step.target_met(session.counts)))
+        self.results.append(StepResult(self.step, session, ended_by, self.step.target_met(session.counts)))
         if self.index + 1 < len(self.steps) and ended_by in ("target", "next"):
             self.index += 1
             self.phase = Phase.SETUP
@@ -156,7 +146,7 @@ class WebCoach:
         elif action is Action.FINISH:
             self.finish("finish")
 
-    def finish(self, ended_by: str = "closed") -> list[StepRun]:
+    def finish(self, ended_by: str = "closed") -> list[StepResult]:
         """End the session (the page closed or Finish pressed); returns every step's result."""
         if self.phase is not Phase.DONE:
             self._end_step(ended_by)
