@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-Y4M_SIZE = (640, 360)
+Y4M_SIZE = (640, 480)  # what Chromium's fake camera delivers
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -30,7 +31,9 @@ def available() -> bool:
 
 
 def write_y4m(video: Path, target: Path, size: tuple[int, int] = Y4M_SIZE) -> Path:
-    """The video as raw Y4M (4:2:0), the format Chromium's fake camera reads."""
+    """The video as raw Y4M (4:2:0), the format Chromium's fake camera reads, scaled into
+    ``size`` with grey bars: the fake camera delivers 4:3, and a picture stretched to fit
+    would change the angles the exercises measure."""
     capture = cv2.VideoCapture(str(video))
     fps = capture.get(cv2.CAP_PROP_FPS) or 30.0
     with target.open("wb") as out:
@@ -39,9 +42,18 @@ def write_y4m(video: Path, target: Path, size: tuple[int, int] = Y4M_SIZE) -> Pa
             ok, image = capture.read()
             if not ok:
                 break
-            out.write(b"FRAME\n" + cv2.cvtColor(cv2.resize(image, size), cv2.COLOR_BGR2YUV_I420).tobytes())
+            out.write(b"FRAME\n" + cv2.cvtColor(_letterbox(image, size), cv2.COLOR_BGR2YUV_I420).tobytes())
     capture.release()
     return target
+
+
+def _letterbox(image: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    h, w = image.shape[:2]
+    scale = min(size[0] / w, size[1] / h)
+    scaled = cv2.resize(image, (round(w * scale), round(h * scale)))
+    top, left = (size[1] - scaled.shape[0]) // 2, (size[0] - scaled.shape[1]) // 2
+    bottom, right = size[1] - scaled.shape[0] - top, size[0] - scaled.shape[1] - left
+    return cv2.copyMakeBorder(scaled, top, bottom, left, right, cv2.BORDER_CONSTANT, value=(128, 128, 128))
 
 
 def free_port() -> int:
@@ -52,15 +64,27 @@ def free_port() -> int:
 
 @contextmanager
 def serve(history: Path, timeout_s: float = 30.0) -> Iterator[str]:
-    """``formcheck serve`` in its own process on a free port; yields its URL."""
+    """``formcheck serve`` in its own process on a free port; yields its URL. Its output
+    goes to ``serve.log`` beside the history (a pipe nobody reads would stall it)."""
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "formcheck", "serve", "--no-browser", "--port", str(port), "--history", str(history)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = history.parent / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "formcheck",
+                "serve",
+                "--no-browser",
+                "--port",
+                str(port),
+                "--history",
+                str(history),
+            ],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + timeout_s
         while True:
@@ -69,7 +93,7 @@ def serve(history: Path, timeout_s: float = 30.0) -> Iterator[str]:
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"formcheck serve did not start: {proc.stdout.read()}") from None
+                    raise RuntimeError(f"formcheck serve did not start: {log.read_text()}") from None
                 time.sleep(0.1)
         yield f"http://127.0.0.1:{port}"
     finally:
