@@ -9,7 +9,8 @@ between the rendered body's own 3D joints:
 
 * ``image``: the angle in the picture (2D landmarks);
 * ``world``: the angle between MediaPipe's metric 3D landmarks;
-* ``fused``: the two blended by how squarely the limb's plane faces the camera.
+* ``fused``: the two blended by how squarely the body's sagittal plane faces the camera
+  (as ``formcheck.measures`` does).
 
 Prints the mean absolute error (degrees) per camera azimuth and space, then per joint.
 Only frames where MediaPipe rates all three landmarks visible (>= 0.5) count.
@@ -31,8 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.accuracy import landmark_source
-from formcheck.core.geometry import angle_deg, facing_camera
+from formcheck.core.geometry import angle_deg, picture_weight
 from formcheck.core.landmarks import Landmark
+from formcheck.measures.measure_set import body_axis
 from formcheck.smoothing.one_euro import OneEuroSmoother
 from formcheck.sources.track import Track
 from tools.render.groundtruth import ANGLES
@@ -49,7 +51,7 @@ def measured(frame, names: tuple[str, str, str]) -> dict[str, float] | None:
     image = angle_deg(*(frame.xy[i] for i in idx))
     world_pts = [frame.world[i] for i in idx]
     world = angle_deg(*world_pts)
-    weight = facing_camera(*world_pts)
+    weight = picture_weight(body_axis(frame.world))
     return {"image": image, "world": world, "fused": weight * image + (1 - weight) * world}
 
 

@@ -53,15 +53,18 @@ def test_bent_forward_the_shoulders_say_it_whatever_the_bowed_head_does():
 
 
 def _knee_bent_towards_the_camera(true_angle: float) -> PoseFrame:
-    """Hip, knee and ankle in a plane along the camera's line of sight: the picture shows
-    a straight leg whatever the knee does, the metric 3D landmarks show the true bend."""
+    """Hip, knee and ankle in a plane along the camera's line of sight (the camera looks
+    along the body, from the feet): the picture shows a straight leg whatever the knee
+    does, the metric 3D landmarks show the true bend."""
     xy = np.tile([300.0, 300.0], (len(L), 1))
     world = np.zeros((len(L), 3))
     bend = np.radians(180.0 - true_angle)
-    for hip, knee, ankle in ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)):
+    legs = ((L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE, -0.15), (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE, 0.15))
+    for hip, knee, ankle, x in legs:  # the body's left-right axis along x: side-on to the camera's z
         xy[hip], xy[knee], xy[ankle] = [300.0, 200.0], [300.0, 300.0], [300.0, 400.0]
-        world[hip], world[knee] = [0.0, -0.4, 0.0], [0.0, 0.0, 0.0]
-        world[ankle] = [0.0, 0.4 * np.cos(bend), 0.4 * np.sin(bend)]  # the shin turns along z
+        world[hip], world[knee] = [x, -0.4, 0.0], [x, 0.0, 0.0]
+        world[ankle] = [x, 0.4 * np.cos(bend), 0.4 * np.sin(bend)]  # the shin turns along z
+    world[L.LEFT_SHOULDER], world[L.RIGHT_SHOULDER] = [-0.15, -0.9, 0.0], [0.15, -0.9, 0.0]
     return PoseFrame(0, 0.0, (640, 480), xy, np.zeros(len(L)), np.ones(len(L)), world=world)
 
 
@@ -74,7 +77,7 @@ def test_angles_in_the_world_space_see_a_bend_the_picture_cannot():
     got = MeasureSet(specs, min_visibility=0.5).evaluate(frame, "left")
     assert got["image"] == pytest.approx(180.0)
     assert got["world"] == pytest.approx(90.0)
-    # The leg's plane is edge-on to the camera: the fused angle is the 3D one.
+    # The body's bending plane is edge-on to the camera: the fused angle is the 3D one.
     assert got["fused"] == pytest.approx(90.0)
     no_world = PoseFrame(0, 0.0, (640, 480), frame.xy, frame.z, frame.visibility)
     assert MeasureSet(specs, min_visibility=0.5).evaluate(no_world, "left")["world"] == pytest.approx(180.0)

@@ -47,21 +47,18 @@ def distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.linalg.norm(b - a))
 
 
-def facing_camera(
-    a: np.ndarray, b: np.ndarray, c: np.ndarray, trusted_tilt_deg: float = 30.0, edge_on_tilt_deg: float = 60.0
-) -> float:
-    """How far to trust the picture's angle at b over the 3D one, from how squarely the
-    plane of 3D points a, b, c faces the camera (axes as the camera's, z along its line
-    of sight): 1 while the plane is tilted less than ``trusted_tilt_deg`` from the
-    picture's plane, 0 beyond ``edge_on_tilt_deg``, linear in the cosine between.
+def picture_weight(normal: np.ndarray, trusted_tilt_deg: float = 30.0, edge_on_tilt_deg: float = 60.0) -> float:
+    """How far to trust a picture's angle over the 3D one, for a movement in the plane
+    with this 3D ``normal`` (axes as the camera's, z along its line of sight): 1 while
+    the plane is tilted less than ``trusted_tilt_deg`` from the picture's plane, 0
+    beyond ``edge_on_tilt_deg``, linear in the cosine between.
 
     The defaults come from the rendered angle-error grid (README, "View-robust
     measures"): up to 30 degrees round the picture's angles are the better ones, from
     60 degrees the 3D ones are."""
-    normal = np.cross(a - b, c - b)
     length = float(np.linalg.norm(normal))
     if not length > 0:
-        return 1.0  # a straight limb: both angles are 180, the picture's is the steadier
+        return 1.0
     facing = abs(float(normal[2])) / length  # the cosine of the tilt
     trusted, edge_on = np.cos(np.radians(trusted_tilt_deg)), np.cos(np.radians(edge_on_tilt_deg))
     return float(np.clip((facing - edge_on) / (trusted - edge_on), 0.0, 1.0))

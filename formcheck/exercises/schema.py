@@ -20,9 +20,9 @@ from formcheck.core.landmarks import resolve_point, valid_point_names
 #: the picture's vertical (an inclination, a height or an offset "above" is not).
 WORLD_KINDS = ("angle", "distance", "lateral")
 #: Where each kind is measured when its file does not say: chosen by the rendered
-#: angle-error grid in the README ("View-robust measures"): fused angles are as good as
-#: the picture's side-on and at 30 degrees, and as good as the 3D ones from 60 degrees
-#: round, where the picture's are 30-80 degrees off.
+#: angle-error grid in the README ("View-robust measures"): fused angles are the
+#: picture's side-on and up to 30 degrees round, and close to the 3D ones from 60
+#: degrees, where the picture's are 40-70 degrees off.
 DEFAULT_SPACE: dict[str, str] = {"angle": "fused"}
 
 POINT_COUNTS = {"angle": 3, "inclination": 2, "offset": 3, "distance": 2, "height": 2, "swing": 2, "lateral": 2}

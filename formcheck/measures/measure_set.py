@@ -42,6 +42,21 @@ def facing_of(frame: PoseFrame) -> float:
     return float(np.sign(frame.xy[Landmark.NOSE, 0] - ears))
 
 
+def body_axis(world: np.ndarray) -> np.ndarray:
+    """The body's left-to-right axis in the metric 3D landmarks (shoulders and hips).
+
+    The seed exercises bend the body in its own sagittal plane, whose normal this is: it
+    says how squarely the camera sees those bends. A limb's own three points give a
+    plane too, but one that is lost as the limb straightens (a bridge's hip at 170
+    degrees), where the depth estimate's noise tips it any way."""
+    return (
+        world[Landmark.RIGHT_SHOULDER]
+        - world[Landmark.LEFT_SHOULDER]
+        + world[Landmark.RIGHT_HIP]
+        - world[Landmark.LEFT_HIP]
+    )
+
+
 @dataclass(frozen=True)
 class CompiledMeasure:
     name: str
@@ -104,7 +119,7 @@ class CompiledMeasure:
         world_angle = geometry.angle_deg(*pts)
         if space == "world":
             return world_angle
-        weight = geometry.facing_camera(*pts)
+        weight = geometry.picture_weight(body_axis(world))
         return weight * geometry.angle_deg(*self._points(xy, self.points)) + (1.0 - weight) * world_angle
 
 
