@@ -397,7 +397,7 @@ CORPUS: dict[str, Entry] = {
         "would overwrite the input",
     ),
     "report is the input": Entry(
-        lambda d, _: analyze(str(track(d)), "--csv", str(d / "bridges.npz")), 3, "is used twice"
+        lambda d, _: analyze(str(track(d)), "--csv", str(d / "bridges.npz")), 3, "would overwrite the input"
     ),
     "disk full while writing": Entry(_disk_full, 5, "No space left on device"),
     # content

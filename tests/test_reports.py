@@ -91,7 +91,7 @@ def test_outputs_may_not_overwrite_each_other(tmp_path, mixed_bridges):
     code, _, err = cli("analyze", str(mixed_bridges), "-e", "bridge", "--html", str(same), "--csv", str(same))
     assert code == 3 and "used twice" in err
     code, _, err = cli("analyze", str(mixed_bridges), "-e", "bridge", "--csv", str(mixed_bridges))
-    assert code == 3 and "used twice" in err
+    assert code == 3 and "would overwrite the input" in err
     assert mixed_bridges.stat().st_size > 1000
 
 

@@ -4,18 +4,18 @@ that every command recording sessions (analyze, live, routine) shares."""
 from __future__ import annotations
 
 import argparse
-import csv
 import re
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
 from formcheck.core.errors import ExerciseError, InputError
+from formcheck.core.files import OutputPlan, with_companions
 from formcheck.exercises.loader import load_exercise
 from formcheck.history.adherence import adherence, sessions_per_day
 from formcheck.history.store import ENV_VAR, History, SessionRecord, resolve_path
-from formcheck.history.view import adherence_lines, csv_rows, per_day_plot_png, table_lines, write_png
-from formcheck.reports.csv_rows import write_rows
+from formcheck.history.view import adherence_lines, csv_rows, per_day_plot_png, table_lines
+from formcheck.reports.csv_rows import save_rows, write_csv_rows
 
 DEFAULT_DAYS = 14
 DEFAULT_HISTORY = Path("<default>")  # --history without a path: the default database (not a str: see PER_VIDEO)
@@ -119,6 +119,17 @@ def run_history(args: argparse.Namespace, out: TextIO) -> None:
     today = date.today()
     since = parse_since(args.since, today) if args.since else None
     path = resolve_path(args.history)
+    to_file = args.csv is not None and str(args.csv) != "-"
+    outputs = [("CSV", args.csv)] if to_file else []
+    outputs += [("plot", args.plot)] if args.plot is not None else []
+    with OutputPlan(outputs, list(with_companions(path))).run() as plan:
+        _history_run(args, out, path, since, today, plan)
+
+
+def _history_run(
+    args: argparse.Namespace, out: TextIO, path: Path, since: datetime | None, today: date, plan: OutputPlan
+) -> None:
+    """The history command once its outputs are checked; files are staged in ``plan``."""
     if not path.exists():
         records: list[SessionRecord] = []  # do not create a database just to read it
     else:
@@ -128,9 +139,9 @@ def run_history(args: argparse.Namespace, out: TextIO) -> None:
     days = (today - first).days + 1
     if args.csv is not None:
         if str(args.csv) == "-":
-            csv.writer(out).writerows(csv_rows(records))
+            write_csv_rows(csv_rows(records), out)
             return
-        write_rows(csv_rows(records), args.csv)
+        plan.write(args.csv, lambda target: save_rows(csv_rows(records), target))
         print(f"{len(records)} sessions written to {args.csv}", file=out)
     if args.adherence:
         exercises = [args.exercise] if args.exercise else sorted({r.exercise for r in records})
@@ -152,7 +163,8 @@ def run_history(args: argparse.Namespace, out: TextIO) -> None:
             for ex in {r.exercise for r in records}
             if (n := _prescription(ex, records, args.per_day)[0]) is not None
         }
-        write_png(per_day_plot_png(records, first, today, prescribed), args.plot)
+        png = per_day_plot_png(records, first, today, prescribed)
+        plan.write(args.plot, lambda target: target.write_bytes(png))
         print(f"plot: {args.plot}", file=out)
     if not (args.adherence or args.plot or args.csv):
         print("\n".join(table_lines(records[: args.limit])), file=out)

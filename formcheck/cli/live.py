@@ -8,15 +8,15 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from formcheck.cli.history import add_history_options, history_path
 from formcheck.core.errors import CameraError, UsageError
+from formcheck.core.files import OutputPlan
 from formcheck.engine.setup_check import is_floor_exercise
-from formcheck.exercises.loader import load_exercise
-from formcheck.exercises.routine import DEFAULT_ROUTINE, Routine, RoutineStep, load_routine
+from formcheck.exercises.loader import exercise_file, load_exercise
+from formcheck.exercises.routine import DEFAULT_ROUTINE, Routine, RoutineStep, load_routine, routine_file
 from formcheck.feedback.display import Display, NullDisplay, WindowDisplay
 from formcheck.feedback.voice import create_speaker
 from formcheck.history.store import record_live_session
@@ -24,7 +24,7 @@ from formcheck.live.coach import LiveCoach, LiveOptions, PacedWriter, graceful_s
 from formcheck.pose import create_estimator
 from formcheck.reports.report import CAUTION, build_report, summary_lines, write_json
 from formcheck.reports.routine import StepResult, routine_report, routine_summary
-from formcheck.sources.camera import LatestFrameGrabber, open_reader
+from formcheck.sources.camera import LatestFrameGrabber, is_camera_index, open_reader
 
 WINDOW_TITLE = "formcheck"
 
@@ -76,12 +76,6 @@ def add_live_parsers(sub: Any, add_pose_options: Callable[[argparse.ArgumentPars
         add_pose_options(p)
 
 
-@dataclass
-class _Outputs:
-    report: Path | None
-    video: Path | None
-
-
 def _open_display(no_window: bool, size: tuple[int, int]) -> Display:
     if no_window:
         return NullDisplay()
@@ -101,17 +95,15 @@ def _camera_advice(step: RoutineStep, out: TextIO) -> None:
 
 
 def _coach(
-    args: argparse.Namespace, steps: list[RoutineStep], routine: bool, out: TextIO, outputs: _Outputs
+    args: argparse.Namespace, steps: list[RoutineStep], routine: bool, out: TextIO, video: Path | None, plan: OutputPlan
 ) -> tuple[list[StepResult], CameraError | None]:
-    """Run the steps on one camera; returns what was counted and any camera failure."""
-    for path in (outputs.report, outputs.video):
-        if path is not None and not (path.parent if str(path.parent) else Path(".")).is_dir():
-            raise UsageError(f"output folder does not exist: {path.parent}")
+    """Run the steps on one camera; returns what was counted and any camera failure.
+    The annotated ``video`` is staged in ``plan``, committed by the caller."""
     reader = open_reader(args.source)
     estimator = create_estimator(args.backend, args.model)
     speaker = create_speaker(args.mute, warn=lambda m: print(f"formcheck: warning: {m}", file=sys.stderr))
     display: Display | None = None
-    writer = PacedWriter(outputs.video, reader.info) if outputs.video else None
+    writer = PacedWriter(plan.stage(video), reader.info, video) if video else None
     results: list[StepResult] = []
     error: CameraError | None = None
     try:
@@ -141,7 +133,7 @@ def _coach(
         speaker.close(wait_s=2.0)
         estimator.close()
     if writer is not None:
-        writer.commit()
+        writer.close()
     return results, error
 
 
@@ -159,35 +151,39 @@ def _record(args: argparse.Namespace, results: list[StepResult], routine: Routin
 def run_live_command(args: argparse.Namespace, out: TextIO) -> None:
     """``formcheck live`` and ``formcheck routine``."""
     print(f"Caution: {CAUTION}", file=out)
-    outputs = _Outputs(args.report, args.out)
     if args.command == "live":
         exercise = load_exercise(args.exercise)
         steps = [RoutineStep(exercise, exercise.rep.target or 1)]
         routine: Routine | None = None
+        inputs = [exercise_file(args.exercise)]
     else:
         routine = load_routine(args.routine)
         steps = routine.steps
+        inputs = [routine_file(args.routine), *(exercise_file(s.exercise.id) for s in steps)]
         print(f"{routine.name}: {', '.join(s.exercise.name for s in steps)}", file=out)
         if routine.skipped:
             print(f"  skipped, not available in this version yet: {', '.join(routine.skipped)}", file=out)
         if routine.note:
             print(f"  {routine.note}", file=out)
     print("Keys: space pause/resume, r reset, n next exercise, m mute, i rate/delay, q or Esc quit.", file=out)
-    results, error = _coach(args, steps, routine is not None, out, outputs)
-    print("", file=out)
-    if routine is None:
-        report = build_report(results[0].session) if results else None
-        if report is not None:
-            print("\n".join(summary_lines(report)), file=out)
-    else:
-        report = routine_report(routine, results)
-        print("\n".join(routine_summary(routine, results)), file=out)
-    if outputs.report is not None and report is not None:
-        write_json(report, outputs.report)
-    for label, path in (("report", outputs.report), ("annotated video", outputs.video)):
+    source = None if is_camera_index(args.source) else Path(args.source)
+    outputs = [(label, path) for label, path in (("report", args.report), ("annotated video", args.out)) if path]
+    with OutputPlan(outputs, [p for p in (source, args.model, *inputs) if p is not None]).run() as plan:
+        results, error = _coach(args, steps, routine is not None, out, args.out, plan)
+        print("", file=out)
+        if routine is None:
+            report = build_report(results[0].session) if results else None
+            if report is not None:
+                print("\n".join(summary_lines(report)), file=out)
+        else:
+            report = routine_report(routine, results)
+            print("\n".join(routine_summary(routine, results)), file=out)
+        if args.report is not None and report is not None:
+            plan.write(args.report, lambda path: write_json(report, path))
+    for label, path in outputs:
         if path is not None:
             print(f"  {label}: {path}", file=out)
     _record(args, results, routine, out)
     if error is not None:
-        saved = "; what was counted is saved" if outputs.report or outputs.video else ""
+        saved = "; what was counted is saved" if outputs else ""
         raise CameraError(f"{error}{saved}")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
@@ -22,9 +25,11 @@ from formcheck.cli.batch import (
 from formcheck.cli.history import add_history_command, add_history_options, history_path, run_history
 from formcheck.cli.live import add_live_parsers, run_live_command
 from formcheck.cli.serve import add_serve_parser, run_serve
-from formcheck.core.errors import ExitStatus, FormcheckError, InputError, NoPoseError
+from formcheck.core.errors import ExitStatus, FormcheckError, InputError, NoPoseError, Terminated
+from formcheck.core.files import with_companions
+from formcheck.core.text import PrintableOut, printable
 from formcheck.engine.evaluator import FrameState
-from formcheck.exercises.loader import load_all, load_exercise
+from formcheck.exercises.loader import exercise_file, load_all, load_exercise
 from formcheck.exercises.schema import Bounds, Exercise
 from formcheck.history.store import record_session
 from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions, analyze
@@ -129,7 +134,7 @@ def _print_events(out: TextIO) -> Callable[[FrameState], None]:
 
 def _analyze(
     video: Path,
-    exercise: Exercise,
+    exercise_name: str,
     backend: str,
     model: Path | None,
     outputs: OutputRequest,
@@ -139,25 +144,32 @@ def _analyze(
     history: Path | None = None,
     mirrored: bool = False,
 ) -> None:
-    if out_video is not None and out_video.resolve() == video.resolve():
-        raise InputError(f"the output video would overwrite the input: {out_video}")
+    """Analyse, then commit every output together, only if the analysis succeeded."""
+    exercise = load_exercise(exercise_name)
     if not video.exists():
         raise InputError(f"video not found: {video}")
-    outputs.check(video, out_video)
-    print(f"Caution: {CAUTION}", file=out)
-    started = datetime.now(timezone.utc)
-    keyframes = outputs.keyframe_collector(exercise)
-    session = analyze(
-        video,
-        exercise,
-        lambda: create_estimator(backend, model),
-        AnalysisOptions(out_video=out_video, progress=True, keyframes=keyframes, mirrored=mirrored),
-        on_state=_print_events(out) if events else None,
-    )
-    if session.frames_with_pose == 0:
-        raise NoPoseError(f"no person found in {video}: is the whole body in view?")
-    report = build_report(session)
-    written = write_outputs(session, report, outputs, keyframes)
+    inputs = [video, exercise_file(exercise_name), model, *with_companions(history)]
+    with outputs.plan(inputs, out_video).run() as plan:
+        print(f"Caution: {CAUTION}", file=out)
+        started = datetime.now(timezone.utc)
+        keyframes = outputs.keyframe_collector(exercise)
+        session = analyze(
+            video,
+            exercise,
+            lambda: create_estimator(backend, model),
+            AnalysisOptions(
+                out_video=plan.stage(out_video) if out_video else None,
+                out_video_name=out_video,
+                progress=True,
+                keyframes=keyframes,
+                mirrored=mirrored,
+            ),
+            on_state=_print_events(out) if events else None,
+        )
+        if session.frames_with_pose == 0:
+            raise NoPoseError(f"no person found in {video}: is the whole body in view?")
+        report = build_report(session)
+        written = write_outputs(session, report, outputs, keyframes, plan)
     print("\n".join(summary_lines(report)), file=out)
     for label, path in written + [("annotated video", out_video)]:
         if path is not None:
@@ -275,7 +287,7 @@ def run(argv: Sequence[str], out: TextIO) -> None:
         outputs = OutputRequest.from_args(args, args.out)
         _analyze(
             args.video[0],
-            load_exercise(args.exercise),
+            args.exercise,
             args.backend,
             args.model,
             outputs,
@@ -290,7 +302,7 @@ def run(argv: Sequence[str], out: TextIO) -> None:
     elif args.command == "demo":
         _analyze(
             DEMO_SAMPLE,
-            load_exercise(DEMO_EXERCISE),
+            DEMO_EXERCISE,
             DEFAULT_BACKEND,
             None,
             OutputRequest(report=args.report),
@@ -308,26 +320,49 @@ def run(argv: Sequence[str], out: TextIO) -> None:
         print("\n".join(summary_lines(load_report(args.report))), file=out)
 
 
+def _terminate(_signum: int, _frame: object) -> None:
+    raise Terminated
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM unwinds like Ctrl-C (temporary files removed, earlier files kept), in the
+    main thread; ``live`` sessions install their own handler to end normally."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     try:
-        run(argv, out)
+        with _sigterm_as_interrupt():
+            run(argv, PrintableOut(out))  # type: ignore[arg-type]
     except FormcheckError as exc:
         if debug:
             raise
-        print(f"formcheck: error: {' '.join(str(exc).splitlines())}", file=err)  # always one line
+        print(f"formcheck: error: {printable(' '.join(str(exc).splitlines()))}", file=err)  # always one line
         return int(exc.status)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if debug:
             raise
-        print("formcheck: interrupted", file=err)
-        return int(ExitStatus.INTERRUPTED)
+        terminated = isinstance(exc, Terminated)
+        print(f"formcheck: {'terminated' if terminated else 'interrupted'}", file=err)
+        return int(ExitStatus.TERMINATED if terminated else ExitStatus.INTERRUPTED)
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return int(exc.code or 0) if isinstance(exc.code, int) else int(ExitStatus.USAGE)
     except Exception as exc:  # a bug: say so in one line unless debugging
         if debug:
             raise
-        print(f"formcheck: internal error: {type(exc).__name__}: {exc} (run with --debug for details)", file=err)
+        print(
+            f"formcheck: internal error: {type(exc).__name__}: {printable(str(exc))} (run with --debug for details)",
+            file=err,
+        )
         return int(ExitStatus.ERROR)
     return int(ExitStatus.OK)

@@ -20,6 +20,7 @@ class ExitStatus(IntEnum):
     NO_POSE = 6  # nobody was found in the video
     SOME_FAILED = 7  # a batch finished, but some of its videos could not be analysed
     INTERRUPTED = 130  # Ctrl-C, as shells report it
+    TERMINATED = 143  # SIGTERM (128 + 15), as shells report it
 
 
 class FormcheckError(Exception):
@@ -62,3 +63,7 @@ class BatchFailed(FormcheckError):
     """A batch ran to the end, but some videos failed; their errors are in the index."""
 
     status = ExitStatus.SOME_FAILED
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every clean-up that runs on Ctrl-C runs too."""

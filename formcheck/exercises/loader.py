@@ -14,6 +14,7 @@ import tomllib
 from pydantic import BaseModel, ValidationError
 
 from formcheck.core.errors import ExerciseError
+from formcheck.core.files import read_text_bounded
 from formcheck.exercises.schema import Exercise
 
 
@@ -31,6 +32,7 @@ def _format_error(path: str, exc: ValidationError) -> str:
     return f"{path}: {key}: {message}{more}"
 
 
+EXERCISES = "formcheck.exercises.poses"
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -40,8 +42,12 @@ def parse_toml_model(model: type[Model], text: str, path: str) -> Model:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ExerciseError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ExerciseError(f"{path}: not valid TOML: nested too deeply") from None
     try:
         return model.model_validate(data)
+    except RecursionError:
+        raise ExerciseError(f"{path}: (top level): nested too deeply") from None
     except ValidationError as exc:
         raise ExerciseError(_format_error(path, exc)) from None
 
@@ -52,35 +58,44 @@ def parse_exercise(text: str, path: str) -> Exercise:
 
 
 def load_exercise_file(path: Path) -> Exercise:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExerciseError(f"{path}: cannot read exercise file: {exc}") from None
+    text = read_text_bounded(path, "exercise file", ExerciseError)
     exercise = parse_exercise(text, str(path))
     if exercise.id != path.stem:
         raise ExerciseError(f"{path}: id: {exercise.id!r} does not match the file name {path.stem!r}")
     return exercise
 
 
-def _bundled() -> dict[str, Path]:
-    folder = resources.files("formcheck.exercises.poses")
+def bundled_files(package: str) -> dict[str, Path]:
+    """The TOML files shipped in ``package``, by name."""
+    folder = resources.files(package)
     return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml")}
 
 
+def find_file(name_or_path: str, package: str, kind: str) -> Path:
+    """The file behind a bundled name or a ``.toml`` path; the CLI also lists it among the
+    run's inputs, so that no output may replace it."""
+    if name_or_path.endswith(".toml"):
+        return Path(name_or_path)
+    bundled = bundled_files(package)
+    if name_or_path not in bundled:
+        raise ExerciseError(
+            f"unknown {kind} {name_or_path!r}; known: {', '.join(sorted(bundled))} (or give a .toml path)"
+        )
+    return bundled[name_or_path]
+
+
 def exercise_ids() -> list[str]:
-    return sorted(_bundled())
+    return sorted(bundled_files(EXERCISES))
+
+
+def exercise_file(name_or_path: str) -> Path:
+    """The file behind an exercise id (bundled) or path."""
+    return find_file(name_or_path, EXERCISES, "exercise")
 
 
 def load_exercise(name_or_path: str) -> Exercise:
     """A bundled exercise by id, or any exercise file by path."""
-    if name_or_path.endswith(".toml"):
-        return load_exercise_file(Path(name_or_path))
-    bundled = _bundled()
-    if name_or_path not in bundled:
-        raise ExerciseError(
-            f"unknown exercise {name_or_path!r}; known: {', '.join(sorted(bundled))} (or give a .toml path)"
-        )
-    return load_exercise_file(bundled[name_or_path])
+    return load_exercise_file(exercise_file(name_or_path))
 
 
 def load_all() -> list[Exercise]:

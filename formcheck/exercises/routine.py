@@ -9,13 +9,13 @@ exercise files are being added.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from pydantic import Field
 
 from formcheck.core.errors import ExerciseError
-from formcheck.exercises.loader import exercise_ids, load_exercise, parse_toml_model
+from formcheck.core.files import read_text_bounded
+from formcheck.exercises.loader import exercise_ids, find_file, load_exercise, parse_toml_model
 from formcheck.exercises.schema import Exercise, _Strict
 
 ROUTINE_SCHEMA = "formcheck.routine/1"
@@ -76,11 +76,6 @@ class Routine:
     skipped: list[str] = field(default_factory=list)
 
 
-def _bundled() -> dict[str, Path]:
-    folder = resources.files("formcheck.exercises.routines")
-    return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml")}
-
-
 def _step(spec: StepSpec, path: str, index: int) -> RoutineStep:
     exercise = load_exercise(spec.id)
     if spec.hold_s is not None:
@@ -107,19 +102,12 @@ def parse_routine(text: str, path: str) -> Routine:
     return Routine(spec.name, path, spec.frequency, spec.note, steps, skipped)
 
 
+def routine_file(name_or_path: str = DEFAULT_ROUTINE) -> Path:
+    """The file behind a routine name (``routines/NAME.toml``) or path."""
+    return find_file(name_or_path, "formcheck.exercises.routines", "routine")
+
+
 def load_routine(name_or_path: str = DEFAULT_ROUTINE) -> Routine:
-    """A bundled routine by name (``routines/NAME.toml``) or any routine file by path."""
-    if name_or_path.endswith(".toml"):
-        path = Path(name_or_path)
-    else:
-        bundled = _bundled()
-        if name_or_path not in bundled:
-            raise ExerciseError(
-                f"unknown routine {name_or_path!r}; known: {', '.join(sorted(bundled))} (or give a .toml path)"
-            )
-        path = bundled[name_or_path]
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ExerciseError(f"{path}: cannot read routine file: {exc}") from None
-    return parse_routine(text, str(path))
+    """A bundled routine by name or any routine file by path."""
+    path = routine_file(name_or_path)
+    return parse_routine(read_text_bounded(path, "routine file", ExerciseError), str(path))

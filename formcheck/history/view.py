@@ -15,7 +15,6 @@ import matplotlib
 matplotlib.use("Agg")  # no display: render to memory only
 import matplotlib.pyplot as plt  # noqa: E402
 
-from formcheck.core.files import atomic_path
 from formcheck.history.adherence import Adherence
 from formcheck.history.store import COLUMNS, SessionRecord
 
@@ -155,8 +154,3 @@ def trend_plot_png(records: Sequence[SessionRecord], exercise: str, dpi: int = 9
     labels = [r.started_at.astimezone().strftime("%d %b %H:%M") for r in rows]
     axes[-1].set_xticks(x[::step], labels[::step], rotation=45, ha="right", fontsize=8)
     return _png(fig)
-
-
-def write_png(data: bytes, target: Path) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)

@@ -105,8 +105,8 @@ class PacedWriter:
     """The annotated video at the source's frame rate: each image is repeated until the
     next one, so the file plays at the pace of the session however fast it was processed."""
 
-    def __init__(self, path: Path, info: SourceInfo) -> None:
-        self._writer = AnnotatedVideoWriter(path, info.fps, info.size)
+    def __init__(self, path: Path, info: SourceInfo, name: Path | None = None) -> None:
+        self._writer = AnnotatedVideoWriter(path, info.fps, info.size, name)
         self._step = 1.0 / info.fps
         self._next: float | None = None
 
@@ -117,8 +117,8 @@ class PacedWriter:
             self._writer.write(image_bgr)
             self._next += self._step
 
-    def commit(self) -> None:
-        self._writer.commit()
+    def close(self) -> None:
+        self._writer.close()
 
     def abort(self) -> None:
         self._writer.abort()

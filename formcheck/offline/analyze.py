@@ -32,7 +32,8 @@ BLANK_GREY = 48
 
 @dataclass
 class AnalysisOptions:
-    out_video: Path | None = None
+    out_video: Path | None = None  # where to write the annotated video (the CLI stages a temporary file)
+    out_video_name: Path | None = None  # the path the user gave, for messages
     progress: bool = False
     params: EngineParams = field(default_factory=EngineParams)
     keyframes: KeyFrameCollector | None = None  # collects rep-peak pictures when set
@@ -95,7 +96,11 @@ def analyze(
     pipeline = Pipeline(exercise, info, estimator, options.params, mirrored=options.mirrored)
     overlay = Overlay(exercise, pipeline.evaluator.measures)
     pipeline.session.notes = notes
-    writer = AnnotatedVideoWriter(options.out_video, info.fps, info.size) if options.out_video else None
+    writer = (
+        AnnotatedVideoWriter(options.out_video, info.fps, info.size, options.out_video_name)
+        if options.out_video
+        else None
+    )
     bar = _progress_bar(info, options.progress)
     try:
         for pose, video_frame in stream:
@@ -122,7 +127,7 @@ def analyze(
         bar.close()
         pipeline.close()
     if writer is not None:
-        writer.commit()
+        writer.close()
     return session
 
 

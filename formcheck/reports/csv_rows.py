@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from formcheck.core.files import atomic_path
 from formcheck.engine.session import Session
 
 FIXED_COLUMNS = ("time_s", "has_pose", "phase", "side")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet may run as a formula (OWASP)
 
 
 def _cell(value: float | None) -> str:
@@ -36,12 +38,38 @@ def csv_rows(session: Session) -> Iterable[list[str]]:
         ]
 
 
-def write_rows(rows: Iterable[list[str]], target: Path) -> None:
-    """Write CSV rows atomically (temporary file, then rename)."""
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def neutralised(cell: object) -> object:
+    """A text cell that a spreadsheet would take for a formula (``=HYPERLINK(...)``,
+    ``@SUM(...)``) gets a leading apostrophe, as OWASP advises; numbers (``-1.25``) stay."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and not _is_number(cell):
+        return "'" + cell
+    return cell
+
+
+def write_csv_rows(rows: Iterable[Sequence[object]], out: TextIO) -> None:
+    """CSV rows to a text stream, every text cell neutralised."""
+    csv.writer(out).writerows([neutralised(cell) for cell in row] for row in rows)
+
+
+def save_rows(rows: Iterable[Sequence[object]], path: Path) -> None:
+    """Write CSV rows (to the temporary file a command's ``OutputPlan`` staged)."""
+    with path.open("w", newline="", encoding="utf-8") as f:
+        write_csv_rows(rows, f)
+
+
+def write_rows(rows: Iterable[Sequence[object]], target: Path) -> None:
+    """Write CSV rows atomically, outside a command's plan (a batch's index)."""
     with atomic_path(target) as tmp:
-        with tmp.open("w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows(rows)
+        save_rows(rows, tmp)
 
 
 def write_csv(session: Session, target: Path) -> None:
-    write_rows(csv_rows(session), target)
+    save_rows(csv_rows(session), target)

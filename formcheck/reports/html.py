@@ -24,7 +24,6 @@ import matplotlib
 matplotlib.use("Agg")  # no display: render to memory only
 import matplotlib.pyplot as plt  # noqa: E402
 
-from formcheck.core.files import atomic_path
 from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise, MeasureSpec
 from formcheck.reports.keyframes import KeyFrame, KeyFrameCollector
@@ -282,7 +281,5 @@ def page(title: str, body: str) -> str:
 def write_html(
     report: dict[str, Any], session: Session, target: Path, keyframes: KeyFrameCollector | None = None
 ) -> None:
-    """Render, then write atomically (temporary file, then rename)."""
-    text = render_html(report, session, keyframes)
-    with atomic_path(target) as tmp:
-        tmp.write_text(text, encoding="utf-8")
+    """Render, then write (to the temporary file a command's ``OutputPlan`` staged)."""
+    target.write_text(render_html(report, session, keyframes), encoding="utf-8")

@@ -12,7 +12,6 @@ from typing import Any
 
 from formcheck import __version__
 from formcheck.core.events import EventKind
-from formcheck.core.files import atomic_path
 from formcheck.engine.session import Session
 
 SCHEMA = "formcheck.report/1"
@@ -147,6 +146,6 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     return lines
 
 
-def write_json(report: dict[str, Any], target: Path) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+def write_json(report: dict[str, Any], path: Path) -> None:
+    """Write the report (to the temporary file a command's ``OutputPlan`` staged)."""
+    path.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

@@ -1,20 +1,20 @@
 """The files a finished session is written to: JSON, HTML and CSV reports.
 
 Shared by recorded analysis and live sessions: a command adds the options with
-``add_report_options``, turns its parsed arguments into an ``OutputRequest``, checks it
-before the session starts (``check``) and calls ``write_outputs`` when it ends.
-Every file is written atomically (temporary file, then rename).
+``add_report_options``, turns its parsed arguments into an ``OutputRequest``, makes the
+run's ``OutputPlan`` from it (``plan``: checked before the session starts) and stages the
+reports with ``write_outputs`` when it ends; the plan commits them with the video.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from formcheck.core.errors import InputError
-from formcheck.core.files import check_writable
+from formcheck.core.files import OutputPlan
 from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise
 from formcheck.reports.csv_rows import write_csv
@@ -71,17 +71,16 @@ class OutputRequest:
             if path is not None
         ]
 
+    def plan(self, inputs: Iterable[Path | None], video: Path | None = None) -> OutputPlan:
+        """The run's ``OutputPlan``: these reports and the annotated ``video``, checked
+        against every file the run reads (video, exercise, routine, model, history)."""
+        outputs = [*self.targets(), *([("annotated video", video)] if video is not None else [])]
+        return OutputPlan(outputs, [p for p in inputs if p is not None])
+
     def check(self, source: Path | None, *other_outputs: Path | None) -> None:
-        """Refuse outputs that would overwrite the input, another output or each other,
-        and outputs that could not be written (checked now, not after the analysis)."""
-        outputs = [p for _, p in self.targets()] + [p for p in other_outputs if p is not None]
-        taken = {p.resolve(): str(p) for p in [source, *other_outputs] if p is not None}
-        for _, path in self.targets():
-            if path.resolve() in taken:
-                raise InputError(f"{path} is used twice (as {taken[path.resolve()]} too)")
-            taken[path.resolve()] = str(path)
-        for path in outputs:
-            check_writable(path)
+        """The plan's checks now, before a long run (for commands that stage outside it)."""
+        others = [p for p in other_outputs if p is not None]
+        OutputPlan([*self.targets(), *(("output", p) for p in others)], [source] if source else []).check()
 
     def keyframe_collector(self, exercise: Exercise) -> KeyFrameCollector | None:
         """A collector only when pictures will be used: --frames (or video out) and --html."""
@@ -89,13 +88,27 @@ class OutputRequest:
 
 
 def write_outputs(
-    session: Session, report: dict[str, Any], request: OutputRequest, keyframes: KeyFrameCollector | None = None
+    session: Session,
+    report: dict[str, Any],
+    request: OutputRequest,
+    keyframes: KeyFrameCollector | None = None,
+    plan: OutputPlan | None = None,
 ) -> list[tuple[str, Path]]:
-    """Write every requested report; returns (label, path) of what was written."""
-    if request.report is not None:
-        write_json(report, request.report)
-    if request.html is not None:
-        write_html(report, session, request.html, keyframes if request.frames else None)
-    if request.csv is not None:
-        write_csv(session, request.csv)
+    """Stage every requested report in ``plan``, committed with the rest of the run's
+    outputs (without one, in a plan of their own, committed here); returns (label, path)."""
+    own = plan is None
+    plan = plan if plan is not None else OutputPlan(request.targets())
+    try:
+        if request.report is not None:
+            plan.write(request.report, lambda path: write_json(report, path))
+        if request.html is not None:
+            frames = keyframes if request.frames else None
+            plan.write(request.html, lambda path: write_html(report, session, path, frames))
+        if request.csv is not None:
+            plan.write(request.csv, lambda path: write_csv(session, path))
+        if own:
+            plan.commit()
+    finally:
+        if own:
+            plan.discard()
     return request.targets()

@@ -124,9 +124,19 @@ class PacedFile:
         self._video.close()
 
 
+MAX_CAMERA_INDEX = 63  # OpenCV's backends number cameras in small integers; larger overflow
+
+
+def is_camera_index(source: str) -> bool:
+    """``0``, ``1``... (ASCII digits only: ``int`` would reject '²', which ``isdigit`` accepts)."""
+    return source.isascii() and source.isdigit()
+
+
 def open_reader(source: str, loop: bool = False) -> FrameReader:
     """``0``, ``1``... is a camera index; anything else a video file played in real time."""
-    if source.isdigit():
+    if is_camera_index(source):
+        if int(source) > MAX_CAMERA_INDEX:
+            raise CameraError(f"no camera {source}: camera indices go from 0 to {MAX_CAMERA_INDEX}")
         return CameraReader(int(source))
     return PacedFile(Path(source), loop=loop)
 
