@@ -9,9 +9,9 @@ change what gets counted.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from formcheck.core.body import Posture
 from formcheck.core.landmarks import resolve_point, valid_point_names
@@ -26,10 +26,32 @@ WORLD_KINDS = ("angle", "distance", "lateral")
 DEFAULT_SPACE: dict[str, str] = {"angle": "fused"}
 
 POINT_COUNTS = {"angle": 3, "inclination": 2, "offset": 3, "distance": 2, "height": 2, "swing": 2, "lateral": 2}
+# The values each kind of measure can take (degrees; the others are ratios of a body
+# segment, a few at most): a threshold outside can never be reached, or always is.
+KIND_RANGES = {
+    "angle": (0.0, 180.0),
+    "inclination": (0.0, 90.0),
+    "swing": (-180.0, 180.0),
+    "offset": (-10.0, 10.0),
+    "distance": (0.0, 10.0),
+    "height": (-10.0, 10.0),
+    "lateral": (-10.0, 10.0),
+}
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Unknown keys, NaN and infinities are errors (``min = nan`` would disable a check)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, value: object, info: ValidationInfo) -> object:
+        """TOML ``true`` is not 1: only a field meant as true/false takes one."""
+        annotation = cls.model_fields[info.field_name].annotation if info.field_name else None
+        if isinstance(value, bool) and {int, float} & {annotation, *get_args(annotation)}:
+            raise ValueError(f"Input should be a number, not {str(value).lower()}")
+        return value
 
 
 class MeasureSpec(_Strict):
@@ -311,4 +333,42 @@ class Exercise(_Strict):
             if check.id in seen:
                 raise ValueError(f"checks[{i}].id {check.id!r} is used twice")
             seen.add(check.id)
+        self._check_ranges()
         return self
+
+    def _check_ranges(self) -> None:
+        """Every threshold within what its measure can take: an angle's enter of 1000 or a
+        min_range wider than the whole range could never count (absolute values within
+        the kind's range, relative ones within its width, speeds not negative)."""
+        rep = self.rep
+        assert rep is not None
+        values: list[tuple[str, str, float | None, bool]] = [  # key, measure, value, relative
+            ("rep.enter", rep.measure, rep.enter, rep.relative),
+            ("rep.exit", rep.measure, rep.exit, rep.relative),
+        ]
+        named = [(f"rep.require.{n}", n, b) for n, b in rep.require.items()]
+        if rep.without_start is not None:
+            named += [(f"rep.without_start.bounds.{n}", n, b) for n, b in rep.without_start.bounds.items()]
+            named += [(f"rep.without_start.stay.{n}", n, b) for n, b in (rep.without_start.stay or {}).items()]
+        named += [(f"checks[{i}]", c.measure, c) for i, c in enumerate(self.checks) if c.of == "value"]
+        relative = {f"checks[{i}]": c.relative for i, c in enumerate(self.checks)}
+        for key, measure, bounds in named:
+            for end in ("min", "max"):
+                values.append((f"{key}.{end}", measure, getattr(bounds, end), relative.get(key, False)))
+        for key, measure, value, is_relative in values:
+            low, high = KIND_RANGES[self.measures[measure].kind]
+            if is_relative:
+                low, high = -(high - low), high - low
+            if value is not None and not low <= value <= high:
+                raise ValueError(
+                    f"{key} ({value:g}) is outside what {'an offset of ' if is_relative else ''}the "
+                    f"{self.measures[measure].kind} measure {measure!r} can take ({low:g} to {high:g})"
+                )
+        low, high = KIND_RANGES[self.measures[rep.measure].kind]
+        if rep.min_range > high - low:
+            raise ValueError(
+                f"rep.min_range ({rep.min_range:g}) is wider than {rep.measure!r} can move ({high - low:g})"
+            )
+        for i, check in enumerate(self.checks):
+            if check.of == "speed" and any(v is not None and v < 0 for v in (check.min, check.max)):
+                raise ValueError(f"checks[{i}]: a speed cannot be negative")
