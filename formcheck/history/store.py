@@ -273,11 +273,19 @@ class History:
             rows = self._db.execute(sql, params).fetchall()
         return [self._record(row) for row in rows]
 
-    @staticmethod
-    def _record(row: tuple[Any, ...]) -> SessionRecord:
+    def _record(self, row: tuple[Any, ...]) -> SessionRecord:
+        """A row as a record; a row damaged outside formcheck is a ``HistoryError``."""
         values = dict(zip(["id", *COLUMNS], row))
-        values["started_at"] = datetime.fromisoformat(values["started_at"])
-        values["fault_counts"] = json.loads(values["fault_counts"])
+        try:
+            values["started_at"] = datetime.fromisoformat(values["started_at"])
+            counts = json.loads(values["fault_counts"])
+            if not isinstance(counts, dict):
+                raise TypeError("fault_counts is not an object")
+            values["fault_counts"] = counts
+        except (TypeError, ValueError) as exc:
+            raise HistoryError(
+                f"the history database is damaged: {self.path}: session {values['id']}: {str(exc).splitlines()[0]}"
+            ) from None
         return SessionRecord(**values)
 
 

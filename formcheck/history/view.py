@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from formcheck.history.adherence import Adherence
 from formcheck.history.store import COLUMNS, SessionRecord
 
+matplotlib.rcParams["text.parse_math"] = False  # names from files are plain text: '$x$' is no formula
+
 
 def _reps(r: SessionRecord) -> str:
     if r.reps_left is not None or r.reps_right is not None:

@@ -28,6 +28,8 @@ from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise, MeasureSpec
 from formcheck.reports.keyframes import KeyFrame, KeyFrameCollector
 
+matplotlib.rcParams["text.parse_math"] = False  # names from files are plain text: '$x$' is no formula
+
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 1.5rem auto; max-width: 1100px; color: #1d232a; padding: 0 1rem; }

@@ -111,7 +111,7 @@ def parse_report(text: str, name: str) -> dict[str, Any]:
     """Validate report text; ``name`` names it in errors. Returns the report as a dict."""
     try:
         data = json.loads(text, parse_constant=lambda word: math.nan)
-    except (json.JSONDecodeError, RecursionError) as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, or an integer of over 4300 digits
         raise InputError(f"{name}: not a JSON report: {str(exc).splitlines()[0]}") from None
     if not isinstance(data, dict):
         raise InputError(f"{name}: not a formcheck report: the top level is a {type(data).__name__}, not an object")

@@ -12,6 +12,8 @@ video gives. ``backend`` says which pose model (and version) made it and
 
 from __future__ import annotations
 
+import math
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,13 +128,30 @@ class Track:
             if array is not None and len(array) != n:
                 raise ValueError(f"{name} has {len(array)} rows for {n} frames")
 
+    def validate(self) -> None:
+        """What the rules take on trust: 33 landmarks a frame, a frame rate, and times that
+        are finite and move forward (a report's durations come from them)."""
+        n = len(self.t)
+        shapes = {"t": (n,), "xy": (n, 33, 2), "z": (n, 33), "visibility": (n, 33)}
+        for name, shape in shapes.items():
+            if getattr(self, name).shape != shape:
+                raise ValueError(f"{name} has shape {getattr(self, name).shape}, expected {shape}")
+        if not (math.isfinite(self.fps) and 0.0 < self.fps <= 1000.0):
+            raise ValueError(f"fps is {self.fps:g}, not a frame rate")
+        if not np.isfinite(self.t).all() or (np.diff(self.t) <= 0).any() or (n and self.t[0] < 0):
+            raise ValueError("timestamps must be finite, from 0 on, and increasing")
+        if min(self.image_size) < 1:
+            raise ValueError(f"image_size {self.image_size} is not a picture size")
+
     @classmethod
     def load(cls, path: Path) -> Track:
+        """Read and validate a track; anything wrong is one ``InputError`` naming the file."""
         try:
+            check_sizes(path)
             with np.load(path, allow_pickle=False) as data:
                 if str(data["format"]) != TRACK_FORMAT:
                     raise InputError(f"{path}: not a {TRACK_FORMAT} landmark track")
-                return cls(
+                track = cls(
                     source=str(data["source"]),
                     fps=float(data["fps"]),
                     image_size=(int(data["image_size"][0]), int(data["image_size"][1])),
@@ -148,5 +167,25 @@ class Track:
                     source_sha256=str(data["source_sha256"]) if "source_sha256" in data else "",
                     notes=tuple(str(n) for n in data["notes"]) if "notes" in data else (),
                 )
-        except (OSError, ValueError, KeyError) as exc:
-            raise InputError(f"cannot read landmark track {path}: {exc}") from None
+            track.validate()
+            return track
+        except (OSError, ValueError, KeyError, IndexError, TypeError, zipfile.BadZipFile, EOFError) as exc:
+            raise InputError(
+                f"cannot read landmark track {path}: {' '.join(str(exc).split()) or type(exc).__name__}"
+            ) from None
+
+
+def check_sizes(path: Path) -> None:
+    """Refuse a track whose arrays declare more data than the file holds (a crafted
+    header can ask numpy for gigabytes before a byte is read)."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            with archive.open(info) as member:
+                version = np.lib.format.read_magic(member)
+                header = (
+                    np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+                )
+                shape, _, dtype = header(member)
+                declared = math.prod(shape) * dtype.itemsize
+                if declared > info.file_size:
+                    raise ValueError(f"{info.filename} declares {declared} bytes in {info.file_size}")
