@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from types import ModuleType
 from typing import Protocol
 
 import numpy as np
@@ -49,3 +51,19 @@ def frame_from_normalised(
     xy = points[:, :2] * np.array([width, height], dtype=float)
     z = points[:, 2] * width
     return PoseFrame(index, timestamp_s, image_size, xy, z, np.clip(visibility, 0.0, 1.0), world=world)
+
+
+def import_mediapipe() -> ModuleType:
+    """``import mediapipe`` without the ``sounddevice`` import of its audio tasks: that
+    import looks for the portaudio library by running gcc and ld on every start, and
+    formcheck records no audio (its voice cues use espeak-ng). mediapipe takes the
+    missing module as "no audio"; a ``sounddevice`` imported before is left alone."""
+    blocked = "sounddevice" not in sys.modules
+    if blocked:
+        sys.modules["sounddevice"] = None  # type: ignore[assignment]  # import raises ImportError
+    try:
+        import mediapipe
+    finally:
+        if blocked and sys.modules.get("sounddevice") is None:
+            del sys.modules["sounddevice"]
+    return mediapipe

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck.core.errors import InputError
+from formcheck.pose.base import import_mediapipe
 
 #: The wheel's models and the pixel scaling their graphs use: the detector takes pixels
 #: mapped to [-1, 1], the landmark model pixels mapped to [0, 1]
@@ -47,7 +48,7 @@ def bundled_task_model() -> bytes:
 
 
 def _build() -> bytes:
-    import mediapipe
+    mediapipe = import_mediapipe()
     from mediapipe.tasks.python.metadata.metadata_writers import metadata_writer
 
     modules = Path(mediapipe.__file__).parent / "modules"
@@ -70,6 +71,7 @@ def open_pose_landmarker(model_path: Path | None, video: bool, max_people: int, 
     """A ``PoseLandmarker`` on ``model_path`` (None: the bundle), in VIDEO mode (tracking
     between frames) or IMAGE mode (each call detects afresh); a model that will not load
     is an ``InputError`` naming it."""
+    import_mediapipe()
     from mediapipe.tasks.python import BaseOptions, vision
 
     base = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.core.frame import PoseFrame
-from formcheck.pose.base import frame_from_normalised
+from formcheck.pose.base import frame_from_normalised, import_mediapipe
 from formcheck.pose.people import BundledPeopleCounter, PeopleSampler
 
 
@@ -25,7 +25,7 @@ class MediaPipeSolutionEstimator:
     """
 
     def __init__(self, min_confidence: float = 0.5, people_every_s: float | None = 2.0) -> None:
-        import mediapipe as mp
+        mp = import_mediapipe()
 
         # Our own One Euro filter smooths landmarks downstream; MediaPipe's smoothing
         # on top of it would only add lag.

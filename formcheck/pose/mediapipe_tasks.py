@@ -16,7 +16,7 @@ import numpy as np
 
 from formcheck.core.errors import InputError
 from formcheck.core.frame import PoseFrame
-from formcheck.pose.base import frame_from_normalised
+from formcheck.pose.base import frame_from_normalised, import_mediapipe
 from formcheck.pose.bundled_model import open_pose_landmarker
 from formcheck.pose.people import distinct_people, nearest_person
 
@@ -35,7 +35,7 @@ class MediaPipeTasksEstimator:
         self._followed: np.ndarray | None = None  # normalised centre of the person followed
 
     def estimate(self, image_rgb: np.ndarray, index: int, timestamp_s: float) -> PoseFrame:
-        import mediapipe as mp
+        mp = import_mediapipe()
 
         height, width = image_rgb.shape[:2]
         # The task rejects a timestamp that does not increase; duplicate stamps happen

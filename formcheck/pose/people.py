@@ -17,6 +17,7 @@ from typing import Protocol
 import numpy as np
 
 from formcheck.core.errors import InputError
+from formcheck.pose.base import import_mediapipe
 from formcheck.pose.bundled_model import open_pose_landmarker
 
 
@@ -36,7 +37,7 @@ class BundledPeopleCounter:
         self.same_person_iou = same_person_iou
 
     def count(self, image_rgb: np.ndarray) -> int:
-        import mediapipe as mp
+        mp = import_mediapipe()
 
         image = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.ascontiguousarray(image_rgb))
         poses = [np.array([(m.x, m.y) for m in pose]) for pose in self._landmarker.detect(image).pose_landmarks]

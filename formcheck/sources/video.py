@@ -9,6 +9,7 @@ in ``VideoFile.notes`` for the summary and the report.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from formcheck.core.errors import FormcheckError, InputError
 FALLBACK_FPS = 30.0
 MAX_SIDE = 1920  # larger frames (4K, 8K) are downscaled to this: the pose model sees 256 px anyway
 # File signatures of still images, which OpenCV would otherwise open as a one-frame "video".
+# A GIF is one only when it has a single frame: an animated GIF is analysed as a video.
 IMAGE_SIGNATURES = {
     b"\x89PNG": "PNG",
     b"\xff\xd8\xff": "JPEG",
@@ -28,7 +30,15 @@ IMAGE_SIGNATURES = {
     b"BM": "BMP",
     b"II*\x00": "TIFF",
     b"MM\x00*": "TIFF",
+    b"\x00\x00\x00\x0cjP  \r\n\x87\n": "JPEG 2000",
+    b"\xff\x4f\xff\x51": "JPEG 2000",
+    b"v/1\x01": "OpenEXR",
+    b"#?RADIANCE": "Radiance HDR",
+    b"#?RGBE": "Radiance HDR",
+    b"\x59\xa6\x6a\x95": "Sun raster",
 }
+NETPBM = re.compile(rb"P[1-7Ff]\s")  # PBM, PGM, PPM, PAM, PFM: 'P6' then whitespace
+ANIMATED_KIND = "GIF"
 
 
 @dataclass(frozen=True)
@@ -49,11 +59,14 @@ class SourceInfo:
 def _image_kind(head: bytes) -> str | None:
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "WebP"
+    if NETPBM.match(head):
+        return "Netpbm"
     return next((kind for magic, kind in IMAGE_SIGNATURES.items() if head.startswith(magic)), None)
 
 
-def check_readable(path: Path) -> None:
-    """Fail early, with the reason, for what OpenCV would report only as 'cannot open'."""
+def check_readable(path: Path) -> str | None:
+    """Fail early, with the reason, for what OpenCV would report only as 'cannot open'.
+    Returns the image kind of a file that may still be a one-frame image (a GIF)."""
     if not path.exists():
         raise InputError(f"video not found: {path}")
     if not path.is_file():
@@ -66,8 +79,13 @@ def check_readable(path: Path) -> None:
     if not head:
         raise InputError(f"video file is empty: {path}")
     kind = _image_kind(head)
-    if kind is not None:
-        raise InputError(f"{path} is a still image ({kind}), not a video")
+    if kind is not None and kind != ANIMATED_KIND:
+        raise still_image(path, kind)
+    return kind
+
+
+def still_image(path: Path, kind: str) -> InputError:
+    return InputError(f"{path} is a still image ({kind}), not a video")
 
 
 def first_frame(
@@ -93,7 +111,7 @@ class VideoFile:
     """Reads a video file frame by frame; raises ``InputError`` for anything unreadable."""
 
     def __init__(self, path: Path) -> None:
-        check_readable(path)
+        kind = check_readable(path)
         self._path = path
         self._capture = cv2.VideoCapture(str(path))
         # Phone videos store portrait as landscape plus a rotation tag; honour it.
@@ -123,6 +141,9 @@ class VideoFile:
             frame_count=max(int(self._capture.get(cv2.CAP_PROP_FRAME_COUNT)), 0),
             size=(self._first.shape[1], self._first.shape[0]),
         )
+        if kind is not None and self.info.frame_count <= 1:
+            self._capture.release()
+            raise still_image(path, kind)
 
     def _fit(self, image: np.ndarray) -> np.ndarray:
         if self._scale >= 1.0:
