@@ -122,6 +122,7 @@ class VideoFile:
             InputError(f"video has no readable frames: {path}"),
         )
         self.notes: list[str] = []  # what the reader had to work around, for the summary and report
+        self._stalled = 0  # frames whose container timestamp did not advance
         height, width = first.shape[:2]
         self._scale = min(1.0, MAX_SIDE / max(width, height))
         if self._scale < 1.0:
@@ -155,6 +156,7 @@ class VideoFile:
         """Frames in order; timestamps are strictly increasing."""
         index = 0
         last_t = -np.inf
+        self._stalled = 0
         image: np.ndarray | None = self._first
         while image is not None:
             t = self._timestamp(index, last_t)
@@ -163,6 +165,10 @@ class VideoFile:
             index += 1
             ok, image = self._capture.read()
             image = self._fit(image) if ok and image is not None else None
+        if self._stalled > max(1, index // 10):
+            self.notes.append(
+                f"the video's timestamps do not advance ({self._stalled} of {index} frames): its timing assumes the declared {self.info.fps:g} fps"
+            )
         expected = self.info.frame_count
         if expected and index < expected - max(2, expected // 50):
             self.notes.append(
@@ -173,6 +179,8 @@ class VideoFile:
         container_t = self._capture.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
         if self._fps_valid and np.isfinite(container_t) and container_t > last_t and (index == 0 or container_t > 0):
             return float(container_t)
+        if self._fps_valid:  # a broken frame rate has a note of its own
+            self._stalled += 1
         step = 1.0 / self.info.fps
         return float(index * step) if not np.isfinite(last_t) else float(last_t + step)
 
