@@ -16,10 +16,12 @@ import os
 import signal
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 
 from formcheck.core.errors import FormcheckError, InputError, OutputError
 
@@ -120,15 +122,26 @@ def _fsync(path: Path, flags: int = os.O_RDONLY) -> None:
 
 @contextmanager
 def _signals_held() -> Iterator[None]:
-    """Ctrl-C and SIGTERM wait until the block is done (then arrive as usual)."""
-    if not hasattr(signal, "pthread_sigmask"):
+    """Ctrl-C and SIGTERM wait until the block is done, then reach their own handlers.
+
+    Python runs signal handlers in the main thread whichever thread the signal hit, so
+    blocking it in this thread would not do: the handlers are swapped for a recorder."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, COMMIT_SIGNALS)
+    pending: list[tuple[int, FrameType | None]] = []
+    previous = {sig: signal.signal(sig, lambda s, f: pending.append((s, f))) for sig in COMMIT_SIGNALS}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        for sig, frame in pending:
+            handler = previous[sig]
+            if callable(handler):
+                handler(sig, frame)  # e.g. Python's Ctrl-C handler raises KeyboardInterrupt
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(sig)
 
 
 @dataclass
