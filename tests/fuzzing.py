@@ -1,5 +1,6 @@
-"""Hypothesis strategies for broken exercise files and reports, shared by the property
-tests (a few hundred inputs) and ``benchmarks/fuzz_inputs.py`` (minutes of them).
+"""Hypothesis strategies for broken exercise files, reports and landmark tracks, and for
+reports whose texts carry terminal control characters, shared by the property tests (a
+few hundred inputs) and ``benchmarks/fuzz_inputs.py`` (minutes of them).
 
 Inputs start from something valid (a bundled exercise file, a real report) and are
 damaged at the structure level (a key deleted, added, or given a value of another type
@@ -122,3 +123,95 @@ def report_texts(valid_reports: list[dict[str, Any]]) -> st.SearchStrategy[str]:
         return st.one_of(structured, damaged_text(text))
 
     return st.sampled_from(valid_reports).flatmap(from_report)
+
+
+# --- landmark tracks -------------------------------------------------------------------
+
+TRACK_ARRAYS = ("t", "xy", "z", "visibility", "brightness", "scene_cut", "people", "fps", "image_size")
+odd_numbers = st.sampled_from([0.0, -1.0, math.nan, math.inf, -math.inf, 1e-9, 1e12, 30.0])
+
+
+@st.composite
+def damaged_array(draw: st.DrawFn, array: Any) -> Any:
+    """``array`` with a wrong shape, wrong values (NaN, reversed, huge) or another dtype."""
+    import numpy as np
+
+    a = np.array(array, copy=True)
+    action = draw(st.sampled_from(["value", "reverse", "truncate", "reshape", "dtype", "scalar", "empty"]))
+    if action == "value" and a.size and a.dtype.kind == "f":
+        flat = a.reshape(-1)
+        for _ in range(draw(st.integers(1, 3))):
+            flat[draw(st.integers(0, flat.size - 1))] = draw(odd_numbers)
+        return flat.reshape(a.shape)
+    if action == "reverse" and a.ndim:
+        return a[::-1].copy()
+    if action == "truncate" and a.ndim and len(a):
+        return a[: draw(st.integers(0, len(a) - 1))]
+    if action == "reshape" and a.size:
+        return a.reshape(-1)
+    if action == "dtype":
+        with np.errstate(all="ignore"):  # NaN to int8 is the point here
+            return a.astype(draw(st.sampled_from(["int8", "float16", "complex64", "bool", "U3"])))
+    if action == "scalar":
+        return np.array(draw(odd_numbers))
+    return np.zeros((0,) * max(a.ndim, 1))
+
+
+@st.composite
+def damaged_track(draw: st.DrawFn, arrays: dict[str, Any]) -> dict[str, Any] | bytes:
+    """The arrays of a valid track with one to three damaged or deleted, or the whole
+    ``.npz`` file's bytes cut short or overwritten in places."""
+    import io
+
+    import numpy as np
+
+    data = dict(arrays)
+    if draw(st.integers(0, 4)) == 0:  # damage the zip itself
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, **data)
+        raw = bytearray(buffer.getvalue())
+        if draw(st.booleans()):
+            return bytes(raw[: draw(st.integers(0, len(raw)))])
+        for _ in range(draw(st.integers(1, 8))):
+            raw[draw(st.integers(0, len(raw) - 1))] = draw(st.integers(0, 255))
+        return bytes(raw)
+    for _ in range(draw(st.integers(1, 3))):
+        key = draw(st.sampled_from(TRACK_ARRAYS))
+        if key in data and draw(st.integers(0, 5)) == 0:
+            del data[key]
+        elif key in data:
+            data[key] = draw(damaged_array(data[key]))
+    return data
+
+
+# --- text printed from a file -----------------------------------------------------------
+
+# Characters a terminal may act on: C0 and C1 controls, DEL, bidi controls, surrogates.
+hostile_text = st.text(
+    st.one_of(
+        st.characters(min_codepoint=0, max_codepoint=0x1F),
+        st.characters(min_codepoint=0x7F, max_codepoint=0x9F),
+        st.sampled_from(["\u202e", "\u202a", "\u2066", "\u2069", "\u200f", "\u061c", "\ud800", "\udfff"]),
+        st.characters(codec="utf-8"),
+    ),
+    max_size=30,
+)
+
+
+@st.composite
+def hostile_report(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
+    """A valid report whose texts (names, messages, notes, reasons) carry hostile characters."""
+    report = copy.deepcopy(base)
+    for key in ("exercise_name", "source", "caution"):
+        if draw(st.booleans()):
+            report[key] = draw(hostile_text)
+    report["notes"] = draw(st.lists(hostile_text, max_size=3))
+    for entry in report.get("faults", []):
+        entry["message"] = draw(hostile_text)
+    for entry in report.get("not_counted", []):
+        entry["reason"] = draw(hostile_text)
+    return report
+
+
+def hostile_reports(valid_reports: list[dict[str, Any]]) -> st.SearchStrategy[dict[str, Any]]:
+    return st.sampled_from(valid_reports).flatmap(hostile_report)

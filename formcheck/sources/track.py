@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from formcheck.core.files import atomic_path
 from formcheck.core.frame import PoseFrame
 
 TRACK_FORMAT = "formcheck.track/1"
+TEXT_KEYS = ("format", "source", "backend", "source_sha256", "notes")  # the arrays that hold text
 
 
 @dataclass
@@ -151,28 +153,44 @@ class Track:
             with np.load(path, allow_pickle=False) as data:
                 if str(data["format"]) != TRACK_FORMAT:
                     raise InputError(f"{path}: not a {TRACK_FORMAT} landmark track")
+                real = {key: _real(data, key) for key in data.files if key not in TEXT_KEYS}
                 track = cls(
                     source=str(data["source"]),
-                    fps=float(data["fps"]),
-                    image_size=(int(data["image_size"][0]), int(data["image_size"][1])),
-                    t=data["t"].astype(float),
-                    xy=data["xy"].astype(float),
-                    z=data["z"].astype(float),
-                    visibility=data["visibility"].astype(float),
-                    brightness=data["brightness"].astype(float) if "brightness" in data else None,
-                    scene_cut=data["scene_cut"].astype(bool) if "scene_cut" in data else None,
-                    people=data["people"].astype(int) if "people" in data else None,
-                    world=data["world"].astype(float) if "world" in data else None,
+                    fps=float(real["fps"]),
+                    image_size=(int(real["image_size"][0]), int(real["image_size"][1])),
+                    t=real["t"].astype(float),
+                    xy=real["xy"].astype(float),
+                    z=real["z"].astype(float),
+                    visibility=real["visibility"].astype(float),
+                    brightness=real["brightness"].astype(float) if "brightness" in real else None,
+                    scene_cut=real["scene_cut"].astype(bool) if "scene_cut" in real else None,
+                    people=_whole(real["people"]) if "people" in real else None,
+                    world=real["world"].astype(float) if "world" in real else None,
                     backend=str(data["backend"]) if "backend" in data else "",
                     source_sha256=str(data["source_sha256"]) if "source_sha256" in data else "",
                     notes=tuple(str(n) for n in data["notes"]) if "notes" in data else (),
                 )
             track.validate()
             return track
-        except (OSError, ValueError, KeyError, IndexError, TypeError, zipfile.BadZipFile, EOFError) as exc:
+        except (OSError, ValueError, KeyError, IndexError, TypeError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
             raise InputError(
                 f"cannot read landmark track {path}: {' '.join(str(exc).split()) or type(exc).__name__}"
             ) from None
+
+
+def _real(data: np.lib.npyio.NpzFile, key: str) -> np.ndarray:
+    """An array of real numbers (or booleans); text or complex numbers are refused."""
+    array = data[key]
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{key} holds {array.dtype} values, not numbers")
+    return array
+
+
+def _whole(array: np.ndarray) -> np.ndarray:
+    """People counts: whole numbers (-1 where not counted)."""
+    if not np.isfinite(array).all():
+        raise ValueError("people must be whole numbers")
+    return array.astype(int)
 
 
 def check_sizes(path: Path) -> None:
