@@ -255,35 +255,19 @@ def _routine(d: Path) -> Path:
     return path
 
 
+def _over_history(flag: str, suffix: str = "") -> Callable[[Path, pytest.MonkeyPatch], list[str]]:
+    """``analyze`` recording in a history database, with ``flag`` pointing at it (or its ``suffix`` file)."""
+
+    def build(d: Path, _: pytest.MonkeyPatch) -> list[str]:
+        db = _with_history(d)
+        return ["analyze", str(track(d)), "-e", "bridge", "--history", str(db), flag, f"{db}{suffix}"]
+
+    return build
+
+
 ITEM3 = {
-    "--report is the history database": Case(
-        lambda d, _: [
-            "analyze",
-            str(track(d)),
-            "-e",
-            "bridge",
-            "--history",
-            str(db := _with_history(d)),
-            "--report",
-            str(db),
-        ],
-        3,
-        "would overwrite the input",
-    ),
-    "--csv is the history's WAL file": Case(
-        lambda d, _: [
-            "analyze",
-            str(track(d)),
-            "-e",
-            "bridge",
-            "--history",
-            str(db := _with_history(d)),
-            "--csv",
-            f"{db}-wal",
-        ],
-        3,
-        "would overwrite the input",
-    ),
+    "--report is the history database": Case(_over_history("--report"), 3, "would overwrite the input"),
+    "--csv is the history's WAL file": Case(_over_history("--csv", "-wal"), 3, "would overwrite the input"),
     "history --csv is the database": Case(
         lambda d, _: ["history", "--history", str(db := _with_history(d)), "--csv", str(db)],
         3,

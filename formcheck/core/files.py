@@ -150,7 +150,7 @@ class OutputPlan:
 
     outputs: Sequence[tuple[str, Path]]  # (label, path), e.g. ("report", out.json)
     inputs: Sequence[Path] = ()
-    _staged: dict[Path, Path] = field(default_factory=dict)  # target -> temporary file
+    _staged: dict[Path, Path] = field(default_factory=dict, init=False, repr=False)  # target -> temporary file
 
     def check(self) -> None:
         """Refuse an output that is an input or another output, or that cannot be written."""
