@@ -138,6 +138,9 @@ class Track:
         for name, shape in shapes.items():
             if getattr(self, name).shape != shape:
                 raise ValueError(f"{name} has shape {getattr(self, name).shape}, expected {shape}")
+        for name in ("xy", "z", "visibility", "brightness"):
+            if getattr(self, name) is not None and np.isinf(getattr(self, name)).any():
+                raise ValueError(f"{name} holds infinities (NaN marks a landmark not found)")
         if not (math.isfinite(self.fps) and 0.0 < self.fps <= 1000.0):
             raise ValueError(f"fps is {self.fps:g}, not a frame rate")
         if not np.isfinite(self.t).all() or (np.diff(self.t) <= 0).any() or (n and self.t[0] < 0):
