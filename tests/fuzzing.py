@@ -127,7 +127,7 @@ def report_texts(valid_reports: list[dict[str, Any]]) -> st.SearchStrategy[str]:
 
 # --- landmark tracks -------------------------------------------------------------------
 
-TRACK_ARRAYS = ("t", "xy", "z", "visibility", "brightness", "scene_cut", "people", "fps", "image_size")
+TRACK_ARRAYS = ("t", "xy", "z", "visibility", "brightness", "scene_cut", "people", "world", "fps", "image_size")
 odd_numbers = st.sampled_from([0.0, -1.0, math.nan, math.inf, -math.inf, 1e-9, 1e12, 30.0])
 
 

@@ -135,6 +135,7 @@ class Track:
         are finite and move forward (a report's durations come from them)."""
         n = len(self.t)
         shapes = {"t": (n,), "xy": (n, 33, 2), "z": (n, 33), "visibility": (n, 33)}
+        shapes |= {"world": (n, 33, 3)} if self.world is not None else {}
         for name, shape in shapes.items():
             if getattr(self, name).shape != shape:
                 raise ValueError(f"{name} has shape {getattr(self, name).shape}, expected {shape}")
