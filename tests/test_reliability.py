@@ -682,6 +682,9 @@ ITEM9 = {
     ),
     "track: 3.9 GiB declared": Case(_huge_declared, 3, "declares 3960000000 bytes"),
     "track: fps 0": Case(_bad_track(lambda t: replace(t, fps=0.0)), 3, "fps is 0, not a frame rate"),
+    "track: fps 1e-9 (the report would say 0)": Case(
+        _bad_track(lambda t: replace(t, fps=1e-9)), 3, "fps is 1e-09, not a frame rate"
+    ),
     "track: fps NaN": Case(_bad_track(lambda t: replace(t, fps=float("nan"))), 3, "fps is nan, not a frame rate"),
     "track: NaN timestamps": Case(
         _bad_track(lambda t: replace(t, t=np.where(np.arange(len(t.t)) == 5, np.nan, t.t))),

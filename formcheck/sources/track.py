@@ -24,6 +24,7 @@ import numpy as np
 from formcheck.core.errors import InputError
 from formcheck.core.files import atomic_path
 from formcheck.core.frame import PoseFrame
+from formcheck.sources.video import plausible_fps
 
 TRACK_FORMAT = "formcheck.track/1"
 TEXT_KEYS = ("format", "source", "backend", "source_sha256", "notes")  # the arrays that hold text
@@ -142,7 +143,7 @@ class Track:
         for name in ("xy", "z", "visibility", "brightness"):
             if getattr(self, name) is not None and np.isinf(getattr(self, name)).any():
                 raise ValueError(f"{name} holds infinities (NaN marks a landmark not found)")
-        if not (math.isfinite(self.fps) and 0.0 < self.fps <= 1000.0):
+        if not plausible_fps(self.fps):
             raise ValueError(f"fps is {self.fps:g}, not a frame rate")
         if not np.isfinite(self.t).all() or (np.diff(self.t) <= 0).any() or (n and self.t[0] < 0):
             raise ValueError("timestamps must be finite, from 0 on, and increasing")

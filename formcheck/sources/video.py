@@ -41,6 +41,11 @@ NETPBM = re.compile(rb"P[1-7Ff]\s")  # PBM, PGM, PPM, PAM, PFM: 'P6' then whites
 ANIMATED_KIND = "GIF"
 
 
+def plausible_fps(fps: float) -> bool:
+    """A frame rate timing can rest on: 0, NaN or 90000 in a header is a broken one."""
+    return bool(np.isfinite(fps) and 1.0 <= fps <= 1000.0)
+
+
 @dataclass(frozen=True)
 class VideoFrame:
     index: int
@@ -131,7 +136,7 @@ class VideoFile:
             )
         self._first = self._fit(first)
         fps = self._capture.get(cv2.CAP_PROP_FPS)
-        self._fps_valid = bool(np.isfinite(fps) and 1.0 <= fps <= 1000.0)
+        self._fps_valid = plausible_fps(fps)
         if not self._fps_valid:
             self.notes.append(
                 f"the video's frame rate ({fps:g} fps) is broken: its timing assumes {FALLBACK_FPS:g} fps"
