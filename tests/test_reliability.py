@@ -413,6 +413,7 @@ def _signal_child(sig: int) -> Callable[[Path, pytest.MonkeyPatch], Callable[[],
 
 def _interrupt_in_commit(d: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Ctrl-C arrives during the first rename of the commit."""
+    args = analyze(d, "--report", str(d / "new.json"), "--csv", str(d / "new.csv"), "--out", str(d / "new.mp4"))
     real = os.replace
     sent: list[int] = []
 
@@ -422,8 +423,8 @@ def _interrupt_in_commit(d: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
             os.kill(os.getpid(), signal.SIGINT)
         real(src, dst)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(files_module.os, "replace", replace_then_interrupt)
-    return analyze(d, "--report", str(d / "new.json"), "--csv", str(d / "new.csv"), "--out", str(d / "new.mp4"))
+    monkeypatch.setattr(files_module.os, "replace", replace_then_interrupt)  # after the track is saved
+    return args
 
 
 def _all_new(d: Path) -> None:
@@ -680,7 +681,7 @@ ITEM9 = {
         3,
         "xy has shape",
     ),
-    "track: 3.9 GiB declared": Case(_huge_declared, 3, "declares 3960000000 bytes"),
+    "track: 3.9 GiB declared": Case(_huge_declared, 3, "xy.npy declares"),
     "track: fps 0": Case(_bad_track(lambda t: replace(t, fps=0.0)), 3, "fps is 0, not a frame rate"),
     "track: fps 1e-9 (the report would say 0)": Case(
         _bad_track(lambda t: replace(t, fps=1e-9)), 3, "fps is 1e-09, not a frame rate"

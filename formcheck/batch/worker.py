@@ -119,26 +119,32 @@ class Worker:
         if not job.source.exists():
             raise InputError(f"video not found: {job.source}")
         request.report.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
-        request.check(job.source, out_video)
-        # A video output needs the pictures: such a run reads the video, not the track.
-        track = self._saved_track(job) if out_video is None else None
-        track_path = self._track_path(job)
-        poses: list[PoseFrame] | None = [] if track is None and track_path is not None else None
-        keyframes = request.keyframe_collector(self.exercise)
-        session = analyze(
-            track or job.source,
-            self.exercise,
-            self._pose_model,
-            AnalysisOptions(out_video=out_video, keyframes=keyframes, poses=poses, mirrored=self.settings.mirrored),
-            on_state=_ticker(on_frames),
-        )
-        if poses is not None and track_path is not None:
-            self._keep_track(job, session, poses, track_path)
-        if session.frames_with_pose == 0:
-            raise NoPoseError(f"no person found in {job.source}: is the whole body in view?")
-        session.source = replace(session.source, name=str(job.source))  # a kept track stands for its video
-        report = build_report(session)
-        write_outputs(session, report, request, keyframes)
+        with request.plan([job.source, self.settings.model], out_video).run() as plan:
+            # A video output needs the pictures: such a run reads the video, not the track.
+            track = self._saved_track(job) if out_video is None else None
+            track_path = self._track_path(job)
+            poses: list[PoseFrame] | None = [] if track is None and track_path is not None else None
+            keyframes = request.keyframe_collector(self.exercise)
+            session = analyze(
+                track or job.source,
+                self.exercise,
+                self._pose_model,
+                AnalysisOptions(
+                    out_video=plan.stage(out_video) if out_video else None,
+                    out_video_name=out_video,
+                    keyframes=keyframes,
+                    poses=poses,
+                    mirrored=self.settings.mirrored,
+                ),
+                on_state=_ticker(on_frames),
+            )
+            if poses is not None and track_path is not None:
+                self._keep_track(job, session, poses, track_path)
+            if session.frames_with_pose == 0:
+                raise NoPoseError(f"no person found in {job.source}: is the whole body in view?")
+            session.source = replace(session.source, name=str(job.source))  # a kept track stands for its video
+            report = build_report(session)
+            write_outputs(session, report, request, keyframes, plan)
         return report
 
     def _keep_track(self, job: VideoJob, session: Session, poses: list[PoseFrame], path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 from formcheck.cli.history import add_history_options, history_path
 from formcheck.core.errors import CameraError, UsageError
-from formcheck.core.files import OutputPlan
+from formcheck.core.files import OutputPlan, with_companions
 from formcheck.engine.setup_check import is_floor_exercise
 from formcheck.exercises.loader import exercise_file, load_exercise
 from formcheck.exercises.routine import DEFAULT_ROUTINE, Routine, RoutineStep, load_routine, routine_file
@@ -142,7 +142,7 @@ def _record(args: argparse.Namespace, results: list[StepResult], routine: Routin
     path = history_path(args)
     if path is None:
         return
-    kind = "camera" if args.source.isdigit() else "file"
+    kind = "camera" if is_camera_index(args.source) else "file"
     ids = [record_live_session(r.session, path, kind, routine.name if routine else None) for r in results]
     if any(i is not None for i in ids):
         print(f"  recorded in history: {path}", file=out)
@@ -168,7 +168,8 @@ def run_live_command(args: argparse.Namespace, out: TextIO) -> None:
     print("Keys: space pause/resume, r reset, n next exercise, m mute, i rate/delay, q or Esc quit.", file=out)
     source = None if is_camera_index(args.source) else Path(args.source)
     outputs = [(label, path) for label, path in (("report", args.report), ("annotated video", args.out)) if path]
-    with OutputPlan(outputs, [p for p in (source, args.model, *inputs) if p is not None]).run() as plan:
+    reads = [source, args.model, *inputs, *with_companions(history_path(args))]
+    with OutputPlan(outputs, [p for p in reads if p is not None]).run() as plan:
         results, error = _coach(args, steps, routine is not None, out, args.out, plan)
         print("", file=out)
         if routine is None:

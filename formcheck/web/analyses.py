@@ -146,18 +146,19 @@ class Analyses:
         def progress(state: FrameState) -> None:
             job.progress = min(state.frame.index + 1, total) / total if total else 0.0
 
-        session = analyze(
-            job.upload,
-            job.exercise,
-            self.estimator_factory,
-            AnalysisOptions(out_video=video, keyframes=keyframes),
-            on_state=progress,
-        )
-        if session.frames_with_pose == 0:
-            raise NoPoseError(f"no person found in {job.name}: is the whole body in view?")
-        session.source = replace(session.source, name=job.name)
-        report = build_report(session)
-        write_outputs(session, report, outputs, keyframes)
+        with outputs.plan([job.upload], video).run() as plan:  # all written together, on success only
+            session = analyze(
+                job.upload,
+                job.exercise,
+                self.estimator_factory,
+                AnalysisOptions(out_video=plan.stage(video), out_video_name=video, keyframes=keyframes),
+                on_state=progress,
+            )
+            if session.frames_with_pose == 0:
+                raise NoPoseError(f"no person found in {job.name}: is the whole body in view?")
+            session.source = replace(session.source, name=job.name)
+            report = build_report(session)
+            write_outputs(session, report, outputs, keyframes, plan)
         job.files = {name: job.folder / name for name in OUTPUTS}
         job.progress, job.report = 1.0, report
         if self.history is not None:
