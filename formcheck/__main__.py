@@ -1,5 +1,5 @@
 import sys
 
-from formcheck.cli.main import main
+from formcheck.cli.console import main
 
 sys.exit(main())

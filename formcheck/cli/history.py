@@ -139,7 +139,7 @@ def _history_run(
     days = (today - first).days + 1
     if args.csv is not None:
         if str(args.csv) == "-":
-            write_csv_rows(csv_rows(records), out)
+            write_csv_rows(csv_rows(records), out, line_end="\n")
             return
         plan.write(args.csv, lambda target: save_rows(csv_rows(records), target))
         print(f"{len(records)} sessions written to {args.csv}", file=out)

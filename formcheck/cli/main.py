@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import textwrap
@@ -67,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="formcheck", description="Exercise-form feedback for back-pain relief exercises, from video."
     )
     parser.add_argument("--version", action="version", version=f"formcheck {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks instead of one-line errors")
+    _add_verbosity(parser, default=False)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     a = sub.add_parser(
@@ -121,7 +122,22 @@ def build_parser() -> argparse.ArgumentParser:
     add_history_command(sub)
     add_track_parser(sub, _add_pose_options)
     add_serve_parser(sub, _add_pose_options)
+    for command in sub.choices.values():  # accepted after the command too
+        _add_verbosity(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _add_verbosity(p: argparse.ArgumentParser, default: object) -> None:
+    """``--debug`` and ``-v``, read before parsing by ``cli.console``; a subcommand's copy
+    has no default of its own so that it cannot undo the flag given before the command."""
+    p.add_argument("--debug", action="store_true", default=default, help="show tracebacks instead of one-line errors")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="show the model libraries' own log lines (hidden by default; --debug shows them too)",
+    )
 
 
 def _print_events(out: TextIO) -> Callable[[FrameState], None]:
@@ -338,6 +354,18 @@ def _sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def _discard_stdout(out: TextIO) -> None:
+    """Point standard output at the null device, so that the final flush at exit finds
+    no closed pipe to complain about."""
+    try:
+        fd = out.fileno()
+    except (OSError, ValueError, AttributeError):  # a test's StringIO: nothing to flush
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
@@ -355,6 +383,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
         terminated = isinstance(exc, Terminated)
         print(f"formcheck: {'terminated' if terminated else 'interrupted'}", file=err)
         return int(ExitStatus.TERMINATED if terminated else ExitStatus.INTERRUPTED)
+    except BrokenPipeError:  # the reader went away (`formcheck history --csv - | head`): stop quietly
+        _discard_stdout(out)
+        return int(ExitStatus.PIPE_CLOSED)
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return int(exc.code or 0) if isinstance(exc.code, int) else int(ExitStatus.USAGE)
     except Exception as exc:  # a bug: say so in one line unless debugging

@@ -20,6 +20,7 @@ class ExitStatus(IntEnum):
     NO_POSE = 6  # nobody was found in the video
     SOME_FAILED = 7  # a batch finished, but some of its videos could not be analysed
     INTERRUPTED = 130  # Ctrl-C, as shells report it
+    PIPE_CLOSED = 141  # the program reading the output stopped (128 + SIGPIPE, as shells report it)
     TERMINATED = 143  # SIGTERM (128 + 15), as shells report it
 
 

@@ -54,9 +54,11 @@ def neutralised(cell: object) -> object:
     return cell
 
 
-def write_csv_rows(rows: Iterable[Sequence[object]], out: TextIO) -> None:
-    """CSV rows to a text stream, every text cell neutralised."""
-    csv.writer(out).writerows([neutralised(cell) for cell in row] for row in rows)
+def write_csv_rows(rows: Iterable[Sequence[object]], out: TextIO, line_end: str = "\r\n") -> None:
+    """CSV rows to a text stream, every text cell neutralised. A file gets the CSV
+    standard's CRLF; a terminal or pipe gets ``line_end="\n"`` (the CR would be shown
+    escaped, as every control character formcheck prints is)."""
+    csv.writer(out, lineterminator=line_end).writerows([neutralised(cell) for cell in row] for row in rows)
 
 
 def save_rows(rows: Iterable[Sequence[object]], path: Path) -> None:
