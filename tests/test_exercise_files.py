@@ -124,6 +124,18 @@ def test_id_must_match_file_name(tmp_path):
         load_exercise_file(path)
 
 
-def test_unknown_exercise_lists_known_ones():
-    with pytest.raises(ExerciseError, match=r"unknown exercise 'bridges'; known: .*bridge"):
+def test_unknown_exercise_suggests_the_nearest_and_lists_known_ones():
+    with pytest.raises(ExerciseError, match=r"unknown exercise 'bridges'; did you mean 'bridge'\? known: .*cobra"):
         load_exercise("bridges")
+    with pytest.raises(ExerciseError, match=r"unknown exercise 'xyz'; known: aerobics, bridge"):
+        load_exercise("xyz")
+
+
+@pytest.mark.parametrize("name", ["Bridge", "BRIDGE", " bridge "])
+def test_ids_in_any_case(name):
+    assert load_exercise(name).id == "bridge"
+
+
+@pytest.mark.parametrize("name", ["Knee-to-chest", "knee to chest", "Knee_To_Chest"])
+def test_ids_with_dashes_or_spaces(name):
+    assert load_exercise(name).id == "knee_to_chest"

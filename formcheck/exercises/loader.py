@@ -6,6 +6,7 @@ otherwise silently change what gets counted.
 
 from __future__ import annotations
 
+import difflib
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
@@ -71,17 +72,26 @@ def bundled_files(package: str) -> dict[str, Path]:
     return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml")}
 
 
+def _normalised(name: str) -> str:
+    """``Knee-to-chest`` and ``knee to chest`` name ``knee_to_chest``."""
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
 def find_file(name_or_path: str, package: str, kind: str) -> Path:
-    """The file behind a bundled name or a ``.toml`` path; the CLI also lists it among the
-    run's inputs, so that no output may replace it."""
+    """The file behind a bundled name (in any case, ``-`` or spaces for ``_``) or a
+    ``.toml`` path; the CLI also lists it among the run's inputs, so that no output may
+    replace it. An unknown name is answered with the nearest known one."""
     if name_or_path.endswith(".toml"):
         return Path(name_or_path)
     bundled = bundled_files(package)
-    if name_or_path not in bundled:
-        raise ExerciseError(
-            f"unknown {kind} {name_or_path!r}; known: {', '.join(sorted(bundled))} (or give a .toml path)"
-        )
-    return bundled[name_or_path]
+    wanted = _normalised(name_or_path)
+    if wanted in bundled:
+        return bundled[wanted]
+    nearest = difflib.get_close_matches(wanted, bundled, n=1, cutoff=0.6)
+    hint = f"did you mean {nearest[0]!r}? " if nearest else ""
+    raise ExerciseError(
+        f"unknown {kind} {name_or_path!r}; {hint}known: {', '.join(sorted(bundled))} (or give a .toml path)"
+    )
 
 
 def exercise_ids() -> list[str]:
