@@ -210,21 +210,9 @@ def test_2_a_video_the_encoder_could_not_finish_is_an_error(tmp_path: Path, monk
     """The check itself, without a small disk: frames that never reached the file."""
     from formcheck.reports import video_writer
 
-    class Dropping:  # OpenCV's writer on a full disk: opens, takes frames, writes nothing
-        def __init__(self, path: str, *_: object) -> None:
-            Path(path).write_bytes(b"")
-
-        def isOpened(self) -> bool:  # noqa: N802 - OpenCV's name
-            return True
-
-        def write(self, _image: object) -> None:
-            pass
-
-        def release(self) -> None:
-            pass
-
     earlier(tmp_path)
-    monkeypatch.setattr(video_writer.cv2, "VideoWriter", Dropping)
+    # the encoder takes every frame, none reaches the file (as on a full disk)
+    monkeypatch.setattr(video_writer.PyAVWriter, "_mux", lambda _self, _packets: None)
     monkeypatch.setattr(files_module, "disk_full", lambda _folder: True)
     before = snapshot(tmp_path)
     code, _, err = cli(*analyze(tmp_path, "--out", str(tmp_path / "old.mp4"), "--report", str(tmp_path / "old.json")))

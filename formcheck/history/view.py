@@ -3,22 +3,15 @@ per-day plot. Reads ``SessionRecord``s; knows nothing about the database."""
 
 from __future__ import annotations
 
-import io
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: render to memory only
-import matplotlib.pyplot as plt  # noqa: E402
-
 from formcheck.history.adherence import Adherence
 from formcheck.history.store import COLUMNS, SessionRecord
-
-matplotlib.rcParams["text.parse_math"] = False  # names from files are plain text: '$x$' is no formula
+from formcheck.reports.plotting import png, pyplot
 
 
 def _reps(r: SessionRecord) -> str:
@@ -86,15 +79,6 @@ def adherence_lines(a: Adherence, name: str, basis: str) -> list[str]:
     return lines
 
 
-def _png(fig: plt.Figure) -> bytes:
-    """The figure as PNG bytes; the figure is closed."""
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()
-
-
 def per_day_plot_png(
     records: Sequence[SessionRecord], first: date, last: date, per_day: dict[str, int] | None = None, dpi: int = 96
 ) -> bytes:
@@ -110,9 +94,9 @@ def per_day_plot_png(
         totals["sessions"][r.exercise][i] += 1
         totals["reps"][r.exercise][i] += r.reps
         totals["hold"][r.exercise][i] += r.hold_s
-    fig, axes = plt.subplots(3, 1, sharex=True, figsize=(max(6.0, 0.45 * len(days) + 2), 7.5), dpi=dpi)
+    fig, axes = pyplot().subplots(3, 1, sharex=True, figsize=(max(6.0, 0.45 * len(days) + 2), 7.5), dpi=dpi)
     x = list(range(len(days)))
-    colours = plt.get_cmap("tab10")
+    colours = pyplot().get_cmap("tab10")
     for ax, what, label in zip(axes, ("sessions", "reps", "hold"), ("sessions", "reps", "hold time (s)")):
         bottom = [0.0] * len(days)
         for k, ex in enumerate(exercises):
@@ -132,14 +116,14 @@ def per_day_plot_png(
     axes[0].set_title(f"formcheck history, {first:%Y-%m-%d} to {last:%Y-%m-%d}", fontsize=10)
     step = max(1, len(days) // 15)
     axes[-1].set_xticks(x[::step], [f"{d:%a %d %b}" for d in days[::step]], rotation=45, ha="right", fontsize=8)
-    return _png(fig)
+    return png(fig)
 
 
 def trend_plot_png(records: Sequence[SessionRecord], exercise: str, dpi: int = 96) -> bytes:
     """One exercise's sessions in order: reps, hold time and faults per session (the web
     app's history page); the x axis is the session's local date and time."""
     rows = sorted((r for r in records if r.exercise == exercise), key=lambda r: r.started_at)
-    fig, axes = plt.subplots(3, 1, sharex=True, figsize=(7.0, 5.5), dpi=dpi)
+    fig, axes = pyplot().subplots(3, 1, sharex=True, figsize=(7.0, 5.5), dpi=dpi)
     x = list(range(len(rows)))
     for ax, values, label, colour in zip(
         axes,
@@ -155,4 +139,4 @@ def trend_plot_png(records: Sequence[SessionRecord], exercise: str, dpi: int = 9
     step = max(1, len(rows) // 12)
     labels = [r.started_at.astimezone().strftime("%d %b %H:%M") for r in rows]
     axes[-1].set_xticks(x[::step], labels[::step], rotation=45, ha="right", fontsize=8)
-    return _png(fig)
+    return png(fig)

@@ -35,7 +35,7 @@ from formcheck.feedback.hud import draw_banner, draw_card, draw_stats
 from formcheck.feedback.overlay import Overlay
 from formcheck.feedback.voice import Speaker
 from formcheck.pose import PoseEstimator
-from formcheck.reports.video_writer import AnnotatedVideoWriter
+from formcheck.reports.video_writer import open_video_writer
 from formcheck.sources.camera import LatestFrameGrabber
 from formcheck.sources.video import SourceInfo, VideoFrame
 
@@ -106,7 +106,7 @@ class PacedWriter:
     next one, so the file plays at the pace of the session however fast it was processed."""
 
     def __init__(self, path: Path, info: SourceInfo, name: Path | None = None) -> None:
-        self._writer = AnnotatedVideoWriter(path, info.fps, info.size, name)
+        self._writer = open_video_writer(path, info.fps, info.size, name)
         self._step = 1.0 / info.fps
         self._next: float | None = None
 

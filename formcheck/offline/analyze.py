@@ -22,7 +22,7 @@ from formcheck.exercises.schema import Exercise
 from formcheck.feedback.overlay import Overlay
 from formcheck.pose import PoseEstimator
 from formcheck.reports.keyframes import KeyFrameCollector
-from formcheck.reports.video_writer import AnnotatedVideoWriter
+from formcheck.reports.video_writer import open_video_writer
 from formcheck.sources.track import Track
 from formcheck.sources.video import SourceInfo, VideoFile, VideoFrame
 
@@ -97,10 +97,10 @@ def analyze(
     overlay = Overlay(exercise, pipeline.evaluator.measures)
     pipeline.session.notes = notes
     writer = (
-        AnnotatedVideoWriter(options.out_video, info.fps, info.size, options.out_video_name)
-        if options.out_video
-        else None
+        open_video_writer(options.out_video, info.fps, info.size, options.out_video_name) if options.out_video else None
     )
+    if writer is not None and writer.note:
+        pipeline.session.notes.append(writer.note)
     bar = _progress_bar(info, options.progress)
     try:
         for pose, video_frame in stream:
@@ -114,7 +114,7 @@ def analyze(
             if writer is not None or options.keyframes is not None:
                 draw = _drawer(overlay, state, video_frame, info.size)
                 if writer is not None:
-                    writer.write(draw())
+                    writer.write(draw(), pose.timestamp_s)
                 if options.keyframes is not None:
                     options.keyframes.update(state, draw)
             bar.update(1)

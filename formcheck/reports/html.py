@@ -10,7 +10,6 @@ exercise names) is escaped with ``html.escape``.
 from __future__ import annotations
 
 import base64
-import io
 import math
 from collections import Counter
 from collections.abc import Collection
@@ -19,16 +18,10 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display: render to memory only
-import matplotlib.pyplot as plt  # noqa: E402
-
 from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise, MeasureSpec
 from formcheck.reports.keyframes import KeyFrame, KeyFrameCollector
-
-matplotlib.rcParams["text.parse_math"] = False  # names from files are plain text: '$x$' is no formula
+from formcheck.reports.plotting import png, pyplot
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """
@@ -65,7 +58,9 @@ def measures_plot_png(session: Session, report: dict[str, Any], dpi: int = 96) -
     ex = session.exercise
     names = list(ex.measures)
     t = [row.t for row in session.timeline]
-    fig, axes = plt.subplots(len(names), 1, sharex=True, figsize=(11, 1.0 + 2.1 * len(names)), dpi=dpi, squeeze=False)
+    fig, axes = pyplot().subplots(
+        len(names), 1, sharex=True, figsize=(11, 1.0 + 2.1 * len(names)), dpi=dpi, squeeze=False
+    )
     for ax, name in zip(axes[:, 0], names):
         spec = ex.measures[name]
         ax.plot(t, [row.measures.get(name, math.nan) for row in session.timeline], color="#1d232a", lw=1.2)
@@ -106,11 +101,7 @@ def measures_plot_png(session: Session, report: dict[str, Any], dpi: int = 96) -
     axes[0, 0].set_title(
         "green: counted reps   blue: holds   grey hatched: not counted   red bar: fault", fontsize=9, loc="left", pad=14
     )
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return buf.getvalue()
+    return png(fig)
 
 
 # -- sections -----------------------------------------------------------------------------
