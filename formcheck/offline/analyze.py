@@ -15,6 +15,7 @@ import numpy as np
 from tqdm import tqdm
 
 from formcheck.core.frame import PoseFrame
+from formcheck.core.threads import Behind, Prefetch
 from formcheck.engine.evaluator import EngineParams, FrameState
 from formcheck.engine.pipeline import Pipeline, PoseStage
 from formcheck.engine.session import Session
@@ -22,12 +23,16 @@ from formcheck.exercises.schema import Exercise
 from formcheck.feedback.overlay import Overlay
 from formcheck.pose import PoseEstimator
 from formcheck.reports.keyframes import KeyFrameCollector
-from formcheck.reports.video_writer import open_video_writer
+from formcheck.reports.video_writer import FrameSink, open_video_writer
 from formcheck.sources.track import Track
 from formcheck.sources.video import SourceInfo, VideoFile, VideoFrame
 
 TRACK_SUFFIX = ".npz"
 BLANK_GREY = 48
+# Frames decoded ahead of the pose model and waiting to be drawn: enough to smooth out
+# uneven frame times, few enough to keep memory flat (a 1080p frame is 6 MB).
+DECODE_AHEAD = 4
+DRAW_BEHIND = 4
 
 
 @dataclass
@@ -78,6 +83,25 @@ def _drawer(
     return draw
 
 
+def _drawing_stage(
+    overlay: Overlay, size: tuple[int, int], writer: FrameSink | None, keyframes: KeyFrameCollector | None
+) -> Behind[tuple[FrameState, VideoFrame | None]] | None:
+    """Drawing and encoding on their own thread, behind the pose model (None when nothing
+    is drawn). The overlay and the key frames are only ever used from that thread."""
+    if writer is None and keyframes is None:
+        return None
+
+    def draw_frame(item: tuple[FrameState, VideoFrame | None]) -> None:
+        state, video_frame = item
+        draw = _drawer(overlay, state, video_frame, size)
+        if writer is not None:
+            writer.write(draw(), state.t)
+        if keyframes is not None:
+            keyframes.update(state, draw)
+
+    return Behind(draw_frame, DRAW_BEHIND, "draw")
+
+
 def _progress_bar(info: SourceInfo, shown: bool) -> tqdm:
     """A frame bar on a terminal only (a log file or a pipe gets none)."""
     return tqdm(total=info.frame_count or None, unit="frame", disable=not shown or not sys.stderr.isatty(), leave=False)
@@ -101,9 +125,11 @@ def analyze(
     )
     if writer is not None and writer.note:
         pipeline.session.notes.append(writer.note)
+    drawing = _drawing_stage(overlay, info.size, writer, options.keyframes)
+    frames = Prefetch(stream, DECODE_AHEAD, "decode")
     bar = _progress_bar(info, options.progress)
     try:
-        for pose, video_frame in stream:
+        for pose, video_frame in frames:
             if pose is None:
                 pose = pipeline.estimate(video_frame)  # type: ignore[arg-type]
                 if options.poses is not None:
@@ -111,19 +137,20 @@ def analyze(
             state = pipeline.step(pose)
             if on_state is not None:
                 on_state(state)
-            if writer is not None or options.keyframes is not None:
-                draw = _drawer(overlay, state, video_frame, info.size)
-                if writer is not None:
-                    writer.write(draw(), pose.timestamp_s)
-                if options.keyframes is not None:
-                    options.keyframes.update(state, draw)
+            if drawing is not None:
+                drawing.put((state, video_frame))
             bar.update(1)
         session = pipeline.finish()
+        if drawing is not None:
+            drawing.finish()
     except BaseException:
+        if drawing is not None:
+            drawing.abort()
         if writer is not None:
             writer.abort()
         raise
     finally:
+        frames.close()
         bar.close()
         pipeline.close()
     if writer is not None:
@@ -140,7 +167,7 @@ def track_video(
         stage = PoseStage(estimator)
         with _progress_bar(video.info, progress) as bar:
             poses = []
-            for frame in video.frames():
+            for frame in Prefetch(video.frames(), DECODE_AHEAD, "decode"):
                 poses.append(stage.estimate(frame))
                 bar.update(1)
         return Track.from_frames(poses, str(path), video.info.fps, backend, source_sha256, tuple(video.notes))
