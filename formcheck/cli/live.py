@@ -18,6 +18,7 @@ from formcheck.engine.setup_check import is_floor_exercise
 from formcheck.exercises.loader import exercise_file, load_exercise
 from formcheck.exercises.routine import DEFAULT_ROUTINE, Routine, RoutineStep, load_routine, routine_file
 from formcheck.feedback.display import Display, NullDisplay, WindowDisplay
+from formcheck.feedback.screen import fit_to_screen, screen_size
 from formcheck.feedback.voice import create_speaker
 from formcheck.history.store import record_live_session
 from formcheck.live.coach import LiveCoach, LiveOptions, PacedWriter, graceful_stop
@@ -81,7 +82,7 @@ def _open_display(no_window: bool, size: tuple[int, int]) -> Display:
         return NullDisplay()
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         raise UsageError("no display to open a window on (DISPLAY is not set): use --no-window")
-    return WindowDisplay(WINDOW_TITLE, size)
+    return WindowDisplay(WINDOW_TITLE, fit_to_screen(size, screen_size()))
 
 
 def _camera_advice(step: RoutineStep, out: TextIO) -> None:

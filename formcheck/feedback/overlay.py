@@ -30,32 +30,116 @@ class OverlayStyle:
     good: RGB = (80, 220, 120)
     warn: RGB = (255, 170, 60)
     min_visibility: float = 0.5
-    font_scale: float = 0.6
+    font_scale: float = 0.6  # at a 480-pixel shorter side; text grows with the frame
+    min_font_scale: float = 0.38  # the smallest that stays legible (a 320x240 frame)
+    panel_alpha: float = 0.6
+    # Where the counter panel may go; live coaching leaves the top right to its stats.
+    corners: tuple[str, ...] = ("top-left", "top-right", "bottom-left", "bottom-right")
 
 
 def _bgr(c: RGB) -> tuple[int, int, int]:
     return (c[2], c[1], c[0])
 
 
-def _text(img: np.ndarray, text: str, org: tuple[int, int], colour: RGB, scale: float, thick: int = 1) -> None:
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, (0, 0, 0), thick + 2, cv2.LINE_AA)
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, _bgr(colour), thick, cv2.LINE_AA)
+FONT = cv2.FONT_HERSHEY_DUPLEX  # two strokes: readable where SIMPLEX's hairline is not
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1
+
+
+def text_scale(image: np.ndarray, style: OverlayStyle) -> float:
+    """Text size from the frame's shorter side, so that a portrait 1080x1920 frame gets
+    the size of a landscape 1920x1080 one (not a size its width cannot hold)."""
+    return max(min(image.shape[:2]) / 480.0 * style.font_scale, style.min_font_scale)
+
+
+def stroke(scale: float) -> int:
+    """Line thickness that grows with the text: 1 px on a small frame, 4-5 at 4K."""
+    return max(1, int(round(scale * 1.7)))
+
+
+def _text(
+    img: np.ndarray, text: str, org: tuple[int, int], colour: RGB, scale: float, thick: int | None = None
+) -> None:
+    thick = stroke(scale) if thick is None else thick
+    cv2.putText(img, text, org, FONT, scale, (0, 0, 0), thick + max(2, thick), cv2.LINE_AA)
+    cv2.putText(img, text, org, FONT, scale, _bgr(colour), thick, cv2.LINE_AA)
+
+
+def text_size(text: str, scale: float, thick: int | None = None) -> tuple[int, int]:
+    (w, h), base = cv2.getTextSize(text, FONT, scale, stroke(scale) if thick is None else thick)
+    return w, h + base
+
+
+def wrap_to_width(text: str, scale: float, max_width: int) -> list[str]:
+    """Words in lines no wider than ``max_width`` pixels (a word wider than that alone)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_size(f"{lines[-1]} {word}", scale)[0] <= max_width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def shade(image: np.ndarray, box: Box, colour: RGB, alpha: float) -> None:
+    """A translucent rectangle, so the picture stays visible behind the text."""
+    x0, y0, x1, y1 = box
+    layer = image.copy()
+    cv2.rectangle(layer, (x0, y0), (x1, y1), _bgr(colour), -1)
+    cv2.addWeighted(layer, alpha, image, 1 - alpha, 0, dst=image)
+
+
+def overlap(a: Box, b: Box) -> int:
+    """Area two boxes share, in pixels."""
+    return max(0, min(a[2], b[2]) - max(a[0], b[0])) * max(0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def body_box(state: FrameState, min_visibility: float) -> Box | None:
+    """The visible landmarks' bounding box, padded by a tenth of its size (the head and
+    hands reach beyond their landmarks)."""
+    frame = state.frame
+    if not frame.has_person:
+        return None
+    points = frame.xy[frame.visibility >= min_visibility]
+    if len(points) == 0:
+        return None
+    (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+    pad_x, pad_y = 0.1 * (x1 - x0) + 10, 0.1 * (y1 - y0) + 10
+    return int(x0 - pad_x), int(y0 - pad_y), int(x1 + pad_x), int(y1 + pad_y)
+
+
+def _least_covering(candidates: list[Box], body: Box | None, current: int | None) -> int:
+    """Index of the candidate box covering least of the body; the current one is kept
+    unless another covers clearly less (a panel that jumps every frame is hard to read)."""
+    covered = [overlap(c, body) if body else 0 for c in candidates]
+    best = min(range(len(candidates)), key=lambda i: covered[i])
+    if current is not None and covered[current] - covered[best] <= 0.15 * _area(candidates[current]):
+        return current
+    return best
+
+
+def _area(box: Box) -> int:
+    return max(1, (box[2] - box[0]) * (box[3] - box[1]))
 
 
 class Overlay:
-    """Knows which measures to draw where; one instance per exercise."""
+    """Knows which measures to draw where; one instance per exercise. It remembers where
+    its panels are, so that they move only when the body comes under them."""
 
     def __init__(self, exercise: Exercise, measures: MeasureSet, style: OverlayStyle | None = None) -> None:
         self.exercise = exercise
         self.measures = measures
         self.style = style or OverlayStyle()
         self._angles = [name for name, spec in exercise.measures.items() if spec.kind == "angle"]
+        self._corner: int | None = None
+        self._band: int | None = None
 
     def annotate(self, image: np.ndarray, state: FrameState) -> np.ndarray:
-        scale = max(image.shape[0] / 480.0, 0.6) * self.style.font_scale
+        scale = text_scale(image, self.style)
+        body = body_box(state, self.style.min_visibility)
         if state.frame.has_person:
             self._skeleton(image, state, scale)
-        self._panel(image, state, scale)
+        band = self._message(image, state, scale, body)
+        self._panel(image, state, scale, body, band)
         return image
 
     def _skeleton(self, img: np.ndarray, state: FrameState, scale: float) -> None:
@@ -71,24 +155,39 @@ class Overlay:
         for i in {j for pair in SKELETON for j in pair}:
             if vis[i] >= s.min_visibility:
                 cv2.circle(img, tuple(int(v) for v in xy[i]), width + 1, _bgr(s.joint), -1, cv2.LINE_AA)
+        placed: list[Box] = []
         for name in self._angles:
             value = state.measures.get(name, float("nan"))
             if np.isnan(value):
                 continue
             vertex = self.measures.points_of(name, state.side)[1]
             x, y = xy[list(vertex)].mean(axis=0)
-            _text(img, f"{value:.0f}", (int(x) + 8, int(y) - 8), s.angle_text, scale * 0.9)
+            label = f"{value:.0f}"
+            org = _label_position(label, (int(x), int(y)), scale * 0.9, placed, img.shape[1::-1])
+            _text(img, label, org, s.angle_text, scale * 0.9)
 
-    def _panel(self, img: np.ndarray, state: FrameState, scale: float) -> None:
-        s = self.style
-        line = int(28 * scale / 0.6)
+    def _message(self, img: np.ndarray, state: FrameState, scale: float, body: Box | None) -> Box | None:
+        """The feedback message, wrapped to the frame's width, in a band at the bottom or,
+        when the body is there, at the top. Returns the band drawn."""
+        if not state.message:
+            return None
         h, w = img.shape[:2]
-        panel_w = min(w, int(300 * scale / 0.6))
-        rows = 4
-        overlay = img.copy()
-        cv2.rectangle(overlay, (0, 0), (panel_w, line * rows + 10), _bgr(s.panel), -1)
-        cv2.addWeighted(overlay, 0.6, img, 0.4, 0, dst=img)
-        _text(img, self.exercise.name, (10, line), s.text, scale)
+        margin = max(6, int(12 * scale / 0.6))
+        lines = wrap_to_width(state.message, scale, w - 2 * margin)
+        step = text_size("Ag", scale)[1] + margin // 2
+        height = step * len(lines) + margin
+        width = min(w, max(text_size(line, scale)[0] for line in lines) + 2 * margin)
+        bands = [(0, h - height, width, h), (0, 0, width, height)]
+        self._band = _least_covering(bands, body, self._band)
+        box = bands[self._band]
+        shade(img, box, self.style.panel, self.style.panel_alpha)
+        colour = self.style.warn if state.phase != "setup" else self.style.text
+        for i, line in enumerate(lines):
+            _text(img, line, (margin, box[1] + margin // 2 + step * (i + 1) - margin // 2), colour, scale)
+        return box
+
+    def _panel_lines(self, state: FrameState) -> list[tuple[str, float]]:
+        """The counter panel's rows and their sizes relative to the base text."""
         rep = self.exercise.rep
         if state.active_s is not None:
             minutes, seconds = divmod(int(state.active_s), 60)
@@ -98,26 +197,61 @@ class Overlay:
         else:
             counts = f"Reps  L {state.counts.get('left', 0)}   R {state.counts.get('right', 0)}"
         target = f" / {rep.target}" if rep and rep.target else ""
-        _text(img, counts + target, (10, 2 * line), s.text, scale * 1.2, 2)
         phase = {"setup": "getting ready", "ready": "ready", "position": "in position"}[state.phase]
-        _text(img, f"{phase}  ({state.side} side)", (10, 3 * line), s.text, scale * 0.85)
+        return [(self.exercise.name, 1.0), (counts + target, 1.2), (f"{phase}  ({state.side} side)", 0.85)]
+
+    def _panel(self, img: np.ndarray, state: FrameState, scale: float, body: Box | None, band: Box | None) -> None:
+        s = self.style
+        h, w = img.shape[:2]
+        margin = max(6, int(10 * scale / 0.6))
+        rows = self._panel_lines(state)
+        steps = [text_size("Ag", scale * size)[1] + margin // 2 for _, size in rows]
+        bar = text_size("Ag", scale * 0.7)[1] + margin if state.hold_target else 0
+        panel_w = min(w, max(text_size(text, scale * size)[0] for text, size in rows) + 2 * margin)
+        panel_w = max(panel_w, min(w, text_size("hold 00.0 / 60 s", scale * 0.7)[0] + 3 * margin))
+        panel_h = sum(steps) + bar + margin
+        top, bottom = (band[3], h) if band and band[1] == 0 else (0, band[1] if band else h)
+        boxes = {
+            "top-left": (0, top, panel_w, top + panel_h),
+            "top-right": (w - panel_w, top, w, top + panel_h),
+            "bottom-left": (0, bottom - panel_h, panel_w, bottom),
+            "bottom-right": (w - panel_w, bottom - panel_h, w, bottom),
+        }
+        candidates = [boxes[c] for c in s.corners]
+        self._corner = _least_covering(candidates, body, self._corner)
+        x0, y0, x1, _ = candidates[self._corner]
+        shade(img, candidates[self._corner], s.panel, s.panel_alpha)
+        y = y0
+        for (text, size), step in zip(rows, steps):
+            y += step
+            bold = size > 1 and scale >= 0.6  # a thicker stroke would blur small text
+            _text(img, text, (x0 + margin, y - margin // 2), s.text, scale * size, stroke(scale * size) + bold)
         if state.hold_target:
             frac = min(state.hold_elapsed / state.hold_target, 1.0)
-            x0, y0, bar_w = 10, 3 * line + 12, panel_w - 20
-            cv2.rectangle(img, (x0, y0), (x0 + bar_w, y0 + line // 2), _bgr(s.text), 1)
+            bx0, by0, by1 = x0 + margin, y + margin // 3, y + bar
+            bar_w = x1 - x0 - 2 * margin
+            cv2.rectangle(img, (bx0, by0), (bx0 + bar_w, by1), _bgr(s.text), max(1, stroke(scale) // 2))
             colour = s.good if frac >= 1.0 else s.warn
-            cv2.rectangle(img, (x0, y0), (x0 + int(bar_w * frac), y0 + line // 2), _bgr(colour), -1)
-            _text(
-                img,
-                f"hold {state.hold_elapsed:4.1f} / {state.hold_target:g} s",
-                (x0 + 4, y0 + line // 2 - 3),
-                s.text,
-                scale * 0.7,
-            )
-        if state.message:
-            (tw, th), _ = cv2.getTextSize(state.message, cv2.FONT_HERSHEY_SIMPLEX, scale, 1)
-            y = h - 12
-            overlay = img.copy()
-            cv2.rectangle(overlay, (0, y - th - 12), (min(w, tw + 24), h), _bgr(s.panel), -1)
-            cv2.addWeighted(overlay, 0.6, img, 0.4, 0, dst=img)
-            _text(img, state.message, (12, y), s.warn if state.phase != "setup" else s.text, scale)
+            cv2.rectangle(img, (bx0, by0), (bx0 + int(bar_w * frac), by1), _bgr(colour), -1)
+            label = f"hold {state.hold_elapsed:4.1f} / {state.hold_target:g} s"
+            _text(img, label, (bx0 + margin // 2, by1 - margin // 2), s.text, scale * 0.7)
+
+
+def _label_position(
+    label: str, anchor: tuple[int, int], scale: float, placed: list[Box], size: tuple[int, int]
+) -> tuple[int, int]:
+    """Where to write an angle beside its joint: up-right of it unless that covers a
+    label already written (two joints close together), then the other diagonals."""
+    tw, th = text_size(label, scale)
+    gap = max(4, th // 3)
+    x, y = anchor
+    width, height = size
+    options = [(x + gap, y - gap), (x + gap, y + th + gap), (x - tw - gap, y - gap), (x - tw - gap, y + th + gap)]
+    boxes = [(ox, oy - th, ox + tw, oy) for ox, oy in options]
+    free = [i for i, b in enumerate(boxes) if not any(overlap(b, p) for p in placed)]
+    inside = [
+        i for i in free if boxes[i][0] >= 0 and boxes[i][1] >= 0 and boxes[i][2] <= width and boxes[i][3] <= height
+    ]
+    chosen = (inside or free or [0])[0]
+    placed.append(boxes[chosen])
+    return options[chosen]

@@ -31,8 +31,8 @@ from formcheck.engine.setup_check import readiness_problem
 from formcheck.exercises.schema import Exercise
 from formcheck.feedback.cues import Cue, CueMaker
 from formcheck.feedback.display import ESC, Display
-from formcheck.feedback.hud import draw_banner, draw_card, draw_stats
-from formcheck.feedback.overlay import Overlay
+from formcheck.feedback.hud import LIVE_CORNERS, draw_banner, draw_card, draw_stats
+from formcheck.feedback.overlay import Overlay, OverlayStyle
 from formcheck.feedback.voice import Speaker
 from formcheck.pose import PoseEstimator
 from formcheck.reports.video_writer import open_video_writer
@@ -214,7 +214,7 @@ class LiveCoach:
         """Coach one exercise until it ends; ``target`` reps (per side) for a routine."""
         opts = self.options
         pipeline = self._pipeline(exercise)
-        overlay = Overlay(exercise, pipeline.evaluator.measures)  # stateless: one per exercise
+        overlay = Overlay(exercise, pipeline.evaluator.measures, OverlayStyle(corners=LIVE_CORNERS))
         counting, ok_since, paused = False, None, False
         spoken_number: int | None = None
         announce = Steady(opts.announce_after_s)

@@ -1,0 +1,131 @@
+"""The overlay's layout on frames of any shape: text fits, labels stay apart, panels avoid the body."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from formcheck.core.body import Posture, View
+from formcheck.core.frame import PoseFrame
+from formcheck.engine.evaluator import FrameState
+from formcheck.exercises.loader import load_exercise
+from formcheck.feedback.hud import draw_banner, draw_card, draw_stats
+from formcheck.feedback.overlay import (
+    Overlay,
+    OverlayStyle,
+    _label_position,
+    body_box,
+    overlap,
+    text_scale,
+    text_size,
+    wrap_to_width,
+)
+from formcheck.feedback.screen import fit_to_screen
+from formcheck.measures.measure_set import MeasureSet
+
+SIZES = [(1080, 1920), (1920, 1080), (854, 480), (320, 240), (3840, 2160)]
+LONG = "Stretch your arms out in front of you and rest your forehead on the floor, breathing slowly"
+
+
+def _state(size: tuple[int, int], body: tuple[float, float, float, float], message: str = LONG) -> FrameState:
+    """A person whose landmarks fill ``body`` (fractions x0, y0, x1, y1 of the frame)."""
+    w, h = size
+    rng = np.random.default_rng(0)
+    x0, y0, x1, y1 = body
+    xy = np.column_stack([rng.uniform(x0 * w, x1 * w, 33), rng.uniform(y0 * h, y1 * h, 33)])
+    frame = PoseFrame(0, 0.0, size, xy, np.zeros(33), np.ones(33))
+    return FrameState(
+        t=0.0,
+        frame=frame,
+        side="left",
+        measures={},
+        posture=Posture.KNEELING,
+        view=View.SIDE,
+        phase="position",
+        counts={"total": 4},
+        hold_elapsed=1.5,
+        hold_target=60.0,
+        motion=0.0,
+        active_s=None,
+        setup_problems=[],
+        message=message,
+    )
+
+
+def _overlay(exercise_id: str = "childs_pose") -> Overlay:
+    exercise = load_exercise(exercise_id)
+    return Overlay(exercise, MeasureSet(exercise.measures, 0.5))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_long_messages_wrap_within_the_frame(size):
+    image = np.zeros((size[1], size[0], 3), np.uint8)
+    scale = text_scale(image, OverlayStyle())
+    lines = wrap_to_width(LONG, scale, size[0] - 24)
+    assert " ".join(lines) == LONG
+    assert all(text_size(line, scale)[0] <= size[0] - 24 for line in lines)
+
+
+def test_text_grows_with_the_shorter_side():
+    """Portrait and landscape frames of one resolution get one text size."""
+    style = OverlayStyle()
+    portrait, landscape = (np.zeros((h, w, 3), np.uint8) for w, h in [(1080, 1920), (1920, 1080)])
+    assert text_scale(portrait, style) == text_scale(landscape, style) == pytest.approx(1.35)
+    assert text_scale(np.zeros((240, 320, 3), np.uint8), style) == style.min_font_scale
+
+
+def test_labels_of_joints_close_together_do_not_overlap():
+    placed: list = []
+    for anchor in [(400, 300), (404, 306), (398, 296)]:
+        _label_position("168", anchor, 1.0, placed, (854, 480))
+    assert all(overlap(a, b) == 0 for i, a in enumerate(placed) for b in placed[i + 1 :])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("where", ["top-left", "bottom-left", "top-right"])
+def test_panels_keep_off_the_body(size, where):
+    """A body in one corner of the frame: neither the counter panel nor the message's
+    band covers it (the frame has room for both elsewhere)."""
+    w, h = size
+    corner = {
+        "top-left": (0.02, 0.02, 0.35, 0.3),
+        "bottom-left": (0.02, 0.6, 0.35, 0.7),
+        "top-right": (0.65, 0.02, 0.98, 0.3),
+    }
+    state = _state(size, corner[where])
+    blank = np.full((h, w, 3), 128, np.uint8)
+    person_only = np.full((h, w, 3), 128, np.uint8)
+    drawn = _overlay().annotate(blank, state)
+    overlay = _overlay()
+    overlay._message = lambda *args: None  # type: ignore[method-assign]
+    overlay._panel = lambda *args: None  # type: ignore[method-assign]
+    overlay.annotate(person_only, state)
+    x0, y0, x1, y1 = body_box(state, 0.5)
+    inside = (slice(max(y0, 0), y1), slice(max(x0, 0), x1))
+    assert np.array_equal(drawn[inside], person_only[inside])  # only the skeleton is drawn over the body
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_card_and_banner_fit(size):
+    """The instruction card keeps within 90 % of the width, the banner within the frame,
+    the stats in the top right corner."""
+    w, h = size
+    card = draw_card(np.zeros((h, w, 3), np.uint8), "Child's pose", [LONG, LONG])
+    assert card.any() and not card[:, int(0.9 * w) + 1 :].any()
+    banner = draw_banner(np.zeros((h, w, 3), np.uint8), "Paused")
+    assert banner.any() and not banner[:, : int(0.05 * w)].any() and not banner[:, w - int(0.05 * w) :].any()
+    stats = draw_stats(np.zeros((h, w, 3), np.uint8), 12.5, 80.0, 3)
+    assert stats[: h // 10, w // 2 :].any() and not stats[h // 5 :].any()  # top right only
+
+
+@pytest.mark.parametrize(
+    "size, screen, fitted",
+    [
+        ((1080, 1920), (1280, 800), (382, 680)),  # the portrait phone video: the whole picture, smaller
+        ((3840, 2160), (1920, 1080), (1632, 918)),
+        ((640, 480), (1920, 1080), (640, 480)),  # never enlarged
+        ((640, 480), None, (640, 480)),  # no screen known (no X display)
+    ],
+)
+def test_live_window_fits_the_screen(size, screen, fitted):
+    assert fit_to_screen(size, screen) == fitted
