@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from formcheck.exercises.loader import exercise_ids, load_exercise
-from formcheck.exercises.schema import DEFAULT_SPACE
+from formcheck.exercises.schema import DEFAULT_SPACE, WORLD_KINDS
 from formcheck.offline.analyze import analyze
 from formcheck.pose import create_estimator  # noqa: E402
 from formcheck.reports.report import build_report
@@ -177,15 +177,27 @@ def fmt_holds(holds: list[tuple[float, float]]) -> str:
     return " ".join(f"{a:.1f}-{b:.1f}" for a, b in holds) or "-"
 
 
+def kind_space(text: str) -> tuple[str, str]:
+    """``KIND=SPACE`` for ``--space``, checked against what the exercise schema allows."""
+    kind, _, space = text.partition("=")
+    if kind not in WORLD_KINDS or space not in ("image", "world", "fused"):
+        raise argparse.ArgumentTypeError(f"expected KIND=SPACE with KIND in {', '.join(WORLD_KINDS)}, got {text!r}")
+    return kind, space
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clips", type=Path, default=ROOT.parent / "shared" / "clips")
     parser.add_argument("--cache", type=Path, help="folder for landmark tracks (outside the repo)")
     parser.add_argument("--only", help="substring of the clip file names to run")
     parser.add_argument(
-        "--angle-space",
-        choices=("image", "world", "fused"),
-        help="measure angles in this space instead of the default (exercises.schema.DEFAULT_SPACE)",
+        "--space",
+        action="append",
+        default=[],
+        type=kind_space,
+        metavar="KIND=SPACE",
+        help="measure this kind (angle, height...) in this space (image, world, fused) instead of "
+        "the default (exercises.schema.DEFAULT_SPACE); repeatable",
     )
     args = parser.parse_args()
     if not (args.clips / "labels.csv").exists():
@@ -193,8 +205,7 @@ def main() -> int:
         return 2
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
-    if args.angle_space:
-        DEFAULT_SPACE["angle"] = args.angle_space
+    DEFAULT_SPACE.update(dict(args.space))
     results = []
     for row in read_labels(args.clips):
         if args.only and args.only not in row["file"]:

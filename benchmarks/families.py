@@ -230,11 +230,15 @@ def build_cases(families: list[str], per_family: int, seed: int, cache: Path) ->
     return cases
 
 
-def prepare(case: Case) -> tuple[Path, float]:
-    """Render (and stitch) the case's clip and track it, unless cached."""
+def prepare(case: Case) -> tuple[Path | str, float]:
+    """Render (and stitch) the case's clip and track it, unless cached; or why the renderer
+    cannot frame a drawn camera (reported and left out, not a crash of the whole run)."""
     start = time.perf_counter()
     for spec in case.renders:
-        render_once(spec)
+        try:
+            render_once(spec)
+        except ValueError as error:
+            return str(error), time.perf_counter() - start
     if case.edit is not None and not case.video.exists():
         stitch(case.edit, case.video)
     return landmark_source(case.video, case.video.parent), time.perf_counter() - start
@@ -315,9 +319,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.cache.mkdir(parents=True, exist_ok=True)
     cases = build_cases(families, 1 if args.quick else args.per_family, args.seed, args.cache)
-    results = []
+    results: list[Result] = []
+    skipped: list[str] = []
     with ProcessPoolExecutor(max_workers=args.jobs, mp_context=get_context("spawn")) as pool:
         for case, (track, seconds) in zip(cases, pool.map(prepare, cases)):
+            if isinstance(track, str):
+                skipped.append(case.name)
+                print(f"{case.name:14s} skipped: {track}", flush=True)
+                continue
             r = evaluate(case, track)
             results.append(r)
             sides = f"  sides {r.pred_sides}/{r.gt_sides}" if r.gt_sides is not None else ""
@@ -327,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
     print_table(results)
+    if skipped:
+        print(f"left out, the renderer could not frame them: {', '.join(skipped)}")
     return 0
 
 

@@ -88,10 +88,16 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
             "side = 'near' names a working side: it needs sides = 'each'",
         ),
         (
-            'points = ["shoulder", "heel"]',
-            'points = ["shoulder", "heel"]\nspace = "world"',
-            "measures.shoulder_lift",
-            "space 'world' applies to angle, distance, lateral measures, not height",
+            "[rep]",
+            '[measures.thigh]\nkind = "inclination"\npoints = ["hip", "knee"]\nspace = "world"\n\n[rep]',
+            "measures.thigh",
+            "space 'world' applies to angle, distance, height, lateral measures, not inclination",
+        ),
+        (
+            "[rep]",
+            '[measures.feet]\nkind = "distance"\npoints = ["hip", "heel"]\nper = ["shoulder", "hip"]\nspace = "fused"\n\n[rep]',
+            "measures.feet",
+            "space 'fused' applies to angle and height measures only",
         ),
         (
             'points = ["shoulder", "hip", "knee"]',

@@ -81,3 +81,32 @@ def test_angles_in_the_world_space_see_a_bend_the_picture_cannot():
     assert got["fused"] == pytest.approx(90.0)
     no_world = PoseFrame(0, 0.0, (640, 480), frame.xy, frame.z, frame.visibility)
     assert MeasureSet(specs, min_visibility=0.5).evaluate(no_world, "left")["world"] == pytest.approx(180.0)
+
+
+def _head_dropped(shoulders_across_the_picture: bool) -> PoseFrame:
+    """The nose 0.1 m above the shoulders, which are 0.3 m apart. Facing the camera they
+    lie across the picture (300 px wide there); side-on they point at it and look 30 px
+    apart, so the picture's height in shoulder widths comes out ten times too large."""
+    xy = np.tile([300.0, 300.0], (len(L), 1))
+    world = np.zeros((len(L), 3))
+    half_width_px = 150.0 if shoulders_across_the_picture else 15.0
+    xy[L.LEFT_SHOULDER], xy[L.RIGHT_SHOULDER] = [300.0 - half_width_px, 300.0], [300.0 + half_width_px, 300.0]
+    xy[L.NOSE] = [300.0, 200.0]  # 100 px above: 0.1 m at 1000 px per metre
+    axis = np.array([1.0, 0.0, 0.0]) if shoulders_across_the_picture else np.array([0.0, 0.0, 1.0])
+    world[L.LEFT_SHOULDER], world[L.RIGHT_SHOULDER] = -0.15 * axis, 0.15 * axis
+    world[L.NOSE] = [0.0, -0.1, 0.0]
+    return PoseFrame(0, 0.0, (640, 480), xy, np.zeros(len(L)), np.ones(len(L)), world=world)
+
+
+@pytest.mark.parametrize("across", [True, False], ids=["facing the camera", "side-on"])
+def test_a_fused_height_trusts_the_picture_only_while_its_reference_lies_across_it(across):
+    specs = {
+        space: MeasureSpec(
+            kind="height", points=["nose", "mid_shoulder"], per=["left_shoulder", "right_shoulder"], space=space
+        )
+        for space in ("image", "world", "fused")
+    }
+    got = MeasureSet(specs, min_visibility=0.5).evaluate(_head_dropped(across), "left")
+    assert got["world"] == pytest.approx(1 / 3)
+    assert got["image"] == pytest.approx(1 / 3 if across else 10 / 3)
+    assert got["fused"] == pytest.approx(1 / 3)  # the picture's when it is right, the 3D one when not

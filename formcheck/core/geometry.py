@@ -59,13 +59,32 @@ def picture_weight(normal: np.ndarray, trusted_tilt_deg: float = 30.0, edge_on_t
     length = float(np.linalg.norm(normal))
     if not length > 0:
         return 1.0
-    facing = abs(float(normal[2])) / length  # the cosine of the tilt
+    return _trust(abs(float(normal[2])) / length, trusted_tilt_deg, edge_on_tilt_deg)
+
+
+def segment_picture_weight(
+    segment: np.ndarray, trusted_tilt_deg: float = 30.0, edge_on_tilt_deg: float = 60.0
+) -> float:
+    """How far to trust a length measured in the picture, for a 3D ``segment`` (camera
+    axes): 1 while it lies within ``trusted_tilt_deg`` of the picture's plane, 0 when it
+    points more than ``edge_on_tilt_deg`` towards the camera (foreshortened to half its
+    length or less); the same ramp as ``picture_weight``."""
+    length = float(np.linalg.norm(segment))
+    if not length > 0:
+        return 1.0
+    return _trust(float(np.hypot(segment[0], segment[1])) / length, trusted_tilt_deg, edge_on_tilt_deg)
+
+
+def _trust(cos_tilt: float, trusted_tilt_deg: float, edge_on_tilt_deg: float) -> float:
+    """1 for a tilt up to ``trusted_tilt_deg``, 0 beyond ``edge_on_tilt_deg``, linear in
+    the cosine between."""
     trusted, edge_on = np.cos(np.radians(trusted_tilt_deg)), np.cos(np.radians(edge_on_tilt_deg))
-    return float(np.clip((facing - edge_on) / (trusted - edge_on), 0.0, 1.0))
+    return float(np.clip((cos_tilt - edge_on) / (trusted - edge_on), 0.0, 1.0))
 
 
 def height_above(a: np.ndarray, b: np.ndarray) -> float:
-    """How far a is above b in pixels (image y grows downwards)."""
+    """How far a is above b along y, which grows downwards in the picture and in
+    MediaPipe's 3D landmarks alike (pixels or metres)."""
     return float(b[1] - a[1])
 
 

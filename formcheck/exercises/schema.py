@@ -16,14 +16,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from formcheck.core.body import Posture
 from formcheck.core.landmarks import resolve_point, valid_point_names
 
-#: Measure kinds that can be taken in the metric 3D landmarks: the ones defined without
-#: the picture's vertical (an inclination, a height or an offset "above" is not).
-WORLD_KINDS = ("angle", "distance", "lateral")
+#: Measure kinds that can be taken in the metric 3D landmarks. MediaPipe's 3D axes are
+#: the camera's, so a height (along its vertical) is one too; an inclination or an offset
+#: "above" a line is defined in the picture's plane and is not.
+WORLD_KINDS = ("angle", "distance", "height", "lateral")
+#: Kinds that can blend the two by how squarely the camera sees them (``measures``).
+FUSED_KINDS = ("angle", "height")
 #: Where each kind is measured when its file does not say: chosen by the rendered
-#: angle-error grid in the README ("View-robust measures"): fused angles are the
-#: picture's side-on and up to 30 degrees round, and close to the 3D ones from 60
-#: degrees, where the picture's are 40-70 degrees off.
-DEFAULT_SPACE: dict[str, str] = {"angle": "fused"}
+#: error grids in the README ("View-robust measures"). Fused angles are the picture's
+#: side-on and up to 30 degrees round, and close to the 3D ones from 60 degrees, where the
+#: picture's are 40-70 degrees off. Heights are closer to the body's in 3D at every
+#: azimuth (their reference length is not foreshortened), except small left-right
+#: differences such as a shoulder tilt, which a file then measures in the picture.
+DEFAULT_SPACE: dict[str, str] = {"angle": "fused", "height": "world"}
 
 POINT_COUNTS = {"angle": 3, "inclination": 2, "offset": 3, "distance": 2, "height": 2, "swing": 2, "lateral": 2}
 # The values each kind of measure can take (degrees; the others are ratios of a body
@@ -64,8 +69,9 @@ class MeasureSpec(_Strict):
     description: str = ""
     space: Literal["image", "world", "fused"] | None = Field(
         default=None,
-        description="image: the picture's 2D landmarks; world: the metric 3D ones; fused: 2D where the "
-        "three points face the camera, 3D as they turn edge-on (default: the kind's, DEFAULT_SPACE)",
+        description="image: the picture's 2D landmarks; world: the metric 3D ones; fused: 2D where an "
+        "angle's three points or a height's reference segment face the camera, 3D as they turn edge-on "
+        "(default: the kind's, DEFAULT_SPACE)",
     )
     min_visibility: float | None = Field(
         default=None,
@@ -95,8 +101,8 @@ class MeasureSpec(_Strict):
             raise ValueError(f"'per' only applies to distance, height and lateral measures, not {self.kind}")
         if self.space not in (None, "image") and self.kind not in WORLD_KINDS:
             raise ValueError(f"space {self.space!r} applies to {', '.join(WORLD_KINDS)} measures, not {self.kind}")
-        if self.space == "fused" and self.kind != "angle":
-            raise ValueError("space 'fused' applies to angle measures only")
+        if self.space == "fused" and self.kind not in FUSED_KINDS:
+            raise ValueError(f"space 'fused' applies to {' and '.join(FUSED_KINDS)} measures only")
         return self
 
     @property

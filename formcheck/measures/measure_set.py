@@ -80,7 +80,11 @@ class CompiledMeasure:
             return float("nan")
         space = self.spec.resolved_space
         if space != "image" and frame.world is not None:
-            return self._in_world(frame.world, frame.xy, space)
+            return self._in_world(frame, space)
+        return self._in_picture(frame)
+
+    def _in_picture(self, frame: PoseFrame) -> float:
+        """The measure from the picture's (2D image) landmarks."""
         pts = self._points(frame.xy, self.points)
         refs = self._points(frame.xy, self.per)
         kind = self.spec.kind
@@ -105,22 +109,38 @@ class CompiledMeasure:
     def _points(coords: np.ndarray, groups: tuple[tuple[int, ...], ...]) -> list[np.ndarray]:
         return [coords[list(group)].mean(axis=0) for group in groups]
 
-    def _in_world(self, world: np.ndarray, xy: np.ndarray, space: str) -> float:
-        """An angle, distance or lateral offset from the metric 3D landmarks (``space``
-        world), or an angle blended between the picture's and the 3D one (``fused``).
-        ``evaluate`` measures a frame without 3D landmarks (an old track) in the picture."""
+    def _in_world(self, frame: PoseFrame, space: str) -> float:
+        """A measure from the metric 3D landmarks (``space`` world), or blended between
+        the picture's and the 3D one (``fused``). ``evaluate`` measures a frame without
+        3D landmarks (an old track) in the picture.
+
+        The 3D landmarks' y axis is the camera's vertical, as the picture's is, so a
+        height means the same in both, but its reference length is the body's own, not
+        foreshortened when the segment points at the camera. A fused angle trusts the
+        picture while the plane of the bend faces the camera; a fused height, while its
+        reference segment lies across the picture (seen end-on, the 3D depth of a head
+        dropping towards the camera is the weaker guess)."""
+        world = frame.world
         pts = self._points(world, self.points)
         refs = self._points(world, self.per)
-        if self.spec.kind == "lateral":
+        kind = self.spec.kind
+        if kind == "lateral":
             return geometry.lateral(*pts, *refs)
-        if self.spec.kind == "distance":
+        if kind in ("distance", "height"):
             ref = geometry.distance(*refs)
-            return geometry.distance(*pts) / ref if ref > 0 else float("nan")
+            if not ref > 0:
+                return float("nan")
+            along = geometry.distance if kind == "distance" else geometry.height_above
+            world_value = along(*pts) / ref
+            if space == "world":
+                return world_value
+            weight = geometry.segment_picture_weight(refs[1] - refs[0])
+            return weight * self._in_picture(frame) + (1.0 - weight) * world_value
         world_angle = geometry.angle_deg(*pts)
         if space == "world":
             return world_angle
         weight = geometry.picture_weight(body_axis(world))
-        return weight * geometry.angle_deg(*self._points(xy, self.points)) + (1.0 - weight) * world_angle
+        return weight * self._in_picture(frame) + (1.0 - weight) * world_angle
 
 
 class MeasureSet:

@@ -50,6 +50,7 @@ class Job:
     name: str  # the uploaded file's own name (what reports and errors call it)
     folder: Path
     keep: bool
+    mirrored: bool = False  # a selfie-mirrored recording: sides are swapped back
     status: Status = Status.QUEUED
     progress: float = 0.0
     report: dict[str, Any] | None = None
@@ -97,12 +98,12 @@ class Analyses:
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formcheck-analysis")
 
-    def new_job(self, exercise: Exercise, filename: str, keep: bool) -> Job:
+    def new_job(self, exercise: Exercise, filename: str, keep: bool, mirrored: bool = False) -> Job:
         """A job with a private folder to write the upload into (``job.upload``)."""
         job_id = uuid.uuid4().hex
         folder = self.workdir / job_id
         folder.mkdir(mode=0o700)
-        job = Job(job_id, exercise, safe_name(filename), folder, keep)
+        job = Job(job_id, exercise, safe_name(filename), folder, keep, mirrored)
         with self._lock:
             self.jobs[job_id] = job
         return job
@@ -151,7 +152,9 @@ class Analyses:
                 job.upload,
                 job.exercise,
                 self.estimator_factory,
-                AnalysisOptions(out_video=plan.stage(video), out_video_name=video, keyframes=keyframes),
+                AnalysisOptions(
+                    out_video=plan.stage(video), out_video_name=video, keyframes=keyframes, mirrored=job.mirrored
+                ),
                 on_state=progress,
             )
             if session.frames_with_pose == 0:

@@ -317,7 +317,7 @@ async def post_analysis(request: Request) -> JSONResponse:
         return _error(
             f"the video is larger than the upload limit of {config.max_upload_bytes // (1024 * 1024)} MB", 413
         )
-    form = await request.form(max_files=1, max_fields=4)
+    form = await request.form(max_files=1, max_fields=5)
     try:
         video, exercise_id = form.get("video"), form.get("exercise")
         if not isinstance(video, UploadFile) or not video.filename:
@@ -327,7 +327,7 @@ async def post_analysis(request: Request) -> JSONResponse:
         if exercise_id not in exercise_ids():  # ids only: never a path on the server
             return _error(f"unknown exercise {exercise_id!r}; see /api/exercises")
         exercise = load_exercise(exercise_id)
-        job = jobs.new_job(exercise, video.filename, form.get("keep") == "1")
+        job = jobs.new_job(exercise, video.filename, form.get("keep") == "1", form.get("mirrored") == "1")
         with job.upload.open("wb") as out:
             while chunk := await video.read(1 << 20):
                 out.write(chunk)

@@ -59,6 +59,7 @@ async function submit(event) {
   const form = new FormData();
   form.append("exercise", $("exercise").value);
   form.append("keep", $("keep").checked ? "1" : "0");
+  form.append("mirrored", $("mirrored").checked ? "1" : "0");
   form.append("video", file);
   $("analyse-btn").disabled = true;
   try {
