@@ -123,3 +123,10 @@ def test_demo_on_the_bundled_sample(tmp_path):
     for got, want in zip(data["holds"], gt["holds"]):
         assert got["duration_s"] == pytest.approx(want["end_s"] - want["start_s"], abs=0.5)
     assert out_video.stat().st_size > 0
+
+
+def test_bridge_without_a_hold_at_the_top_says_what_the_exercise_asks(three_bridges):
+    code, out, err = cli("analyze", str(three_bridges), "-e", "bridge", "--no-history")
+    assert code == 0, err
+    assert "no hold reached (longest 1.9 s): the exercise asks for a 12 s hold at the top (three deep breaths)" in out
+    assert "(short of 12 s)" in out

@@ -203,6 +203,11 @@ class HoldSpec(_Strict):
     """How long the position is held; the clock runs only while the hold checks pass."""
 
     target_s: float = Field(gt=0.0, le=3600.0)
+    where: str = Field(
+        default="",
+        max_length=120,
+        description="where the hold is, in the seed's words, for summaries: 'at the top (three deep breaths)'",
+    )
     min_s: float = Field(default=1.0, ge=0.0, le=60.0, description="shorter dwells are not holds")
     grace_s: float = Field(default=0.5, ge=0.0, le=10.0, description="breaks shorter than this do not end a hold")
     max_speed: float | None = Field(

@@ -15,6 +15,7 @@ from formcheck.core.landmarks import SKELETON
 from formcheck.engine.evaluator import FrameState
 from formcheck.exercises.schema import Exercise
 from formcheck.measures.measure_set import MeasureSet
+from formcheck.reports.report import tenths
 
 RGB = tuple[int, int, int]
 
@@ -233,7 +234,7 @@ class Overlay:
             cv2.rectangle(img, (bx0, by0), (bx0 + bar_w, by1), _bgr(s.text), max(1, stroke(scale) // 2))
             colour = s.good if frac >= 1.0 else s.warn
             cv2.rectangle(img, (bx0, by0), (bx0 + int(bar_w * frac), by1), _bgr(colour), -1)
-            label = f"hold {state.hold_elapsed:4.1f} / {state.hold_target:g} s"
+            label = f"hold {tenths(state.hold_elapsed):>4} / {state.hold_target:g} s"
             _text(img, label, (bx0 + margin // 2, by1 - margin // 2), s.text, scale * 0.7)
 
 

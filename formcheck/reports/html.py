@@ -22,6 +22,7 @@ from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise, MeasureSpec
 from formcheck.reports.keyframes import KeyFrame, KeyFrameCollector
 from formcheck.reports.plotting import png, pyplot
+from formcheck.reports.report import missing_holds, tenths
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """
@@ -130,16 +131,18 @@ def _summary(report: dict[str, Any], ex: Exercise) -> str:
     if ex.hold:
         done = sum(h["completed"] for h in report["holds"])
         longest = max((h["duration_s"] for h in report["holds"]), default=0.0)
-        rows.append(["holds reaching the target", f"{done} of {len(report['holds'])}", f"{ex.hold.target_s:g} s each"])
-        rows.append(["longest hold", f"{longest:.1f} s", f"{ex.hold.target_s:g} s"])
+        reached = f"{done} of {len(report['holds'])}" if report["holds"] else "none held"
+        rows.append(["holds reaching the target", reached, f"{ex.hold.target_s:g} s each"])
+        rows.append(["longest hold", f"{tenths(longest)} s", f"{ex.hold.target_s:g} s"])
     rows.append(["reps not counted", str(len(report["not_counted"])), "0"])
     parts = [table(["", "done", "target"], [[escape(c) for c in r] for r in rows], {1})]
+    parts += [f'<p class="short">{escape(line[0].upper() + line[1:])}.</p>' for line in missing_holds(report)]
     if report["holds"]:
         hold_rows = [
             [
                 escape(h["side"] or ""),
                 f"{h['start_s']:.1f}–{h['end_s']:.1f} s",
-                f"{h['duration_s']:.1f} s",
+                f"{tenths(h['duration_s'])} s",
                 f"{h['target_s']:g} s",
                 '<span class="ok">reached</span>' if h["completed"] else '<span class="short">short</span>',
             ]

@@ -7,6 +7,7 @@ an interrupted run never leaves a half-written file or destroys an earlier repor
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,33 @@ CAUTION = "Stop at once if you feel any sharp pain. formcheck gives exercise fee
 
 def _r(x: float) -> float:
     return round(float(x), 2)
+
+
+def tenths(seconds: float) -> str:
+    """A duration to 0.1 s, rounded down: a 2.96 s hold reads "2.9 s" beside its 3 s
+    target, never "3.0 s" marked short."""
+    return f"{math.floor(seconds * 10 + 1e-6) / 10:.1f}"
+
+
+def missing_holds(report: dict[str, Any]) -> list[str]:
+    """What the summary must say when no hold reached the target (per side for one-sided
+    exercises): "no hold reached: the exercise asks for a 12 s hold at the top (three
+    deep breaths)". Empty when every side reached one, or the exercise has no hold."""
+    hold = report.get("hold")
+    if not hold and report["holds"]:  # a report from before the "hold" key
+        hold = {"target_s": report["holds"][0]["target_s"], "where": ""}
+    if not hold:
+        return []
+    sides: list[str | None] = ["left", "right"] if report["rep_count_by_side"] else [None]
+    reached = {h["side"] for h in report["holds"] if h["completed"]}
+    short = [side for side in sides if side not in reached]
+    if not short:
+        return []
+    asks = f"the exercise asks for a {hold['target_s']:g} s hold" + (f" {hold['where']}" if hold["where"] else "")
+    longest = max((h["duration_s"] for h in report["holds"] if h["side"] in short), default=None)
+    held = f" (longest {tenths(longest)} s)" if longest is not None else ""
+    where = f" on the {' or '.join(s for s in short if s)} side" if short != [None] and len(short) < len(sides) else ""
+    return [f"no hold reached{where}{held}: {asks}"]
 
 
 def _faults(session: Session) -> list[dict[str, Any]]:
@@ -109,6 +137,7 @@ def build_report(session: Session) -> dict[str, Any]:
         "reps": reps,
         "not_counted": not_counted,
         "holds": holds,
+        "hold": {"target_s": ex.hold.target_s, "where": ex.hold.where} if ex.hold else None,
         "faults": faults,
         "active_s": _r(sum(a["duration_s"] for a in activity)) if ex.activity else None,
         "activity": activity if ex.activity else None,
@@ -129,8 +158,9 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         lines.append(f"  reps: {reps}{target}")
     for h in report["holds"]:
         side = f" {h['side']}" if h["side"] else ""
-        mark = "done" if h["completed"] else f"target {h['target_s']:g} s"
-        lines.append(f"  hold{side}: {h['duration_s']:.1f} s at {h['start_s']:.1f}-{h['end_s']:.1f} s ({mark})")
+        mark = "done" if h["completed"] else f"short of {h['target_s']:g} s"
+        lines.append(f"  hold{side}: {tenths(h['duration_s'])} s at {h['start_s']:.1f}-{h['end_s']:.1f} s ({mark})")
+    lines.extend(f"  {line}" for line in missing_holds(report))
     for n in report["not_counted"]:
         lines.append(f"  not counted at {n['start_s']:.1f} s: {n['reason']}")
     seen: dict[str, int] = {}

@@ -7,7 +7,7 @@ from typing import Any
 
 from formcheck.engine.session import Session
 from formcheck.exercises.routine import Routine, RoutineStep
-from formcheck.reports.report import CAUTION, build_report
+from formcheck.reports.report import CAUTION, build_report, missing_holds
 
 ROUTINE_SCHEMA = "formcheck.routine/1"
 
@@ -48,6 +48,7 @@ def routine_summary(routine: Routine, results: list[StepResult]) -> list[str]:
         per_side = " per side" if r.step.exercise.sides == "each" else ""
         mark = "done" if r.target_met else f"stopped ({r.ended_by})"
         lines.append(f"  {r.step.exercise.name}: {got} of {r.step.reps}{per_side} - {mark}")
+        lines.extend(f"    {line}" for line in missing_holds(build_report(r.session)) if r.session.counts)
     for step in routine.steps[len(results) :]:
         lines.append(f"  {step.exercise.name}: not started")
     if routine.skipped:
