@@ -1,5 +1,6 @@
 """The rendered samples end to end: a synthetic person on video, through the pose model,
-against exact ground truth.
+against exact ground truth. The analysis uses the adaptive stride (the default); the same
+counts, and holds within 0.2 s, must come out with the pose model on every frame.
 
 Rep counts, sides and active time must be exact (active time within 0.5 s). For holds
 the quality reached so far is stored, like a tracker's stored score: every labelled hold
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from formcheck.exercises.loader import exercise_ids, load_exercise
-from formcheck.offline.analyze import analyze
+from formcheck.offline.analyze import AnalysisOptions, analyze
 from formcheck.pose import create_estimator
 from formcheck.reports.report import build_report
 
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.slow  # the pose model on every sample video
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 CLIPS = sorted(SAMPLES.glob("*.mp4"))
 TOLERANCE_S = 0.5
+STRIDE_HOLD_TOLERANCE_S = 0.2  # strided against every-frame analysis (issue 14)
 MIN_HOLDS_WITHIN_TOLERANCE = 25  # of 26 labelled holds, reached on 2026-12-01
 
 
@@ -37,6 +39,27 @@ def reports() -> dict[str, dict]:
         video.stem: build_report(analyze(video, load_exercise(truth(video)["exercise"]), create_estimator))
         for video in CLIPS
     }
+
+
+@pytest.fixture(scope="module")
+def every_frame_reports() -> dict[str, dict]:
+    return {
+        video.stem: build_report(
+            analyze(video, load_exercise(truth(video)["exercise"]), create_estimator, AnalysisOptions(stride=None))
+        )
+        for video in CLIPS
+    }
+
+
+def test_the_stride_counts_what_every_frame_counts(reports, every_frame_reports):
+    for stem, every in every_frame_reports.items():
+        strided = reports[stem]
+        assert (strided["rep_count"], strided["rep_count_by_side"]) == (every["rep_count"], every["rep_count_by_side"])
+        if every["active_s"] is not None:
+            assert strided["active_s"] == pytest.approx(every["active_s"], abs=STRIDE_HOLD_TOLERANCE_S), stem
+        assert len(strided["holds"]) == len(every["holds"]), stem
+        for got, want in zip(strided["holds"], every["holds"]):
+            assert got["duration_s"] == pytest.approx(want["duration_s"], abs=STRIDE_HOLD_TOLERANCE_S), stem
 
 
 def test_every_exercise_has_a_sample():

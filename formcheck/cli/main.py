@@ -30,6 +30,7 @@ from formcheck.core.errors import ExitStatus, FormcheckError, InputError, NoPose
 from formcheck.core.files import with_companions
 from formcheck.core.text import PrintableOut, printable
 from formcheck.engine.evaluator import FrameState
+from formcheck.engine.stride import StrideParams
 from formcheck.exercises.loader import exercise_file, load_all, load_exercise
 from formcheck.exercises.schema import Bounds, Exercise
 from formcheck.history.store import record_session
@@ -95,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="write the annotated video here (no video is written without it; with --out-dir: no FILE, one per video)",
     )
     a.add_argument("--events", action="store_true", help="print events as they happen")
+    a.add_argument(
+        "--every-frame",
+        action="store_true",
+        help="run the pose model on every frame (by default it skips up to 3 of 4 frames while nothing moves)",
+    )
     add_report_options(a, per_video=True)
     add_history_options(a)
     _add_pose_options(a)
@@ -159,6 +165,7 @@ def _analyze(
     out: TextIO,
     history: Path | None = None,
     mirrored: bool = False,
+    every_frame: bool = False,
 ) -> None:
     """Analyse, then commit every output together, only if the analysis succeeded."""
     exercise = load_exercise(exercise_name)
@@ -179,6 +186,7 @@ def _analyze(
                 progress=True,
                 keyframes=keyframes,
                 mirrored=mirrored,
+                stride=None if every_frame else StrideParams(),
             ),
             on_state=_print_events(out) if events else None,
         )
@@ -312,6 +320,7 @@ def run(argv: Sequence[str], out: TextIO) -> None:
             out,
             history_path(args),
             args.mirrored,
+            args.every_frame,
         )
     elif args.command in ("live", "routine"):
         run_live_command(args, out)

@@ -32,6 +32,7 @@ class PoseFrame:
     scene_cut: bool = False  # this frame starts a new shot (an edited video)
     people: int | None = None  # people the backend last saw in the picture; None: not counted
     world: np.ndarray | None = None  # (33, 3) metres, when the backend gives it
+    interpolated: bool = False  # landmarks between two frames the model saw (engine/stride.py), not the model's
 
     def __post_init__(self) -> None:
         shapes = {

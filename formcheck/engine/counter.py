@@ -271,6 +271,7 @@ class RepCounter:
         blocked: bool = False,
         moving: bool = True,
         recognised: bool = False,
+        measured: bool = True,
     ) -> list[Event]:
         """Advance by one frame.
 
@@ -279,7 +280,10 @@ class RepCounter:
         (another side is in position, or one of the rep's requirements fails);
         ``moving``: the body is visibly moving (a way out of the position without any
         movement is a tracking or camera artefact, not a rep); ``recognised``: the
-        position is seen from absolute values (``RepSpec.without_start``, before arming).
+        position is seen from absolute values (``RepSpec.without_start``, before arming);
+        ``measured``: the pose model saw this frame (False: interpolated landmarks, which
+        may begin a crossing's debounce but never start or end a rep on their own: that
+        waits for the next measured frame that agrees).
         """
         events: list[Event] = []
         if moving:
@@ -317,7 +321,7 @@ class RepCounter:
             events += self._track_attempt(t, value, enter, exit_)
             past_enter = not math.isnan(enter) and self._beyond(value, enter)
             entered = self._enter.hold_for(t, (past_enter or recognised) and not blocked, spec.min_in_s)
-            if entered is not None:
+            if entered is not None and measured:
                 self.in_position, self.entered_at, self.candidate = True, entered, self.armed
                 self.peak, self._attempt = value, math.nan  # an attempt that got there is a rep
                 self._exit.since = None
@@ -326,7 +330,7 @@ class RepCounter:
         else:
             self.peak = self._more_extreme(value, self.peak)
             left = self._exit.hold_for(t, not self._beyond(value, exit_) and not recognised, spec.min_out_s)
-            if left is not None:
+            if left is not None and measured:
                 events += self._leave(t, left, value)
         if self.hold is not None:
             events += self.hold.update(t, self.in_position and hold_ok, value)

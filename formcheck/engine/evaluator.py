@@ -206,7 +206,9 @@ class ExerciseEvaluator:
             ) or not all_within(rep.require, vals)
             rep_motion = state.rep_motion.update(frame)
             moving = math.isnan(rep_motion) or rep_motion >= self.params.moving_motion
-            events += counter.update(t, vals[rep.measure], start_seen, hold_ok, blocked, moving, label in recognised)
+            events += counter.update(
+                t, vals[rep.measure], start_seen, hold_ok, blocked, moving, label in recognised, not frame.interpolated
+            )
         # The start position is a whole-body thing: once one side has seen it while no
         # side is in its position, every side counts (side-on, the far leg may be hidden
         # until it moves).

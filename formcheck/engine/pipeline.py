@@ -25,9 +25,13 @@ class PoseStage:
         self.scene = SceneWatch()
 
     def estimate(self, frame: VideoFrame) -> PoseFrame:
+        return self.model(frame, self.scene.update(frame.image_bgr))
+
+    def model(self, frame: VideoFrame, scene: tuple[float, bool]) -> PoseFrame:
+        """The pose model on a frame the scene watch has already seen (the stride looks
+        at every frame's picture, but runs the model on only some)."""
         rgb = cv2.cvtColor(frame.image_bgr, cv2.COLOR_BGR2RGB)
-        pose = self.estimator.estimate(rgb, frame.index, frame.timestamp_s)
-        return pose.with_scene(*self.scene.update(frame.image_bgr))
+        return self.estimator.estimate(rgb, frame.index, frame.timestamp_s).with_scene(*scene)
 
 
 class Pipeline:

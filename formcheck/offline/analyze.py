@@ -6,7 +6,7 @@ milliseconds), drawing the overlay only where an output asks for it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -19,6 +19,7 @@ from formcheck.core.threads import Behind, Prefetch
 from formcheck.engine.evaluator import EngineParams, FrameState
 from formcheck.engine.pipeline import Pipeline, PoseStage
 from formcheck.engine.session import Session
+from formcheck.engine.stride import StridedPoses, StrideParams
 from formcheck.exercises.schema import Exercise
 from formcheck.feedback.overlay import Overlay
 from formcheck.pose import PoseEstimator
@@ -44,6 +45,9 @@ class AnalysisOptions:
     keyframes: KeyFrameCollector | None = None  # collects rep-peak pictures when set
     mirrored: bool = False  # a selfie-mirrored recording: left and right are swapped
     poses: list[PoseFrame] | None = None  # collects the pose stage's frames (a track's content) when set
+    # The adaptive stride (engine/stride.py); None runs the pose model on every frame, as
+    # it always does when the poses are collected (a track keeps what the model saw).
+    stride: StrideParams | None = field(default_factory=StrideParams)
 
 
 Stream = Iterator[tuple[PoseFrame | None, VideoFrame | None]]
@@ -66,6 +70,25 @@ def _open(
                 yield None, vf
 
     return video.info, estimator_factory(), frames(), video.notes
+
+
+def _posed(
+    frames: Iterable[tuple[PoseFrame | None, VideoFrame | None]], pipeline: Pipeline, options: AnalysisOptions
+) -> Iterator[tuple[PoseFrame, VideoFrame | None]]:
+    """Every frame with its pose: a track's own, else the pose model's (strided while
+    all is still, unless turned off)."""
+    if pipeline.pose is None:
+        yield from frames  # type: ignore[misc]
+        return
+    pictures: Iterator[VideoFrame] = (vf for _, vf in frames)  # type: ignore[misc]
+    if options.stride is not None and options.poses is None:
+        yield from StridedPoses(pipeline.pose, options.stride)(pictures)
+        return
+    for vf in pictures:
+        pose = pipeline.estimate(vf)
+        if options.poses is not None:
+            options.poses.append(pose)
+        yield pose, vf
 
 
 def _drawer(
@@ -129,11 +152,7 @@ def analyze(
     frames = Prefetch(stream, DECODE_AHEAD, "decode")
     bar = _progress_bar(info, options.progress)
     try:
-        for pose, video_frame in frames:
-            if pose is None:
-                pose = pipeline.estimate(video_frame)  # type: ignore[arg-type]
-                if options.poses is not None:
-                    options.poses.append(pose)
+        for pose, video_frame in _posed(frames, pipeline, options):
             state = pipeline.step(pose)
             if on_state is not None:
                 on_state(state)

@@ -26,6 +26,11 @@ class SceneWatch:
         self.params = params or SceneParams()
         self._previous: np.ndarray | None = None
 
+    @property
+    def thumb(self) -> np.ndarray | None:
+        """The latest frame's small grey copy (float 0-255), for the stride's stillness test."""
+        return self._previous
+
     def update(self, image_bgr: np.ndarray) -> tuple[float, bool]:
         """(mean brightness 0-255, whether this frame starts a new shot)."""
         # Sample every n-th pixel before averaging down: a fifth of the cost of a full

@@ -1,0 +1,136 @@
+"""Adaptive frame stride: the pose model skips frames while nothing moves.
+
+Holds are mostly stillness (a 60 s child's pose, a 5-10 s stretch), and a still body's
+landmarks between two frames the model saw are what those two frames say. So while the
+picture is still (the scene watch's small grey copy changes little since the last frame
+the model saw) and the landmarks were still too (their speed between the last two such
+frames), the model runs only on every 2nd, then 3rd, then 4th frame; the frames between
+get landmarks interpolated from the two around them, flagged ``interpolated``. At any
+motion in the picture, a camera cut, or a person lost, the very frame that shows it goes
+to the model and the stride is back to every frame. The rules never start or end a rep
+on an interpolated frame alone (``RepCounter.update``'s ``measured``).
+
+Offline only: an interpolated frame waits for the next frame the model sees (at most
+``max_stride - 1`` frames), which a live session could not afford.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from formcheck.core.frame import PoseFrame
+from formcheck.engine.pipeline import PoseStage
+from formcheck.sources.video import VideoFrame
+
+VISIBLE = 0.5  # landmarks below this visibility do not count towards the landmarks' speed
+
+
+@dataclass(frozen=True)
+class StrideParams:
+    max_stride: int = 4  # the model sees at least every 4th frame
+    #: The picture is still while fewer than this share of the scene thumbnail's pixels
+    #: changed by more than ``changed_level`` grey levels (0-255) since the model's last
+    #: frame: a limb starting to move changes a few pixels a lot, camera noise many a little.
+    still_picture: float = 0.002
+    changed_level: float = 12.0
+    #: Landmark speed (90th percentile of the visible landmarks, in body sizes per
+    #: second) below which the body is still.
+    still_speed: float = 0.15
+
+
+def changed_share(a: np.ndarray, b: np.ndarray, level: float) -> float:
+    """The share of pixels whose grey level differs by more than ``level``."""
+    return float((np.abs(a - b) > level).mean())
+
+
+def landmark_speed(a: PoseFrame, b: PoseFrame) -> float:
+    """How fast the body moved from ``a`` to ``b``, in body sizes per second (inf when
+    either frame has no person: never still)."""
+    if not (a.has_person and b.has_person) or b.timestamp_s <= a.timestamp_s:
+        return float("inf")
+    seen = (a.visibility >= VISIBLE) & (b.visibility >= VISIBLE)
+    if seen.sum() < 4:
+        return float("inf")
+    size = float(np.ptp(b.xy[seen], axis=0).max())
+    if size <= 0:
+        return float("inf")
+    moved = np.linalg.norm(b.xy[seen] - a.xy[seen], axis=1) / size
+    return float(np.percentile(moved, 90)) / (b.timestamp_s - a.timestamp_s)
+
+
+def interpolate(a: PoseFrame, b: PoseFrame, index: int, t: float, scene: tuple[float, bool]) -> PoseFrame:
+    """Landmarks at time ``t`` between two frames the model saw, flagged as interpolated."""
+    w = (t - a.timestamp_s) / (b.timestamp_s - a.timestamp_s)
+    world = a.world + w * (b.world - a.world) if a.world is not None and b.world is not None else None
+    return replace(
+        a,
+        index=index,
+        timestamp_s=t,
+        xy=a.xy + w * (b.xy - a.xy),
+        z=a.z + w * (b.z - a.z),
+        visibility=np.minimum(a.visibility, b.visibility),
+        world=world,
+        brightness=scene[0],
+        scene_cut=scene[1],
+        interpolated=True,
+    )
+
+
+class StridedPoses:
+    """Poses for a stream of video frames, the model skipping frames while all is still."""
+
+    def __init__(self, stage: PoseStage, params: StrideParams | None = None) -> None:
+        self.stage = stage
+        self.params = params or StrideParams()
+        self.modelled = 0  # frames the pose model saw
+        self.interpolated = 0
+
+    def __call__(self, frames: Iterable[VideoFrame]) -> Iterator[tuple[PoseFrame, VideoFrame]]:
+        last: PoseFrame | None = None  # the model's latest frame
+        last_thumb: np.ndarray | None = None
+        still_run = 0  # the model's frames in a row that found the body still
+        waiting: list[tuple[VideoFrame, tuple[float, bool]]] = []
+        for frame in frames:
+            scene = self.stage.scene.update(frame.image_bgr)
+            thumb = self.stage.scene.thumb
+            if last is not None and self._may_skip(len(waiting), still_run, scene[1], thumb, last_thumb):
+                waiting.append((frame, scene))
+                continue
+            pose = self._model(frame, scene)
+            still_run = still_run + 1 if last is not None and self._still(last, pose) else 0
+            yield from self._between(last, pose, waiting)
+            yield pose, frame
+            last, last_thumb = pose, thumb
+        if waiting:  # the stream ended while skipping: the model sees its last frame
+            frame, scene = waiting.pop()
+            pose = self._model(frame, scene)
+            yield from self._between(last, pose, waiting)  # type: ignore[arg-type]
+            yield pose, frame
+
+    def _may_skip(
+        self, waiting: int, still_run: int, cut: bool, thumb: np.ndarray, last_thumb: np.ndarray | None
+    ) -> bool:
+        """Whether this frame may wait for interpolation: the stride grows by one frame
+        per still model frame, up to ``max_stride``, and any change in the picture ends it."""
+        if cut or last_thumb is None or waiting >= min(self.params.max_stride - 1, still_run):
+            return False
+        return changed_share(thumb, last_thumb, self.params.changed_level) < self.params.still_picture
+
+    def _still(self, a: PoseFrame, b: PoseFrame) -> bool:
+        return landmark_speed(a, b) < self.params.still_speed
+
+    def _model(self, frame: VideoFrame, scene: tuple[float, bool]) -> PoseFrame:
+        self.modelled += 1
+        return self.stage.model(frame, scene)
+
+    def _between(
+        self, a: PoseFrame, b: PoseFrame, waiting: list[tuple[VideoFrame, tuple[float, bool]]]
+    ) -> Iterator[tuple[PoseFrame, VideoFrame]]:
+        """The waiting frames with landmarks interpolated between ``a`` and ``b``."""
+        for frame, scene in waiting:
+            self.interpolated += 1
+            yield interpolate(a, b, frame.index, frame.timestamp_s, scene), frame
+        waiting.clear()
