@@ -1,8 +1,8 @@
 """Throughput, memory and start-up of formcheck, against a bare decode + pose loop.
 
 For each clip, in one run: the bare loop (decode, then the pose model on every frame,
-one after the other, no people count), ``analyze`` with the pose model on every frame,
-``analyze`` with the adaptive stride (the default) and ``analyze --out`` (H.264), as
+one after the other, no people count), ``analyze`` with the pose model on every frame (the default),
+``analyze --stride`` (the adaptive stride) and ``analyze --stride --out`` (H.264), as
 frames per second and as ratios to the bare loop; each in its own process, so each
 has its own peak resident memory, and the time from the process's start to its first
 analysed frame (what the progress bar shows first). Also the rep counts and hold
@@ -45,6 +45,7 @@ def child(mode: str, clip: Path, exercise: str, report: Path | None) -> dict:
     """One measurement, in this process (the parent runs each in a new one)."""
     import cv2
 
+    from formcheck.engine.stride import StrideParams
     from formcheck.exercises.loader import load_exercise
     from formcheck.offline.analyze import AnalysisOptions, analyze
     from formcheck.pose import create_estimator
@@ -76,7 +77,7 @@ def child(mode: str, clip: Path, exercise: str, report: Path | None) -> dict:
 
     with tempfile.TemporaryDirectory() as tmp:
         options = AnalysisOptions(
-            stride=None if mode == "every" else AnalysisOptions().stride,
+            stride=None if mode == "every" else StrideParams(),
             out_video=Path(tmp) / "out.mp4" if mode == "out" else None,
         )
         session = analyze(clip, load_exercise(exercise), create_estimator, options, on_state)

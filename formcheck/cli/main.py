@@ -97,9 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--events", action="store_true", help="print events as they happen")
     a.add_argument(
-        "--every-frame",
+        "--stride",
         action="store_true",
-        help="run the pose model on every frame (by default it skips up to 3 of 4 frames while nothing moves)",
+        help="let the pose model skip up to 3 of 4 frames while nothing moves (faster on holds; by default it sees every frame)",
     )
     add_report_options(a, per_video=True)
     add_history_options(a)
@@ -165,7 +165,7 @@ def _analyze(
     out: TextIO,
     history: Path | None = None,
     mirrored: bool = False,
-    every_frame: bool = False,
+    stride: bool = False,
 ) -> None:
     """Analyse, then commit every output together, only if the analysis succeeded."""
     exercise = load_exercise(exercise_name)
@@ -186,7 +186,7 @@ def _analyze(
                 progress=True,
                 keyframes=keyframes,
                 mirrored=mirrored,
-                stride=None if every_frame else StrideParams(),
+                stride=StrideParams() if stride else None,
             ),
             on_state=_print_events(out) if events else None,
         )
@@ -320,7 +320,7 @@ def run(argv: Sequence[str], out: TextIO) -> None:
             out,
             history_path(args),
             args.mirrored,
-            args.every_frame,
+            args.stride,
         )
     elif args.command in ("live", "routine"):
         run_live_command(args, out)

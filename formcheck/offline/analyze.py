@@ -45,9 +45,10 @@ class AnalysisOptions:
     keyframes: KeyFrameCollector | None = None  # collects rep-peak pictures when set
     mirrored: bool = False  # a selfie-mirrored recording: left and right are swapped
     poses: list[PoseFrame] | None = None  # collects the pose stage's frames (a track's content) when set
-    # The adaptive stride (engine/stride.py); None runs the pose model on every frame, as
-    # it always does when the poses are collected (a track keeps what the model saw).
-    stride: StrideParams | None = field(default_factory=StrideParams)
+    # The adaptive stride (engine/stride.py, `analyze --stride`); None (the default) runs
+    # the pose model on every frame, as it always does when the poses are collected (a
+    # track keeps what the model saw).
+    stride: StrideParams | None = None
 
 
 Stream = Iterator[tuple[PoseFrame | None, VideoFrame | None]]
