@@ -25,7 +25,14 @@ from formcheck.live.coach import LiveCoach, LiveOptions, PacedWriter, graceful_s
 from formcheck.pose import create_estimator
 from formcheck.reports.report import CAUTION, build_report, summary_lines, write_json
 from formcheck.reports.routine import StepResult, routine_report, routine_summary
-from formcheck.sources.camera import LatestFrameGrabber, is_camera_index, open_reader
+from formcheck.sources.camera import (
+    CameraSettings,
+    LatestFrameGrabber,
+    MirroredReader,
+    is_camera_index,
+    list_cameras,
+    open_reader,
+)
 
 WINDOW_TITLE = "formcheck"
 
@@ -73,8 +80,47 @@ def add_live_parsers(sub: Any, add_pose_options: Callable[[argparse.ArgumentPars
         p.add_argument(
             "--no-stats", action="store_true", help="hide the processing rate and delay (the i key toggles them)"
         )
+        p.add_argument(
+            "--camera-size",
+            type=frame_size,
+            metavar="WxH",
+            help="ask the camera for this resolution, e.g. 640x480 (smaller is faster to process)",
+        )
+        p.add_argument("--fps", type=float, metavar="N", help="ask the camera for this frame rate")
+        p.add_argument(
+            "--mirror-window",
+            action="store_true",
+            help="show the picture as a mirror does (a selfie view); counting and sides are unchanged. "
+            "Not --mirrored, which says the video itself is mirrored",
+        )
         add_history_options(p)
         add_pose_options(p)
+
+
+def frame_size(text: str) -> tuple[int, int]:
+    """``640x480`` as (640, 480), for ``--camera-size``."""
+    width, sep, height = text.lower().partition("x")
+    if not (sep and width.isascii() and width.isdigit() and height.isascii() and height.isdigit()):
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT, e.g. 640x480")
+    if not (16 <= int(width) <= 8192 and 16 <= int(height) <= 8192):
+        raise argparse.ArgumentTypeError(f"{text!r}: width and height go from 16 to 8192")
+    return int(width), int(height)
+
+
+def add_cameras_parser(sub: Any) -> None:
+    sub.add_parser("cameras", help="list the cameras formcheck can open (for live --source N)")
+
+
+def run_cameras(out: TextIO, probe: Callable[[], list[tuple[int, Any]]] = list_cameras) -> None:
+    """``formcheck cameras``: each camera index that opens, and what it sends by default."""
+    found = probe()
+    for index, info in found:
+        print(
+            f"{index}  {info.size[0]}x{info.size[1]} at {info.fps:g} fps   formcheck live --source {index} -e ID",
+            file=out,
+        )
+    if not found:
+        print("no camera found (indices 0-9): is one connected and not in use by another program?", file=out)
 
 
 def _open_display(no_window: bool, size: tuple[int, int]) -> Display:
@@ -100,7 +146,11 @@ def _coach(
 ) -> tuple[list[StepResult], CameraError | None]:
     """Run the steps on one camera; returns what was counted and any camera failure.
     The annotated ``video`` is staged in ``plan``, committed by the caller."""
-    reader = open_reader(args.source)
+    if not is_camera_index(args.source) and (args.camera_size or args.fps):
+        raise UsageError("--camera-size and --fps are for a camera; a file plays at its own size and pace")
+    reader = open_reader(args.source, settings=CameraSettings(args.camera_size, args.fps))
+    if args.mirror_window:
+        reader = MirroredReader(reader)
     estimator = create_estimator(args.backend, args.model)
     speaker = create_speaker(args.mute, warn=lambda m: print(f"formcheck: warning: {m}", file=sys.stderr))
     display: Display | None = None
@@ -110,7 +160,10 @@ def _coach(
     try:
         display = _open_display(args.no_window, reader.info.size)
         options = LiveOptions(
-            countdown_s=args.countdown, stop_at_target=routine, show_stats=not args.no_stats, mirrored=args.mirrored
+            countdown_s=args.countdown,
+            stop_at_target=routine,
+            show_stats=not args.no_stats,
+            mirrored=args.mirrored != args.mirror_window,  # a flipped picture swaps sides back
         )
         with graceful_stop() as stop, LatestFrameGrabber(reader) as grabber:
             coach = LiveCoach(grabber, estimator, display, speaker, out, options, writer, stop)

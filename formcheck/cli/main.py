@@ -24,7 +24,7 @@ from formcheck.cli.batch import (
     wants_batch,
 )
 from formcheck.cli.history import add_history_command, add_history_options, history_path, run_history
-from formcheck.cli.live import add_live_parsers, run_live_command
+from formcheck.cli.live import add_cameras_parser, add_live_parsers, run_cameras, run_live_command
 from formcheck.cli.serve import add_serve_parser, run_serve
 from formcheck.core.errors import ExitStatus, FormcheckError, InputError, NoPoseError, Terminated
 from formcheck.core.files import with_companions
@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("report", type=Path, help="a JSON report written by 'formcheck analyze --report'")
 
     add_live_parsers(sub, _add_pose_options)
+    add_cameras_parser(sub)
     add_history_command(sub)
     add_track_parser(sub, _add_pose_options)
     add_serve_parser(sub, _add_pose_options)
@@ -335,6 +336,8 @@ def run(argv: Sequence[str], out: TextIO) -> None:
             False,
             out,
         )
+    elif args.command == "cameras":
+        run_cameras(out)
     elif args.command == "history":
         run_history(args, out)
     elif args.command == "track":

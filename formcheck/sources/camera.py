@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -36,6 +36,22 @@ class FrameReader(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class CameraSettings:
+    """What to ask the camera for (``--camera-size``, ``--fps``); a camera that cannot
+    gives its nearest mode, and the window and report show what it really sends."""
+
+    size: tuple[int, int] | None = None
+    fps: float | None = None
+
+    def apply(self, capture: cv2.VideoCapture) -> None:
+        if self.size is not None:
+            capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.size[0])
+            capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.size[1])
+        if self.fps is not None:
+            capture.set(cv2.CAP_PROP_FPS, self.fps)
+
+
 class CameraReader:
     """A camera by index. A camera that stops delivering for ``lost_after_s`` is gone."""
 
@@ -45,8 +61,10 @@ class CameraReader:
         opener: Callable[[int], cv2.VideoCapture] | None = None,
         lost_after_s: float = 2.0,
         clock: Clock = time.monotonic,
+        settings: CameraSettings | None = None,
     ) -> None:
         self._capture = (opener or cv2.VideoCapture)(index)
+        (settings or CameraSettings()).apply(self._capture)
         self._name = f"camera {index}"
         self._lost_after_s = lost_after_s
         self._clock = clock
@@ -132,13 +150,43 @@ def is_camera_index(source: str) -> bool:
     return source.isascii() and source.isdigit()
 
 
-def open_reader(source: str, loop: bool = False) -> FrameReader:
+def open_reader(source: str, loop: bool = False, settings: CameraSettings | None = None) -> FrameReader:
     """``0``, ``1``... is a camera index; anything else a video file played in real time."""
     if is_camera_index(source):
         if int(source) > MAX_CAMERA_INDEX:
             raise CameraError(f"no camera {source}: camera indices go from 0 to {MAX_CAMERA_INDEX}")
-        return CameraReader(int(source))
+        return CameraReader(int(source), settings=settings)
     return PacedFile(Path(source), loop=loop)
+
+
+def list_cameras(
+    indices: range = range(10), opener: Callable[[int], cv2.VideoCapture] = cv2.VideoCapture
+) -> list[tuple[int, SourceInfo]]:
+    """The cameras that open and send an image, with what they send by default."""
+    found = []
+    for index in indices:
+        try:
+            reader = CameraReader(index, opener=opener)
+        except CameraError:
+            continue
+        found.append((index, reader.info))
+        reader.close()
+    return found
+
+
+class MirroredReader:
+    """Frames flipped left to right: the window shows the person as a mirror does."""
+
+    def __init__(self, reader: FrameReader) -> None:
+        self._reader = reader
+        self.info = reader.info
+
+    def frames(self) -> Iterator[VideoFrame]:
+        for frame in self._reader.frames():
+            yield replace(frame, image_bgr=cv2.flip(frame.image_bgr, 1))
+
+    def close(self) -> None:
+        self._reader.close()
 
 
 class LatestFrameGrabber:
