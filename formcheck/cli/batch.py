@@ -65,6 +65,8 @@ def _batch_outputs(args: argparse.Namespace) -> Outputs:
         raise UsageError("several videos need --out-dir (where their reports and the index go)")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.exercise == "auto":
+        raise UsageError("a batch needs --exercise: recognising the exercise is for one video at a time")
     video = args.out is not None
     return Outputs(html=args.html is not None, csv=args.csv is not None, video=video, frames=bool(args.frames or video))
 

@@ -26,7 +26,7 @@ from formcheck.cli.batch import (
 from formcheck.cli.history import add_history_command, add_history_options, history_path, run_history
 from formcheck.cli.live import add_cameras_parser, add_live_parsers, run_cameras, run_live_command
 from formcheck.cli.serve import add_serve_parser, run_serve
-from formcheck.core.errors import ExitStatus, FormcheckError, InputError, NoPoseError, Terminated
+from formcheck.core.errors import ExitStatus, FormcheckError, InputError, Terminated
 from formcheck.core.files import with_companions
 from formcheck.core.text import PrintableOut, printable
 from formcheck.engine.evaluator import FrameState
@@ -34,10 +34,11 @@ from formcheck.engine.stride import StrideParams
 from formcheck.exercises.loader import exercise_file, load_all, load_exercise
 from formcheck.exercises.schema import Bounds, Exercise
 from formcheck.history.store import record_session
-from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions, analyze
-from formcheck.pose import BACKENDS, DEFAULT_BACKEND, create_estimator
+from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions
+from formcheck.offline.recognised import AUTO, analyze_recognised
+from formcheck.pose import BACKENDS, DEFAULT_BACKEND, backend_label, create_estimator
 from formcheck.reports.reader import load_report
-from formcheck.reports.report import CAUTION, build_report, summary_lines
+from formcheck.reports.report import CAUTION, summary_lines, write_json
 from formcheck.reports.writers import PER_VIDEO, OutputRequest, add_report_options, write_outputs
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -84,7 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="video file (or a recorded landmark track .npz); several, or folders, with --out-dir",
     )
     a.add_argument(
-        "--exercise", "-e", required=True, help="exercise id (see 'formcheck list') or path to an exercise .toml"
+        "--exercise",
+        "-e",
+        default=AUTO,
+        help="exercise id (see 'formcheck list') or path to an exercise .toml; 'auto' (the default for one "
+        "video): recognise it",
     )
     a.add_argument("--report", type=Path, help="write the JSON report here")
     a.add_argument(
@@ -168,19 +173,21 @@ def _analyze(
     mirrored: bool = False,
     stride: bool = False,
 ) -> None:
-    """Analyse, then commit every output together, only if the analysis succeeded."""
-    exercise = load_exercise(exercise_name)
+    """Analyse (recognising the exercise unless one is named), then commit every output
+    together, only if the analysis succeeded."""
+    exercise = None if exercise_name == AUTO else load_exercise(exercise_name)
     if not video.exists():
         raise InputError(f"video not found: {video}")
-    inputs = [video, exercise_file(exercise_name), model, *with_companions(history)]
+    inputs = [video, exercise_file(exercise_name) if exercise else None, model, *with_companions(history)]
     with outputs.plan(inputs, out_video).run() as plan:
         print(f"Caution: {CAUTION}", file=out)
         started = datetime.now(timezone.utc)
-        keyframes = outputs.keyframe_collector(exercise)
-        session = analyze(
+        keyframes = outputs.keyframe_collector(exercise) if exercise else None
+        outcome = analyze_recognised(
             video,
             exercise,
             lambda: create_estimator(backend, model),
+            backend_label(backend, model),
             AnalysisOptions(
                 out_video=plan.stage(out_video) if out_video else None,
                 out_video_name=out_video,
@@ -191,15 +198,20 @@ def _analyze(
             ),
             on_state=_print_events(out) if events else None,
         )
-        if session.frames_with_pose == 0:
-            raise NoPoseError(f"no person found in {video}: is the whole body in view?")
-        report = build_report(session)
-        written = write_outputs(session, report, outputs, keyframes, plan)
+        session, report = outcome.session, outcome.report
+        if session is None:  # nothing recognised: the JSON report only, no video or exercise outputs
+            plan.discard()
+            written = [("report", outputs.report)] if outputs.report else []
+            if outputs.report:
+                plan.write(outputs.report, lambda path: write_json(report, path))
+            out_video = None
+        else:
+            written = write_outputs(session, report, outputs, keyframes, plan)
     print("\n".join(summary_lines(report)), file=out)
     for label, path in written + [("annotated video", out_video)]:
         if path is not None:
             print(f"  {label}: {path}", file=out)
-    if history is not None:
+    if history is not None and session is not None:
         record_session(session, report, history, "track" if video.suffix.lower() == TRACK_SUFFIX else "file", started)
         print(f"  recorded in history: {history}", file=out)
 

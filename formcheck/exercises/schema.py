@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator, model_validator
 
 from formcheck.core.body import Posture
 from formcheck.core.landmarks import resolve_point, valid_point_names
@@ -277,6 +277,16 @@ class ActivitySpec(_Strict):
     target_min: float | None = Field(default=None, gt=0.0, le=600.0, description="prescribed active minutes, if any")
 
 
+class RecognitionSpec(_Strict):
+    """What recognising the exercise in a video may use (``formcheck analyze`` without -e)."""
+
+    auto: StrictBool = Field(
+        default=True,
+        description="false: never recognised, only analysed when named (an activity that any movement "
+        "satisfies would claim every exercise formcheck does not know)",
+    )
+
+
 BODY_PARTS = ("head", "shoulders", "hands", "hips", "knees", "feet")
 
 
@@ -312,6 +322,7 @@ class Exercise(_Strict):
     )
     checks: list[CheckSpec] = Field(default_factory=list)
     frequency: str = Field(default="", description="how often, in the seed's words, e.g. 'twice a day'")
+    recognition: RecognitionSpec = Field(default_factory=RecognitionSpec)
 
     @model_validator(mode="after")
     def _references(self) -> Exercise:

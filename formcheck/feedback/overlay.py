@@ -6,7 +6,7 @@ in. Colours are RGB in the style and converted only at the cv2 call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -126,10 +126,13 @@ class Overlay:
     """Knows which measures to draw where; one instance per exercise. It remembers where
     its panels are, so that they move only when the body comes under them."""
 
-    def __init__(self, exercise: Exercise, measures: MeasureSet, style: OverlayStyle | None = None) -> None:
+    def __init__(
+        self, exercise: Exercise, measures: MeasureSet, style: OverlayStyle | None = None, notice: str = ""
+    ) -> None:
         self.exercise = exercise
         self.measures = measures
         self.style = style or OverlayStyle()
+        self.notice = notice  # said before every message (e.g. "This does not look like Cobra")
         self._angles = [name for name, spec in exercise.measures.items() if spec.kind == "angle"]
         self._corner: int | None = None
         self._band: int | None = None
@@ -139,6 +142,8 @@ class Overlay:
         body = body_box(state, self.style.min_visibility)
         if state.frame.has_person:
             self._skeleton(image, state, scale)
+        if self.notice:  # said with the message, in its band (wrapped, placed off the body)
+            state = replace(state, message=f"{self.notice}. {state.message}" if state.message else self.notice)
         band = self._message(image, state, scale, body)
         self._panel(image, state, scale, body, band)
         return image

@@ -49,20 +49,25 @@ class AnalysisOptions:
     # the pose model on every frame, as it always does when the poses are collected (a
     # track keeps what the model saw).
     stride: StrideParams | None = None
+    notice: str = ""  # a standing line on the overlay (recognition's warning)
+    track: Track | None = None  # this video's poses, already found (recognition's pose pass): no pose model runs
 
 
 Stream = Iterator[tuple[PoseFrame | None, VideoFrame | None]]
 
 
 def _open(
-    path: Path, estimator_factory: Callable[[], PoseEstimator]
+    path: Path, estimator_factory: Callable[[], PoseEstimator], track: Track | None = None, pictures: bool = False
 ) -> tuple[SourceInfo, PoseEstimator | None, Stream, list[str]]:
     """Source info, the estimator it needs (none for tracks), its frames, and notes about
-    the input that the reader adds to while reading (e.g. the file ended early)."""
-    if path.suffix.lower() == TRACK_SUFFIX:
+    the input that the reader adds to while reading (e.g. the file ended early). Given
+    the video's ``track``, its poses are replayed, with the video's pictures if wanted."""
+    is_track = path.suffix.lower() == TRACK_SUFFIX
+    if track is None and is_track:
         track = Track.load(path)
+    if track is not None:
         info = SourceInfo(name=str(path), fps=track.fps, frame_count=len(track.t), size=track.image_size)
-        return info, None, ((pose, None) for pose in track.frames()), list(track.notes)
+        return info, None, _replay(path, track, pictures and not is_track), list(track.notes)
     video = VideoFile(path)
 
     def frames() -> Iterator[tuple[PoseFrame | None, VideoFrame | None]]:
@@ -90,6 +95,16 @@ def _posed(
         if options.poses is not None:
             options.poses.append(pose)
         yield pose, vf
+
+
+def _replay(path: Path, track: Track, pictures: bool) -> Stream:
+    """A track's poses, each with its video frame when ``pictures`` (the track made from
+    this very video, frame for frame)."""
+    if not pictures:
+        yield from ((pose, None) for pose in track.frames())
+        return
+    with VideoFile(path) as video:
+        yield from zip(track.frames(), video.frames(), strict=False)
 
 
 def _drawer(
@@ -140,9 +155,10 @@ def analyze(
 ) -> Session:
     """Analyse a whole recording and return the session (events and timeline)."""
     options = options or AnalysisOptions()
-    info, estimator, stream, notes = _open(path, estimator_factory)
+    pictures = options.out_video is not None or options.keyframes is not None
+    info, estimator, stream, notes = _open(path, estimator_factory, options.track, pictures)
     pipeline = Pipeline(exercise, info, estimator, options.params, mirrored=options.mirrored)
-    overlay = Overlay(exercise, pipeline.evaluator.measures)
+    overlay = Overlay(exercise, pipeline.evaluator.measures, notice=options.notice)
     pipeline.session.notes = notes
     writer = (
         open_video_writer(options.out_video, info.fps, info.size, options.out_video_name) if options.out_video else None

@@ -71,8 +71,8 @@ class ActivityEntry(_Part):
 class Report(_Part):
     schema_: Literal["formcheck.report/1"] = Field(alias="schema")
     formcheck_version: str = ""
-    exercise: str = Field(min_length=1)
-    exercise_name: str
+    exercise: str | None = Field(min_length=1)  # None: no known exercise recognised
+    exercise_name: str | None
     source: str
     fps: float = Field(gt=0.0)
     frames: int = Field(ge=0)

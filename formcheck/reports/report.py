@@ -146,9 +146,54 @@ def build_report(session: Session) -> dict[str, Any]:
     }
 
 
+def unrecognised_report(
+    source: str, fps: float, frames: int, frames_with_pose: int, duration_s: float, notes: list[str]
+) -> dict[str, Any]:
+    """The report of a video in which no known exercise was recognised: no exercise, no reps."""
+    return {
+        "schema": SCHEMA,
+        "formcheck_version": __version__,
+        "exercise": None,
+        "exercise_name": None,
+        "source": source,
+        "fps": _r(fps),
+        "frames": frames,
+        "frames_with_pose": frames_with_pose,
+        "duration_s": _r(duration_s),
+        "rep_count": 0,
+        "rep_count_by_side": None,
+        "rep_target": None,
+        "reps": [],
+        "not_counted": [],
+        "holds": [],
+        "faults": [],
+        "active_s": None,
+        "activity": None,
+        "notes": notes,
+        "caution": CAUTION,
+    }
+
+
+def _recognition_line(report: dict[str, Any]) -> list[str]:
+    """What recognition found, first in the summary (nothing when -e named the exercise)."""
+    found = report.get("recognition")
+    if not found:
+        return []
+    if found["exercise"] is not None:
+        return [f"Recognised: {report['exercise_name']} (confidence {found['confidence']:.2f})"]
+    closest = found["alternatives"][0] if found["alternatives"] else None
+    named = f" (closest: {closest.get('name', closest['exercise'])}, score {closest['score']:.2f})" if closest else ""
+    return [f"No known exercise recognised{named}"]
+
+
 def summary_lines(report: dict[str, Any]) -> list[str]:
     """The short human summary printed after an analysis."""
-    lines = [f"{report['exercise_name']}: {report['source']}"]
+    lines = _recognition_line(report)
+    if report["exercise"] is None:
+        lines.append(f"  source: {report['source']}")
+        lines += [f"  note: {note}" for note in report.get("notes", [])]
+        return [*lines, f"  {report['caution']}"]
+    lines.append(f"{report['exercise_name']}: {report['source']}")
     by_side = report["rep_count_by_side"]
     reps = f"{report['rep_count']}" + (f" (left {by_side['left']}, right {by_side['right']})" if by_side else "")
     target = f", target {report['rep_target']}" + (" per side" if by_side else "") if report["rep_target"] else ""

@@ -1,0 +1,154 @@
+"""Exercise recognition on the real clips: the labelled seed clips and the negatives.
+
+Prints per clip the truth, the recognised exercise and its confidence; then a confusion
+table (truth by row, recognised by column, "none" for nothing recognised), top-1
+accuracy on the seed clips for the tuning and the checking half apart (``CHECKING`` in
+``benchmarks/accuracy.py``; a cat-cow clip is right as either cat or cow), the share of
+negatives called "none" (the ``looks_similar`` ones apart), whether the reps counted in
+auto mode equal those with ``-e`` on the clips recognised right, and the time the
+recognition adds against the pose model's time per frame.
+
+    python benchmarks/recognition.py [--cache DIR] [--neg-cache DIR ...]
+
+``--cache`` and ``--neg-cache`` hold landmark tracks (made on first use; keep them out
+of the repository). Several ``--neg-cache`` folders are searched in turn; missing
+tracks are made in the last one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import cv2
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.accuracy import CHECKING, SPLIT_LABELS, landmark_source
+from formcheck.core.errors import FormcheckError
+from formcheck.exercises.loader import load_exercise
+from formcheck.offline.analyze import AnalysisOptions, analyze
+from formcheck.offline.recognised import candidates
+from formcheck.pose import create_estimator
+from formcheck.recognition import collect_evidence, recognise
+from formcheck.sources.track import Track
+from formcheck.sources.video import VideoFile
+
+NONE = "none"
+
+
+def truths(label: str) -> set[str]:
+    """The exercise ids a label accepts (a cat-cow flow is either); other labels: none."""
+    ids = {ex for ex, _ in SPLIT_LABELS.get(label, ((label, ()),))}
+    known = {ex.id for ex in candidates() if ex.recognition.auto}
+    return (ids & known) or {NONE}
+
+
+def pose_ms_per_frame(video: Path, frames: int = 60) -> float:
+    """The pose model's time per frame on the first ``frames`` of a video."""
+    estimator = create_estimator()
+    spent, n = 0.0, 0
+    with VideoFile(video) as src:
+        for f in src.frames():
+            rgb = cv2.cvtColor(f.image_bgr, cv2.COLOR_BGR2RGB)
+            start = time.perf_counter()
+            estimator.estimate(rgb, f.index, f.timestamp_s)
+            spent += time.perf_counter() - start
+            n += 1
+            if n >= frames:
+                break
+    estimator.close()
+    return 1000.0 * spent / n
+
+
+def find_track(video: Path, caches: list[Path]) -> Path:
+    for cache in caches:
+        if (cache / f"{video.stem}.npz").exists():
+            return cache / f"{video.stem}.npz"
+    return landmark_source(video, caches[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clips", type=Path, default=ROOT.parent / "shared" / "clips")
+    parser.add_argument("--cache", type=Path, required=True, help="folder for the clips' landmark tracks")
+    parser.add_argument("--neg-cache", type=Path, action="append", help="folders for the negatives' tracks")
+    args = parser.parse_args()
+    if not (args.clips / "labels.csv").exists():
+        print(f"no labelled clips at {args.clips}", file=sys.stderr)
+        return 2
+    neg_caches = args.neg_cache or [args.cache]
+    for cache in [args.cache, *neg_caches]:
+        cache.mkdir(parents=True, exist_ok=True)
+    rows: list[tuple[str, str, Path, str]] = []  # file, truth label, track, group
+    with open(args.clips / "labels.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            group = "checking" if row["file"] in CHECKING else "tuning"
+            rows.append((row["file"], row["exercise_label"], args.clips / row["file"], group))
+    negatives = args.clips / "negatives" / "negatives.csv"
+    if negatives.exists():
+        with open(negatives, newline="") as f:
+            for row in csv.DictReader(f):
+                rows.append((row["file"], NONE, args.clips / "negatives" / row["file"], f"negative ({row['kind']})"))
+    exercises = candidates()
+    confusion: Counter[tuple[str, str]] = Counter()
+    tally: dict[str, list[int]] = {}
+    reps_same = reps_runs = 0
+    rules_s = frames = 0
+    for file, label, video, group in rows:
+        try:
+            track_path = find_track(video, neg_caches if group.startswith("negative") else [args.cache])
+            track = Track.load(track_path)
+        except FormcheckError as exc:
+            print(f"{file[:48]:48s} cannot be read: {exc}")
+            continue
+        start = time.perf_counter()
+        verdict = recognise(collect_evidence(track.frames(), exercises))
+        rules_s += time.perf_counter() - start
+        frames += len(track.t)
+        got = verdict.exercise.id if verdict.exercise else NONE
+        accepted = truths(label)
+        truth = sorted(accepted)[0] if len(accepted) == 1 else "cat/cow"
+        ok = got in accepted
+        confusion[(truth, got if not (ok and truth == "cat/cow") else "cat/cow")] += 1
+        counts = tally.setdefault(group, [0, 0])
+        counts[0] += ok
+        counts[1] += 1
+        closest, score = verdict.closest
+        print(
+            f"{'ok' if ok else 'XX'} {file[:46]:46s} {truth:20s} -> {got:22s} conf {verdict.confidence:.2f}"
+            f"  (best {closest.id} {score:.2f})"
+        )
+        if ok and verdict.exercise is not None:  # auto mode counts from the same track as -e would
+            auto = analyze(track_path, verdict.exercise, create_estimator, AnalysisOptions(track=track))
+            asked = analyze(track_path, load_exercise(verdict.exercise.id), create_estimator)
+            reps_runs += 1
+            reps_same += auto.counts == asked.counts
+    labels = sorted({t for t, _ in confusion} | {g for _, g in confusion})
+    print("\nconfusion (rows: truth, columns: recognised)")
+    width = max(len(x) for x in labels) + 1
+    print(" " * width + " ".join(f"{x[:8]:>8s}" for x in labels))
+    for t in labels:
+        if any(tt == t for tt, _ in confusion):
+            print(f"{t:{width}s}" + " ".join(f"{confusion[(t, g)] or '.':>8}" for g in labels))
+    print()
+    for group, (ok, n) in sorted(tally.items()):
+        what = "called none" if group.startswith("negative") else "named right"
+        print(f"{group:24s} {what}: {ok}/{n} ({100.0 * ok / n:.0f} %)")
+    print(f"reps in auto mode equal to -e: {reps_same}/{reps_runs}")
+    pose_ms = pose_ms_per_frame(ROOT / "samples" / "bridge.mp4")
+    rules_ms = 1000.0 * rules_s / max(frames, 1)
+    print(
+        f"recognition {rules_ms:.1f} ms/frame (every exercise's rules), pose model {pose_ms:.1f} ms/frame: "
+        f"adds {100.0 * rules_ms / pose_ms:.0f} % to the pose model's time"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Evidence for every exercise at once: each exercise file's own rules run on the same
+smoothed landmark stream, and what they saw is kept per frame.
+
+The rules already say what an exercise looks like: the start posture (``setup.posture``),
+the camera view it wants (``setup.view``), the position (``rep``), how long it is held
+(``hold``) and the form it must keep (``checks``). Running them all is cheap next to the
+pose model, and keeping their verdict frame by frame lets any stretch of the video be
+scored afterwards (a whole clip, or one segment of a routine recording).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from formcheck.core.body import View
+from formcheck.core.events import EventKind
+from formcheck.core.frame import PoseFrame
+from formcheck.engine.evaluator import EngineParams, ExerciseEvaluator, FrameState
+from formcheck.exercises.schema import Exercise
+from formcheck.smoothing.one_euro import OneEuroSmoother
+
+#: The views each ``setup.view`` advice accepts (the rotational stretch's oblique camera
+#: sees the body side-on now and then, a side-on camera sees it obliquely as it moves).
+VIEWS_ACCEPTED = {
+    "side": {View.SIDE, View.OBLIQUE},
+    "front": {View.FRONT, View.OBLIQUE},
+    "oblique": {View.OBLIQUE, View.SIDE, View.FRONT},
+    "any": {View.SIDE, View.OBLIQUE, View.FRONT},
+}
+
+
+@dataclass
+class Trace:
+    """One exercise's per-frame verdicts over the stream (parallel lists, one per frame)."""
+
+    exercise: Exercise
+    posture_ok: list[bool] = field(default_factory=list)  # the start posture of the file
+    view_ok: list[bool] = field(default_factory=list)
+    in_position: list[bool] = field(default_factory=list)
+    holding: list[bool] = field(default_factory=list)  # the hold clock runs
+    faulty: list[bool] = field(default_factory=list)  # some check fails (after its min_s)
+    active: list[bool] = field(default_factory=list)  # activities: in a bout of movement
+    rep_times: list[float] = field(default_factory=list)  # when each counted rep ended
+    _faults: set[tuple[str, str | None]] = field(default_factory=set)
+
+    def add(self, state: FrameState) -> None:
+        seen = state.frame.has_person
+        self.posture_ok.append(seen and state.posture in self.exercise.setup.posture)
+        self.view_ok.append(seen and state.view in VIEWS_ACCEPTED[self.exercise.setup.view])
+        self.in_position.append(state.phase == "position")
+        self.holding.append(state.hold_elapsed > 0)
+        for event in state.events:
+            check = (str(event.data.get("check", "")), event.side)
+            if event.kind is EventKind.FAULT_STARTED:
+                self._faults.add(check)
+            elif event.kind is EventKind.FAULT_ENDED:
+                self._faults.discard(check)
+            elif event.kind is EventKind.REP_COMPLETED:
+                self.rep_times.append(state.t)
+        self.faulty.append(bool(self._faults))
+        was = self.active[-1] if self.active else False
+        starts = any(e.kind is EventKind.ACTIVE_STARTED for e in state.events)
+        ends = any(e.kind is EventKind.ACTIVE_ENDED for e in state.events)
+        self.active.append((was or starts) and not ends)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "posture_ok": np.array(self.posture_ok, bool),
+            "view_ok": np.array(self.view_ok, bool),
+            "in_position": np.array(self.in_position, bool),
+            "holding": np.array(self.holding, bool),
+            "faulty": np.array(self.faulty, bool),
+            "active": np.array(self.active, bool),
+        }
+
+
+class EvidenceCollector:
+    """Every exercise's evaluator on one smoothed stream; one verb, ``update``."""
+
+    def __init__(self, exercises: list[Exercise], params: EngineParams | None = None) -> None:
+        self.evaluators = [ExerciseEvaluator(ex, params) for ex in exercises]
+        self.traces = [Trace(ex) for ex in exercises]
+        self.t: list[float] = []
+        self.seen: list[bool] = []
+
+    def update(self, frame: PoseFrame) -> None:
+        """One smoothed frame through every exercise's rules."""
+        self.t.append(frame.timestamp_s)
+        self.seen.append(frame.has_person)
+        for evaluator, trace in zip(self.evaluators, self.traces, strict=True):
+            trace.add(evaluator.update(frame))
+
+    def finish(self) -> Evidence:
+        """End of stream: reps still under way are not counted (the rules' own verdict)."""
+        for evaluator in self.evaluators:
+            evaluator.finish()
+        return Evidence(np.array(self.t, float), np.array(self.seen, bool), self.traces)
+
+
+@dataclass
+class Evidence:
+    """The collected verdicts: frame times, whether a person was seen, one trace per exercise."""
+
+    t: np.ndarray
+    seen: np.ndarray
+    traces: list[Trace]
+
+
+def collect_evidence(
+    poses: Iterable[PoseFrame],
+    exercises: list[Exercise],
+    mirrored: bool = False,
+    params: EngineParams | None = None,
+) -> Evidence:
+    """Smooth a pose stream as the pipeline does and run every exercise's rules on it.
+
+    Every frame: on every other one (15 fps) the bridge's relative rep never entered its
+    position on a real clip that counts 5 of 5 at the full rate."""
+    smoother = OneEuroSmoother()
+    collector = EvidenceCollector(exercises, params)
+    for pose in poses:
+        if mirrored:
+            pose = pose.mirrored()
+        if pose.scene_cut:
+            smoother.reset()
+        collector.update(smoother.update(pose))
+    return collector.finish()

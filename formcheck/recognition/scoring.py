@@ -1,0 +1,98 @@
+"""Scores each exercise on a stretch of the collected evidence, and names the winner.
+
+An exercise scores high when its file's rules found what the file describes: the start
+posture most of the time (``setup.posture``), the view its camera advice asks for, and
+the position actually reached: reps counted, or a hold timed, with its checks passing.
+A clip that only resembles an exercise (a crunch beside a bridge) seldom gets all of
+these at once. The weights below were set on the renders and the tuning half of the
+real clips (``benchmarks/recognition.py``); nothing here names an exercise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.exercises.schema import Exercise
+from formcheck.recognition.evidence import Evidence, Trace
+
+
+@dataclass(frozen=True)
+class ScoreParams:
+    reps_full: float = 2.0  # this many reps count as full evidence of the position
+    hold_full_s: float = 5.0  # ...or a hold this long (or the file's target, if shorter)
+    hold_weight: float = 0.9  # a hold alone is a little weaker evidence than reps
+    posture_full: float = 0.5  # the start posture seen in this share of the frames is enough
+    fault_weight: float = 0.6  # how much failing checks in the position take off
+    view_floor: float = 0.5  # the score kept when the view is never the advised one
+    none_below: float = 0.3  # a best score below this recognises nothing
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """The verdict on a stretch: the exercise (None: none of the known ones), how sure,
+    and every exercise's score, best first."""
+
+    exercise: Exercise | None
+    confidence: float
+    scores: tuple[tuple[Exercise, float], ...]
+
+    @property
+    def closest(self) -> tuple[Exercise, float]:
+        return self.scores[0]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "exercise": self.exercise.id if self.exercise else None,
+            "confidence": round(self.confidence, 2),
+            "alternatives": [{"exercise": ex.id, "name": ex.name, "score": round(s, 2)} for ex, s in self.scores],
+        }
+
+
+def _share(values: np.ndarray, where: np.ndarray) -> float:
+    return float(values[where].mean()) if where.any() else 0.0
+
+
+def score(trace: Trace, evidence: Evidence, lo: int, hi: int, params: ScoreParams) -> float:
+    """How well frames ``lo:hi`` look like the trace's exercise, 0 to 1."""
+    ex = trace.exercise
+    if ex.rep is None:  # activities are recognised only when their file allows it (see schema)
+        return 0.0
+    t, seen = evidence.t[lo:hi], evidence.seen[lo:hi]
+    a = {name: v[lo:hi] for name, v in trace.arrays().items()}
+    if not len(t) or not seen.any():
+        return 0.0
+    start, end = t[0], t[-1]
+    reps = sum(start <= r <= end for r in trace.rep_times)
+    dt = np.diff(t, prepend=t[0])
+    hold_s = float((dt * a["holding"]).sum())
+    hold_full = min(ex.hold.target_s, params.hold_full_s) if ex.hold else params.hold_full_s
+    doing = max(min(reps / params.reps_full, 1.0), params.hold_weight * min(hold_s / hold_full, 1.0))
+    posture = min(_share(a["posture_ok"], seen) / params.posture_full, 1.0)
+    in_position = a["in_position"] & seen
+    clean = 1.0 - params.fault_weight * _share(a["faulty"], in_position)
+    view = params.view_floor + (1.0 - params.view_floor) * _share(a["view_ok"], seen)
+    return posture * doing * clean * view
+
+
+def recognise(evidence: Evidence, lo: int = 0, hi: int | None = None, params: ScoreParams | None = None) -> Recognition:
+    """Every exercise scored on frames ``lo:hi``; the best wins if it scores enough.
+
+    The confidence is the winner's score less half the runner-up's: two exercises the
+    stretch fits equally well (a cat and a cow in one cat-cow flow) give half the score.
+    """
+    params = params or ScoreParams()
+    hi = len(evidence.t) if hi is None else hi
+    scored = sorted(
+        (
+            (trace.exercise, score(trace, evidence, lo, hi, params))
+            for trace in evidence.traces
+            if trace.exercise.recognition.auto
+        ),
+        key=lambda pair: -pair[1],
+    )
+    best, runner_up = scored[0][1], scored[1][1] if len(scored) > 1 else 0.0
+    confidence = max(best - runner_up / 2.0, 0.0)
+    exercise: Exercise | None = scored[0][0] if best >= params.none_below else None
+    return Recognition(exercise, confidence, tuple(scored))
