@@ -89,6 +89,8 @@ def main() -> int:
     with open(args.clips / "labels.csv", newline="") as f:
         for row in csv.DictReader(f):
             group = "checking" if row["file"] in CHECKING else "tuning"
+            if truths(row["exercise_label"]) == {NONE}:
+                group = "negative (labelled clips)"  # a squat, a bird-dog among the labelled clips
             rows.append((row["file"], row["exercise_label"], args.clips / row["file"], group))
     negatives = args.clips / "negatives" / "negatives.csv"
     if negatives.exists():
