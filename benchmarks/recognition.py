@@ -8,11 +8,11 @@ negatives called "none" (the ``looks_similar`` ones apart), whether the reps cou
 auto mode equal those with ``-e`` on the clips recognised right, and the time the
 recognition adds against the pose model's time per frame.
 
-    python benchmarks/recognition.py [--cache DIR] [--neg-cache DIR ...]
+    python benchmarks/recognition.py --cache DIR [--cache DIR ...] [--neg-cache DIR ...]
 
 ``--cache`` and ``--neg-cache`` hold landmark tracks (made on first use; keep them out
-of the repository). Several ``--neg-cache`` folders are searched in turn; missing
-tracks are made in the last one.
+of the repository). Several folders are searched in turn; missing tracks are made in
+the last one (so a shared, read-only cache can come first).
 """
 
 from __future__ import annotations
@@ -76,14 +76,14 @@ def find_track(video: Path, caches: list[Path]) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clips", type=Path, default=ROOT.parent / "shared" / "clips")
-    parser.add_argument("--cache", type=Path, required=True, help="folder for the clips' landmark tracks")
+    parser.add_argument("--cache", type=Path, action="append", required=True, help="folders for the clips' tracks")
     parser.add_argument("--neg-cache", type=Path, action="append", help="folders for the negatives' tracks")
     args = parser.parse_args()
     if not (args.clips / "labels.csv").exists():
         print(f"no labelled clips at {args.clips}", file=sys.stderr)
         return 2
-    neg_caches = args.neg_cache or [args.cache]
-    for cache in [args.cache, *neg_caches]:
+    neg_caches = args.neg_cache or args.cache
+    for cache in [*args.cache, *neg_caches]:
         cache.mkdir(parents=True, exist_ok=True)
     rows: list[tuple[str, str, Path, str]] = []  # file, truth label, track, group
     with open(args.clips / "labels.csv", newline="") as f:
@@ -104,7 +104,7 @@ def main() -> int:
     rules_s = frames = 0
     for file, label, video, group in rows:
         try:
-            track_path = find_track(video, neg_caches if group.startswith("negative") else [args.cache])
+            track_path = find_track(video, neg_caches if "negatives" in video.parts else args.cache)
             track = Track.load(track_path)
         except FormcheckError as exc:
             print(f"{file[:48]:48s} cannot be read: {exc}")
