@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from formcheck.core.events import EventKind
-from formcheck.engine.counter import RepCounter
+from formcheck.engine.counter import RepCounter, RepInput
 from formcheck.exercises.schema import HoldSpec, RepSpec
 from tests.synthetic import schedule
 
@@ -25,7 +25,7 @@ def run(pieces, setup_ok=True, hold_ok=None, spec=REP, hold=HOLD, jitter=0.0):
     events = []
     for ti, vi in zip(t, v):
         ok = True if hold_ok is None else hold_ok(ti)
-        events += counter.update(float(ti), float(vi), setup_ok, ok)
+        events += counter.update(RepInput(float(ti), float(vi), setup_ok, ok))
     events += counter.finish(float(t[-1]))
     return counter, events
 
@@ -152,7 +152,7 @@ def test_blocked_side_cannot_start():
     t, v = schedule(FPS, rep() + [(1.0, 130, 130)])
     counter = RepCounter(REP, None, "left")
     for ti, vi in zip(t, v):
-        counter.update(float(ti), float(vi), True, True, blocked=True)
+        counter.update(RepInput(float(ti), float(vi), True, True, blocked=True))
     assert counter.count == 0
 
 
@@ -161,7 +161,7 @@ def test_nan_frames_freeze_the_state():
     v[(t > 3.0) & (t < 4.0)] = np.nan  # landmarks lost while up
     counter = RepCounter(REP, None, None)
     for ti, vi in zip(t, v):
-        counter.update(float(ti), float(vi), True, True)
+        counter.update(RepInput(float(ti), float(vi), True, True))
     assert counter.count == 1
 
 
@@ -226,7 +226,7 @@ def test_leaving_the_position_without_moving_is_not_a_rep():
     events = []
     for ti, vi in zip(t, v):
         still_at_exit = ti > 3.5  # moving on the way up only
-        events += counter.update(float(ti), float(vi), True, True, moving=not still_at_exit)
+        events += counter.update(RepInput(float(ti), float(vi), True, True, moving=not still_at_exit))
     assert counter.count == 0
     assert "body stayed still" in kinds(events, EventKind.REP_REJECTED)[0].data["reason"]
 

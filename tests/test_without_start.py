@@ -17,7 +17,7 @@ import pytest
 from formcheck.core.events import Event, EventKind
 from formcheck.core.frame import PoseFrame
 from formcheck.core.landmarks import Landmark as L
-from formcheck.engine.counter import RepCounter
+from formcheck.engine.counter import RepCounter, RepInput
 from formcheck.engine.evaluator import ExerciseEvaluator, FrameState
 from formcheck.engine.setup_check import WRONG_VIEW
 from formcheck.exercises.loader import load_exercise
@@ -87,7 +87,7 @@ def test_the_counter_times_a_recognised_hold_but_counts_no_rep() -> None:
     counter = RepCounter(spec, HoldSpec(target_s=5.0, min_s=1.0), "left")
     events = []
     for i in range(int(4 * FPS)):  # recognised for 3 s, then not
-        events += counter.update(i / FPS, 1.0, setup_ok=False, hold_ok=True, recognised=i < 3 * FPS)
+        events += counter.update(RepInput(i / FPS, 1.0, setup_ok=False, hold_ok=True, recognised=i < 3 * FPS))
     kinds = [e.kind for e in events]
     assert EventKind.HOLD_ENDED in kinds
     assert EventKind.REP_COMPLETED not in kinds and EventKind.REP_STARTED not in kinds

@@ -28,6 +28,7 @@ from formcheck.cli.live import add_cameras_parser, add_live_parsers, run_cameras
 from formcheck.cli.serve import add_serve_parser, run_serve
 from formcheck.core.errors import ExitStatus, FormcheckError, InputError, Terminated
 from formcheck.core.files import with_companions
+from formcheck.core.state import Sides
 from formcheck.core.text import PrintableOut, printable
 from formcheck.engine.evaluator import FrameState
 from formcheck.engine.stride import StrideParams
@@ -277,10 +278,10 @@ def _show(exercise: Exercise, out: TextIO) -> None:
                 ),
                 file=out,
             )
-        sides = "each side counted separately" if exercise.sides == "each" else "both sides together"
+        sides = "each side counted separately" if exercise.sides is Sides.EACH else "both sides together"
         target = (
             f"{rep.target} per side"
-            if rep.target and exercise.sides == "each"
+            if rep.target and exercise.sides is Sides.EACH
             else (f"{rep.target}" if rep.target else "no fixed number")
         )
         print(f"  target: {target} ({sides}){'; ' + exercise.frequency if exercise.frequency else ''}", file=out)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from formcheck.core.state import Side
+
 
 class EventKind(str, Enum):
     READY = "ready"  # start position seen: counting begins
@@ -30,7 +32,7 @@ class EventKind(str, Enum):
 class Event:
     kind: EventKind
     t: float
-    side: str | None = None
+    side: Side | None = None
     data: Mapping[str, Any] = field(default_factory=dict)
 
     def describe(self) -> str:

@@ -12,6 +12,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from formcheck.core.events import Event, EventKind
+from formcheck.core.state import Side
 from formcheck.engine.rest import RestLevel
 from formcheck.exercises.schema import CheckSpec
 
@@ -23,7 +24,7 @@ class FaultTracker:
     check: str
     message: str
     min_s: float
-    side: str | None
+    side: Side | None
     active: bool = False
     _since: float | None = None
 
@@ -63,7 +64,7 @@ class CheckTracker(FaultTracker):
     """A form check from an exercise file: fails when its value leaves [min, max]
     (for a relative check, when its offset from the value at rest does)."""
 
-    def __init__(self, spec: CheckSpec, side: str | None) -> None:
+    def __init__(self, spec: CheckSpec, side: Side | None) -> None:
         super().__init__(spec.id, spec.message, spec.min_s, side)
         self.spec = spec
         self.rest = RestLevel() if spec.relative else None

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from formcheck.core.events import Event, EventKind
+from formcheck.core.state import Side
 from formcheck.engine.rest import RestLevel
 from formcheck.exercises.schema import HoldSpec, RepSpec
 
@@ -81,7 +82,7 @@ class HoldState:
 class HoldTracker:
     """Turns a per-frame "holding correctly" flag into hold intervals."""
 
-    def __init__(self, spec: HoldSpec, side: str | None) -> None:
+    def __init__(self, spec: HoldSpec, side: Side | None) -> None:
         self.spec = spec
         self.side = side
         self.current: HoldState | None = None
@@ -200,6 +201,28 @@ class _Pending:
         return self.since if t - self.since >= needed else None
 
 
+@dataclass(frozen=True)
+class RepInput:
+    """One frame as a side's rep counter sees it."""
+
+    t: float
+    value: float  # the rep measure (NaN when it cannot be seen)
+    setup_ok: bool  # the start posture is seen
+    hold_ok: bool  # the hold checks pass and the person is still
+    #: This side may not enter the position now (another side is in position, or one of
+    #: the rep's requirements fails).
+    blocked: bool = False
+    #: The body is visibly moving: a way out of the position without any movement is a
+    #: tracking or camera artefact, not a rep.
+    moving: bool = True
+    #: The position is seen from absolute values (``RepSpec.without_start``, before arming).
+    recognised: bool = False
+    #: The pose model saw this frame (False: interpolated landmarks, which may begin a
+    #: crossing's debounce but never start or end a rep on their own: that waits for the
+    #: next measured frame that agrees).
+    measured: bool = True
+
+
 @dataclass
 class RepCounter:
     """Counts reps of one side (``side`` None for exercises done with both at once)."""
@@ -214,7 +237,7 @@ class RepCounter:
 
     spec: RepSpec
     hold_spec: HoldSpec | None
-    side: str | None
+    side: Side | None
     count: int = 0
     armed: bool = False
     in_position: bool = False
@@ -262,29 +285,10 @@ class RepCounter:
             return a
         return min(a, b) if self.spec.direction == "rise" else max(a, b)
 
-    def update(
-        self,
-        t: float,
-        value: float,
-        setup_ok: bool,
-        hold_ok: bool,
-        blocked: bool = False,
-        moving: bool = True,
-        recognised: bool = False,
-        measured: bool = True,
-    ) -> list[Event]:
-        """Advance by one frame.
-
-        ``setup_ok``: the start posture is seen; ``hold_ok``: the hold checks pass and
-        the person is still; ``blocked``: this side may not enter the position now
-        (another side is in position, or one of the rep's requirements fails);
-        ``moving``: the body is visibly moving (a way out of the position without any
-        movement is a tracking or camera artefact, not a rep); ``recognised``: the
-        position is seen from absolute values (``RepSpec.without_start``, before arming);
-        ``measured``: the pose model saw this frame (False: interpolated landmarks, which
-        may begin a crossing's debounce but never start or end a rep on their own: that
-        waits for the next measured frame that agrees).
-        """
+    def update(self, frame: RepInput) -> list[Event]:
+        """Advance by one frame."""
+        t, value, setup_ok, hold_ok = frame.t, frame.value, frame.setup_ok, frame.hold_ok
+        blocked, moving, recognised, measured = frame.blocked, frame.moving, frame.recognised, frame.measured
         events: list[Event] = []
         if moving:
             self._last_moving = t

@@ -13,9 +13,10 @@ from formcheck.core.body import Posture, View
 from formcheck.core.events import Event, EventKind
 from formcheck.core.frame import PoseFrame
 from formcheck.core.landmarks import SIDES
+from formcheck.core.state import Counts, Phase, Side, Sides
 from formcheck.engine.activity import ActivityTracker
 from formcheck.engine.checks import CheckTracker, SpeedMeter
-from formcheck.engine.counter import RepCounter
+from formcheck.engine.counter import RepCounter, RepInput
 from formcheck.engine.setup_check import SetupMonitor
 from formcheck.exercises.schema import Exercise, RepSpec, all_within
 from formcheck.measures.measure_set import MeasureSet
@@ -38,12 +39,12 @@ class FrameState:
 
     t: float
     frame: PoseFrame
-    side: str  # the working side shown (the near side for sides = none)
+    side: Side  # the working side shown (the near side for sides = none)
     measures: dict[str, float]
     posture: Posture
     view: View
-    phase: str  # setup | ready | position
-    counts: dict[str, int]  # {"total": n} or {"left": n, "right": n}
+    phase: Phase
+    counts: Counts
     hold_elapsed: float
     hold_target: float | None
     motion: float  # body speed, trunk lengths per second
@@ -57,7 +58,7 @@ class _Side:
     """Per-side engine state: counter, checks, speed meters and the rep joints' motion."""
 
     def __init__(
-        self, exercise: Exercise, rep: RepSpec, label: str | None, rep_points: list[int], min_visibility: float
+        self, exercise: Exercise, rep: RepSpec, label: Side | None, rep_points: list[int], min_visibility: float
     ) -> None:
         self.counter = RepCounter(rep, exercise.hold, label)
         self.rep_motion = BodyMotion(min_visibility=min_visibility, points=rep_points, fastest=True)
@@ -80,7 +81,7 @@ class ExerciseEvaluator:
         self.exercise = exercise
         self.params = params or EngineParams()
         self.measures = MeasureSet(exercise.measures, self.params.min_visibility)
-        self._labels: tuple[str | None, ...] = SIDES if exercise.sides == "each" else (None,)
+        self._labels: tuple[Side | None, ...] = tuple(Side) if exercise.sides is Sides.EACH else (None,)
         rep = exercise.rep
         self._sides = (
             {
@@ -96,13 +97,13 @@ class ExerciseEvaluator:
         # Which shoulder is nearer: in a twist the shoulders stay square to the floor
         # while the hips and knees turn over, so they say which side the knees rolled to.
         self._near_shoulder = NearSide(self.params.side_switch_s, SHOULDERS)
-        self._active_side: str | None = None
+        self._active_side: Side | None = None
         self._last_seen: float | None = None
         self._lost = False
         self._last_t = 0.0
         self._motion = BodyMotion(min_visibility=self.params.min_visibility)
 
-    def _points_of(self, measure: str, label: str | None) -> list[int]:
+    def _points_of(self, measure: str, label: Side | None) -> list[int]:
         """Landmarks a measure uses, on a side (both sides' for sides = none)."""
         sides = (label,) if label else SIDES
         return sorted({i for side in sides for group in self.measures.points_of(measure, side) for i in group})
@@ -131,16 +132,16 @@ class ExerciseEvaluator:
         events += self._track_active_side(t, events)
 
         shown = self._shown_side(near)
-        label = shown if self.exercise.sides == "each" else None
+        label = shown if self.exercise.sides is Sides.EACH else None
         state = self._sides.get(label)
         counter = state.counter if state else None
         if counter is not None:
             # In position is said even before the start was seen (a hold is being timed then).
-            phase = "position" if counter.in_position else ("ready" if counter.armed else "setup")
+            phase = Phase.POSITION if counter.in_position else (Phase.READY if counter.armed else Phase.SETUP)
         elif self._activity is not None:
-            phase = "ready" if usable else "setup"
+            phase = Phase.READY if usable else Phase.SETUP
         else:
-            phase = "setup"
+            phase = Phase.SETUP
         hold = counter.hold if counter else None
         return FrameState(
             t=t,
@@ -161,7 +162,7 @@ class ExerciseEvaluator:
         )
 
     def _update_reps(
-        self, frame: PoseFrame, values: dict[str | None, dict[str, float]], motion: float, setup_ok: bool
+        self, frame: PoseFrame, values: dict[Side | None, dict[str, float]], motion: float, setup_ok: bool
     ) -> list[Event]:
         """Checks, holds and rep counters of every side for one frame."""
         t = frame.timestamp_s
@@ -207,7 +208,16 @@ class ExerciseEvaluator:
             rep_motion = state.rep_motion.update(frame)
             moving = math.isnan(rep_motion) or rep_motion >= self.params.moving_motion
             events += counter.update(
-                t, vals[rep.measure], start_seen, hold_ok, blocked, moving, label in recognised, not frame.interpolated
+                RepInput(
+                    t,
+                    vals[rep.measure],
+                    start_seen,
+                    hold_ok,
+                    blocked,
+                    moving,
+                    label in recognised,
+                    not frame.interpolated,
+                )
             )
         # The start position is a whole-body thing: once one side has seen it while no
         # side is in its position, every side counts (side-on, the far leg may be hidden
@@ -218,17 +228,17 @@ class ExerciseEvaluator:
                 events += state.counter.arm(t)
         return events
 
-    def _shown_side(self, near: str) -> str:
+    def _shown_side(self, near: Side) -> Side:
         """The side the overlay speaks of: one in its position (a hold may be timed there
         before the start was seen), else the working side, else the side nearer the camera."""
         for label, side in self._sides.items():
             if label is not None and side.counter.in_position:
                 return label
-        if self.exercise.sides == "each" and self._active_side:
+        if self.exercise.sides is Sides.EACH and self._active_side:
             return self._active_side
         return near
 
-    def _recognised(self, frame: PoseFrame, values: dict[str | None, dict[str, float]]) -> set[str | None]:
+    def _recognised(self, frame: PoseFrame, values: dict[Side | None, dict[str, float]]) -> set[Side | None]:
         """Sides seen in the position without its start (``rep.without_start``), while
         the start position has not been seen; a side already in it stays while the
         looser ``stay`` bounds hold."""
@@ -272,7 +282,7 @@ class ExerciseEvaluator:
                     return [Event(EventKind.SIDE_CHANGED, t, event.side, {"from": previous})]
         return []
 
-    def _message(self, state: _Side | None, phase: str, setup_ok: bool) -> str:
+    def _message(self, state: _Side | None, phase: Phase, setup_ok: bool) -> str:
         """The one thing to tell the person now, most basic first."""
         if self._lost:
             return "Step back into view: the whole body must be visible."
@@ -281,25 +291,25 @@ class ExerciseEvaluator:
             return problems[0]
         notices = self._setup.notices()
         if state is None:
-            return (notices[0] if notices else "") if phase == "ready" else self.exercise.setup.message
-        if phase == "setup":
+            return (notices[0] if notices else "") if phase is Phase.READY else self.exercise.setup.message
+        if phase is Phase.SETUP:
             return self.exercise.setup.message if not setup_ok else "Hold still in the start position."
         active = [c for c in state.checks if c.active]
         if active:
             return active[-1].spec.message
         hold = state.counter.hold
-        if phase == "position" and hold is not None:
+        if phase is Phase.POSITION and hold is not None:
             if hold.current is not None and hold.current.completed:
                 return "Well held. Slowly return to the start."
             return "Hold the position and breathe."
         return notices[0] if notices else ""
 
-    def counts(self) -> dict[str, int]:
+    def counts(self) -> Counts:
         if not self._sides:
-            return {}
-        if self.exercise.sides == "each":
-            return {label or "": s.counter.count for label, s in self._sides.items()}
-        return {"total": self._sides[None].counter.count}
+            return Counts()
+        if self.exercise.sides is Sides.EACH:
+            return Counts.per_side(self._sides[Side.LEFT].counter.count, self._sides[Side.RIGHT].counter.count)
+        return Counts.of_both(self._sides[None].counter.count)
 
     def finish(self) -> list[Event]:
         """End of stream: close holds and faults; unfinished reps are not counted."""

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from formcheck.core.events import Event, EventKind
+from formcheck.core.state import Counts, Phase, Side
 from formcheck.engine.evaluator import FrameState
 from formcheck.exercises.schema import Exercise
 from formcheck.sources.video import SourceInfo
@@ -20,8 +21,8 @@ from formcheck.sources.video import SourceInfo
 class TimelineRow:
     t: float
     has_pose: bool
-    side: str
-    phase: str
+    side: Side
+    phase: Phase
     measures: dict[str, float]
 
 
@@ -31,7 +32,7 @@ class Session:
     source: SourceInfo
     events: list[Event] = field(default_factory=list)
     timeline: list[TimelineRow] = field(default_factory=list)
-    counts: dict[str, int] = field(default_factory=dict)
+    counts: Counts = field(default_factory=Counts)
     notes: list[str] = field(default_factory=list)  # about the input: cut short, downscaled, ...
 
     def add(self, state: FrameState) -> None:
@@ -57,7 +58,7 @@ class Session:
     def of_kind(self, *kinds: EventKind) -> list[Event]:
         return [e for e in self.events if e.kind in kinds]
 
-    def peak_measures(self, start_s: float, end_s: float, side: str | None) -> dict[str, float]:
+    def peak_measures(self, start_s: float, end_s: float, side: Side | None) -> dict[str, float]:
         """All measures at the frame where the rep measure was furthest into the position."""
         rep = self.exercise.rep
         if rep is None:

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from formcheck.core.errors import ExerciseError
 from formcheck.core.files import read_text_bounded
+from formcheck.core.state import Counts, Sides
 from formcheck.exercises.loader import exercise_ids, find_file, load_exercise, parse_toml_model
 from formcheck.exercises.schema import Exercise, _Strict
 
@@ -52,7 +53,7 @@ class RoutineStep:
         ex = self.exercise
         lines = [f"{i}. {step}" for i, step in enumerate(ex.instructions, 1)]
         target = f"Target: {self.reps} rep{'s' if self.reps != 1 else ''}"
-        if ex.sides == "each":
+        if ex.sides is Sides.EACH:
             target += " on each side: one side first, then repeat on the opposite side"
         if ex.hold is not None:
             target += f", holding {ex.hold.target_s:g} s"
@@ -60,10 +61,9 @@ class RoutineStep:
         lines += [self.note] if self.note else []
         return lines
 
-    def target_met(self, counts: dict[str, int]) -> bool:
+    def target_met(self, counts: Counts) -> bool:
         """The step's rep target reached: on both sides for one-sided exercises."""
-        keys = ("left", "right") if self.exercise.sides == "each" else ("total",)
-        return bool(counts) and all(counts.get(k, 0) >= self.reps for k in keys)
+        return counts.met(self.reps)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, f
 
 from formcheck.core.body import Posture
 from formcheck.core.landmarks import resolve_point, valid_point_names
+from formcheck.core.state import Sides
 
 #: Measure kinds that can be taken in the metric 3D landmarks. MediaPipe's 3D axes are
 #: the camera's, so a height (along its vertical) is one too; an inclination or an offset
@@ -309,9 +310,7 @@ class Exercise(_Strict):
     summary: str
     source: str = Field(description="the seed text the exercise comes from")
     instructions: list[str] = Field(min_length=1)
-    sides: Literal["none", "each"] = Field(
-        description="none: both sides together; each: one side at a time, counted per side"
-    )
+    sides: Sides = Field(description="none: both sides together; each: one side at a time, counted per side")
     setup: SetupSpec
     measures: dict[str, MeasureSpec] = Field(default_factory=dict)
     rep: RepSpec | None = None
@@ -341,7 +340,7 @@ class Exercise(_Strict):
         if start is not None:
             named += [(f"rep.without_start.bounds.{name}", name) for name in start.bounds]
             named += [(f"rep.without_start.stay.{name}", name) for name in start.stay or {}]
-            if start.side == "near" and self.sides != "each":
+            if start.side == "near" and self.sides is not Sides.EACH:
                 raise ValueError("rep.without_start.side = 'near' names a working side: it needs sides = 'each'")
         for key, name in named:
             if name not in self.measures:

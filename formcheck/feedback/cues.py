@@ -31,7 +31,7 @@ class CueMaker:
         cues: list[Cue] = []
         for event in state.events:
             if event.kind is EventKind.REP_COMPLETED:
-                count = state.counts.get(event.side or "total", event.data.get("count", 0))
+                count = state.counts.of(event.side) if state.counts else event.data.get("count", 0)
                 cues.append(Cue(f"{event.side} {count}" if self.one_sided and event.side else f"{count}"))
             elif event.kind is EventKind.HOLD_STARTED:
                 self._counted_down = None

@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from formcheck.core.landmarks import SKELETON
+from formcheck.core.state import Phase, Sides
 from formcheck.engine.evaluator import FrameState
 from formcheck.exercises.schema import Exercise
 from formcheck.measures.measure_set import MeasureSet
@@ -187,7 +188,7 @@ class Overlay:
         self._band = _least_covering(bands, body, self._band)
         box = bands[self._band]
         shade(img, box, self.style.panel, self.style.panel_alpha)
-        colour = self.style.warn if state.phase != "setup" else self.style.text
+        colour = self.style.warn if state.phase is not Phase.SETUP else self.style.text
         for i, line in enumerate(lines):
             _text(img, line, (margin, box[1] + margin // 2 + step * (i + 1) - margin // 2), colour, scale)
         return box
@@ -198,12 +199,12 @@ class Overlay:
         if state.active_s is not None:
             minutes, seconds = divmod(int(state.active_s), 60)
             counts = f"Active {minutes}:{seconds:02d}"
-        elif "total" in state.counts:
-            counts = f"Reps {state.counts['total']}"
+        elif state.counts.sides is Sides.NONE:
+            counts = f"Reps {state.counts.total}"
         else:
-            counts = f"Reps  L {state.counts.get('left', 0)}   R {state.counts.get('right', 0)}"
+            counts = f"Reps  L {state.counts.left}   R {state.counts.right}"
         target = f" / {rep.target}" if rep and rep.target else ""
-        phase = {"setup": "getting ready", "ready": "ready", "position": "in position"}[state.phase]
+        phase = {Phase.SETUP: "getting ready", Phase.READY: "ready", Phase.POSITION: "in position"}[state.phase]
         return [(self.exercise.name, 1.0), (counts + target, 1.2), (f"{phase}  ({state.side} side)", 0.85)]
 
     def _panel(self, img: np.ndarray, state: FrameState, scale: float, body: Box | None, band: Box | None) -> None:

@@ -24,6 +24,7 @@ from typing import TextIO
 import numpy as np
 
 from formcheck.core.errors import CameraError
+from formcheck.core.state import Sides
 from formcheck.engine.evaluator import EngineParams, FrameState
 from formcheck.engine.pipeline import Pipeline
 from formcheck.engine.session import Session
@@ -218,7 +219,7 @@ class LiveCoach:
         counting, ok_since, paused = False, None, False
         spoken_number: int | None = None
         announce = Steady(opts.announce_after_s)
-        cues = CueMaker(exercise.sides == "each")
+        cues = CueMaker(exercise.sides is Sides.EACH)
         sides_done: set[str] = set()
         last_count = -1
         card = (exercise.name, (intro or []) + [f"Camera: {exercise.setup.camera}"])
@@ -267,7 +268,7 @@ class LiveCoach:
                             for cue in cues.update(state):
                                 self.speaker.say(cue.text, cue.max_age_s, cue.repeat)
                             ended_by = self._targets(t, state, exercise, target, sides_done, last_count)
-                            last_count = sum(state.counts.values())
+                            last_count = state.counts.total
                     infer_s = time.perf_counter() - started
                     image = self._render(frame, state, overlay, banner, None if counting else card)
                     keys = self.display.show(image)
@@ -283,7 +284,7 @@ class LiveCoach:
                         paused = not paused
                     elif action == "reset":
                         counting, ok_since, pipeline = False, None, self._pipeline(exercise)
-                        cues, sides_done = CueMaker(exercise.sides == "each"), set()
+                        cues, sides_done = CueMaker(exercise.sides is Sides.EACH), set()
                     elif action == "mute":
                         self.speaker.toggle_mute()
                     elif action == "stats":
@@ -295,28 +296,21 @@ class LiveCoach:
         except KeyboardInterrupt:
             ended_by = "interrupted"
         session = (pipeline if counting else self._pipeline(exercise)).finish()
-        return StepOutcome(session, ended_by, target is not None and self._met(session.counts, target, exercise), error)
-
-    @staticmethod
-    def _met(counts: dict[str, int], target: int, exercise: Exercise) -> bool:
-        return bool(counts) and all(
-            counts.get(k, 0) >= target for k in (("left", "right") if exercise.sides == "each" else ("total",))
-        )
+        return StepOutcome(session, ended_by, target is not None and session.counts.met(target), error)
 
     def _targets(
         self, t: float, state: FrameState, exercise: Exercise, target: int | None, sides_done: set[str], last_count: int
     ) -> str:
         """Say "switch sides" and "well done" as targets are met; "target" ends a routine step."""
         goal = target if target is not None else exercise.rep.target
-        if goal is None or sum(state.counts.values()) == last_count:
+        if goal is None or state.counts.total == last_count:
             return ""
-        if exercise.sides == "each":
-            for side, n in state.counts.items():
-                if n >= goal and side not in sides_done:
-                    sides_done.add(side)
-                    if len(sides_done) < 2:
-                        self._tell(t, f"{side} side done: switch sides", Cue("Switch sides", 3.0))
-        if "all" not in sides_done and self._met(state.counts, goal, exercise):
+        for side in state.counts.sides_done(goal):
+            if side not in sides_done:
+                sides_done.add(side)
+                if len(sides_done) < 2:
+                    self._tell(t, f"{side} side done: switch sides", Cue("Switch sides", 3.0))
+        if "all" not in sides_done and state.counts.met(goal):
             sides_done.add("all")
             self._tell(t, f"target of {goal} reached", Cue("Well done", 3.0))
             return "target" if self.options.stop_at_target else ""

@@ -14,6 +14,7 @@ from formcheck.core.body import Posture, View
 from formcheck.core.frame import PoseFrame
 from formcheck.core.geometry import angle_deg, inclination_deg
 from formcheck.core.landmarks import Landmark as L
+from formcheck.core.state import Side
 
 
 def _mid(frame: PoseFrame, left: L, right: L) -> np.ndarray:
@@ -24,12 +25,12 @@ SHOULDERS = ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER),)
 NEAR_JOINTS = (*SHOULDERS, (L.LEFT_HIP, L.RIGHT_HIP), (L.LEFT_KNEE, L.RIGHT_KNEE))
 
 
-def near_side(frame: PoseFrame, pairs: tuple[tuple[L, L], ...] = NEAR_JOINTS) -> str:
+def near_side(frame: PoseFrame, pairs: tuple[tuple[L, L], ...] = NEAR_JOINTS) -> Side:
     """The side of the body facing the camera: its joints (of ``pairs``, left and right)
     have the smaller depth."""
     left = [pair[0] for pair in pairs]
     right = [pair[1] for pair in pairs]
-    return "left" if np.nanmean(frame.z[left]) <= np.nanmean(frame.z[right]) else "right"
+    return Side.LEFT if np.nanmean(frame.z[left]) <= np.nanmean(frame.z[right]) else Side.RIGHT
 
 
 class NearSide:
@@ -40,11 +41,11 @@ class NearSide:
     def __init__(self, switch_s: float, pairs: tuple[tuple[L, L], ...] = NEAR_JOINTS) -> None:
         self.switch_s = switch_s
         self.pairs = pairs
-        self.side: str | None = None
+        self.side: Side | None = None
         self._other_since: float | None = None
 
-    def update(self, frame: PoseFrame) -> str:
-        seen = near_side(frame, self.pairs) if frame.has_person else self.side or "left"
+    def update(self, frame: PoseFrame) -> Side:
+        seen = near_side(frame, self.pairs) if frame.has_person else self.side or Side.LEFT
         if self.side is None:
             self.side = seen
         if seen == self.side:

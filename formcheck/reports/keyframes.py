@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from formcheck.core.events import EventKind
+from formcheck.core.state import Sides
 from formcheck.engine.evaluator import FrameState
 from formcheck.exercises.schema import Exercise
 
@@ -52,7 +53,7 @@ class KeyFrameCollector:
     def __init__(self, exercise: Exercise, max_side: int = 320, jpeg_quality: int = 80, max_reps: int = 300) -> None:
         self._measure = exercise.rep.measure
         self._sign = 1.0 if exercise.rep.direction == "rise" else -1.0
-        self._one_sided = exercise.sides == "each"
+        self._one_sided = exercise.sides is Sides.EACH
         self.max_side = max_side
         self.jpeg_quality = jpeg_quality
         self.max_reps = max_reps

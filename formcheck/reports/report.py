@@ -13,6 +13,7 @@ from typing import Any
 
 from formcheck import __version__
 from formcheck.core.events import EventKind
+from formcheck.core.state import Side, Sides
 from formcheck.engine.session import Session
 
 SCHEMA = "formcheck.report/1"
@@ -90,7 +91,7 @@ def build_report(session: Session) -> dict[str, Any]:
     reps = []
     for i, e in enumerate(session.of_kind(EventKind.REP_COMPLETED), start=1):
         start, end = e.data["start_s"], e.data["end_s"]
-        same_side = lambda item, e=e: ex.sides == "none" or item["side"] == e.side  # noqa: E731
+        same_side = lambda item, e=e: ex.sides is Sides.NONE or item["side"] == e.side  # noqa: E731
         reps.append(
             {
                 "index": i,
@@ -119,8 +120,8 @@ def build_report(session: Session) -> dict[str, Any]:
         for e in session.of_kind(EventKind.ACTIVE_ENDED)
     ]
     by_side: dict[str, int] | None = None
-    if ex.sides == "each":
-        by_side = {s: sum(1 for r in reps if r["side"] == s) for s in ("left", "right")}
+    if ex.sides is Sides.EACH:
+        by_side = {s.value: sum(1 for r in reps if r["side"] == s) for s in Side}
     return {
         "schema": SCHEMA,
         "formcheck_version": __version__,

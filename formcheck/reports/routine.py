@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from formcheck.core.state import Sides
 from formcheck.engine.session import Session
 from formcheck.exercises.routine import Routine, RoutineStep
 from formcheck.reports.report import CAUTION, build_report, missing_holds
@@ -43,9 +44,9 @@ def routine_report(routine: Routine, results: list[StepResult]) -> dict[str, Any
 def routine_summary(routine: Routine, results: list[StepResult]) -> list[str]:
     lines = [f"{routine.name}: {sum(r.target_met for r in results)} of {len(routine.steps)} exercises done"]
     for r in results:
-        counts = r.session.counts or {"total": 0}
-        got = ", ".join(f"{k} {v}" for k, v in counts.items()) if "total" not in counts else str(counts["total"])
-        per_side = " per side" if r.step.exercise.sides == "each" else ""
+        counts = r.session.counts
+        got = ", ".join(f"{k} {v}" for k, v in counts.items()) if counts.sides is Sides.EACH else str(counts.total)
+        per_side = " per side" if r.step.exercise.sides is Sides.EACH else ""
         mark = "done" if r.target_met else f"stopped ({r.ended_by})"
         lines.append(f"  {r.step.exercise.name}: {got} of {r.step.reps}{per_side} - {mark}")
         lines.extend(f"    {line}" for line in missing_holds(build_report(r.session)) if r.session.counts)

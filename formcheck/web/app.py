@@ -413,7 +413,7 @@ def _summary(coach: WebCoach, recorded: list[int | None]) -> dict[str, Any]:
             {
                 "exercise": run.step.exercise.id,
                 "name": run.step.exercise.name,
-                "counts": run.session.counts or {"total": 0},
+                "counts": dict(run.session.counts) or {"total": 0},
                 "target": run.step.reps,
                 "target_met": run.target_met,
                 "ended_by": run.ended_by,

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from formcheck.core.landmarks import SKELETON
+from formcheck.core.state import Sides
 from formcheck.engine.evaluator import EngineParams, FrameState
 from formcheck.engine.pipeline import Pipeline
 from formcheck.engine.setup_check import is_floor_exercise, readiness_problem
@@ -110,7 +111,7 @@ class WebCoach:
 
     def _start(self) -> _Live:
         ex = self.step.exercise
-        return _Live(self._pipeline(), CueMaker(ex.sides == "each"), Steady(1.0), extra_cues=[f"{ex.name}."])
+        return _Live(self._pipeline(), CueMaker(ex.sides is Sides.EACH), Steady(1.0), extra_cues=[f"{ex.name}."])
 
     def _pipeline(self) -> Pipeline:
         return Pipeline(self.step.exercise, self.info, self.estimator, self.params)
@@ -192,8 +193,8 @@ class WebCoach:
         """ "Switch sides" and "Well done" as targets are met; in a routine the target ends the step."""
         live, step = self._live, self.step
         cues = []
-        for side, n in state.counts.items():
-            if side != "total" and n >= step.reps and side not in live.done:
+        for side in state.counts.sides_done(step.reps):
+            if side not in live.done:
                 live.done.add(side)
                 cues += [] if step.target_met(state.counts) else ["Switch sides"]
         if step.target_met(state.counts) and "all" not in live.done:
@@ -229,7 +230,7 @@ class WebCoach:
         out.update(
             {
                 "message": message,
-                "counts": state.counts,
+                "counts": dict(state.counts),
                 "target": step.reps,
                 "engine_phase": state.phase,
                 "side": state.side,
