@@ -1,39 +1,46 @@
 """The evaluator on scripted measures: the pose stage's numbers replaced by exact ones.
 
 Tests that need a measure to take given values (a fault in exactly one phase, a knee
-roll of exactly 1.5) feed frames whose landmarks only move (so motion is seen) while
-``MeasureSet.evaluate`` returns the scripted values and the posture is the exercise's
-start posture.
+roll of exactly 1.5) feed frames whose landmarks only move (so motion is seen) to an
+evaluator whose observer reports the scripted values and the exercise's start posture.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-import pytest
+from dataclasses import replace
 
 from formcheck.core.events import Event
 from formcheck.core.frame import PoseFrame
-from formcheck.engine import evaluator as evaluator_module
 from formcheck.engine.evaluator import ExerciseEvaluator, FrameState
+from formcheck.engine.observer import FrameObserver, Observation
 from formcheck.exercises.schema import Exercise
 
 
+class ScriptedObserver(FrameObserver):
+    """The real observer (near side, view, motion), with the measures and posture given."""
+
+    def __init__(self, exercise: Exercise) -> None:
+        super().__init__(exercise)
+        self.current: dict[str, dict[str, float]] = {}
+
+    def observe(self, frame: PoseFrame) -> Observation:
+        seen = super().observe(frame)
+        measures = {label: dict(self.current[label or seen.near]) for label in self.labels}
+        return replace(seen, posture=self.exercise.setup.posture[0], measures=measures)
+
+
 def run_scripted(
-    ex: Exercise, steps: Iterable[tuple[PoseFrame, dict[str, dict[str, float]]]], monkeypatch: pytest.MonkeyPatch
+    ex: Exercise, steps: Iterable[tuple[PoseFrame, dict[str, dict[str, float]]]]
 ) -> tuple[list[Event], list[FrameState], ExerciseEvaluator]:
     """Each step: a frame and, per side ("left", "right"), the measures on that side.
     Returns every event (those of ``finish`` too), the frame states and the evaluator."""
-    posture = ex.setup.posture[0]
-    current: dict[str, dict[str, float]] = {}
-    monkeypatch.setattr(evaluator_module, "posture_of", lambda frame, min_visibility=0.5: posture)
-    monkeypatch.setattr(evaluator_module.MeasureSet, "evaluate", lambda self, frame, side: dict(current[side]))
-    ev = ExerciseEvaluator(ex)
+    observer = ScriptedObserver(ex)
+    ev = ExerciseEvaluator(ex, observer=observer)
     events: list[Event] = []
     states: list[FrameState] = []
     for frame, by_side in steps:
-        current.clear()
-        current.update(by_side)
+        observer.current = by_side
         states.append(ev.update(frame))
         events += states[-1].events
     return events + ev.finish(), states, ev

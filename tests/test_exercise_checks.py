@@ -125,7 +125,7 @@ def script(ex: Exercise, fault: CheckSpec | None) -> list[dict[str, float]]:
     return frames
 
 
-def run(ex: Exercise, frames: list[dict[str, float]], monkeypatch, cut_at: int | None = None) -> list:
+def run(ex: Exercise, frames: list[dict[str, float]], cut_at: int | None = None) -> list:
     """Events of the scripted frames, the body swaying with the rep measure (and a camera
     cut at frame ``cut_at``)."""
     rest, inside = rep_levels(ex, good_values(ex))
@@ -136,28 +136,28 @@ def run(ex: Exercise, frames: list[dict[str, float]], monkeypatch, cut_at: int |
             frame = PoseFrame(i, i / FPS, (640, 480), BODY_XY + SWAY_PX * progress, np.zeros(33), np.ones(33))
             yield (frame if cut_at is None else frame.with_scene(120.0, i == cut_at)), both_sides(values)
 
-    return run_scripted(ex, steps(), monkeypatch)[0]
+    return run_scripted(ex, steps())[0]
 
 
 CASES = [(ex, check) for ex in load_all() if ex.rep for check in ex.checks]
 
 
 @pytest.mark.parametrize("ex", [ex for ex in load_all() if ex.rep], ids=lambda ex: ex.id)
-def test_clean_rep_raises_no_fault(ex, monkeypatch):
-    events = run(ex, script(ex, None), monkeypatch)
+def test_clean_rep_raises_no_fault(ex):
+    events = run(ex, script(ex, None))
     assert [e.data["check"] for e in events if e.kind is EventKind.FAULT_STARTED] == []
     assert len([e for e in events if e.kind is EventKind.REP_COMPLETED]) == 1
 
 
 @pytest.mark.parametrize("ex,check", CASES, ids=[f"{ex.id}:{c.id}" for ex, c in CASES])
-def test_fault_fires_with_its_message(ex, check, monkeypatch):
-    events = run(ex, script(ex, check), monkeypatch)
+def test_fault_fires_with_its_message(ex, check):
+    events = run(ex, script(ex, check))
     fired = [e for e in events if e.kind is EventKind.FAULT_STARTED]
     assert [e.data["check"] for e in fired] == [check.id] * len(fired) and fired, [e.data for e in fired]
     assert fired[0].data["message"] == check.message
 
 
-def test_a_relative_check_relearns_its_start_value_after_a_camera_cut(monkeypatch):
+def test_a_relative_check_relearns_its_start_value_after_a_camera_cut():
     # Bridges seen from one camera (flat shoulders read 0.0), then a cut to another
     # (flat shoulders read 0.5) and a clean rep: the old view's rest value must not make
     # the new view's flat shoulders look lifted.
@@ -166,14 +166,14 @@ def test_a_relative_check_relearns_its_start_value_after_a_camera_cut(monkeypatc
     assert check.relative
     before = [dict(v, shoulder_lift=0.0) for v in script(ex, None)[: int(2 * FPS)]]
     after = [dict(v, shoulder_lift=0.5) for v in script(ex, None)]
-    events = run(ex, before + after, monkeypatch, cut_at=len(before))
+    events = run(ex, before + after, cut_at=len(before))
     assert [e.data["check"] for e in events if e.kind is EventKind.FAULT_STARTED] == []
     assert len([e for e in events if e.kind is EventKind.REP_COMPLETED]) == 1
 
 
-def test_both_thighs_behind_the_body_is_not_a_hip_stretch(monkeypatch):
+def test_both_thighs_behind_the_body_is_not_a_hip_stretch():
     # Downward dog (the lizard lunge's way in): the "back" thigh is behind the body, but
     # so is the front one, so it is not a step back into the stretch.
     ex = next(e for e in load_all() if e.id == "hip_stretch")
-    events = run(ex, [dict(v, front_thigh=-30.0) for v in script(ex, None)], monkeypatch)
+    events = run(ex, [dict(v, front_thigh=-30.0) for v in script(ex, None)])
     assert not [e for e in events if e.kind in (EventKind.REP_COMPLETED, EventKind.HOLD_STARTED)]

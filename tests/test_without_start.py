@@ -110,7 +110,7 @@ def rep(to: tuple[float, float]) -> list[tuple[float, float]]:
 
 
 def script(
-    frames: list[tuple[float, float]], monkeypatch: pytest.MonkeyPatch, gone: slice = slice(0)
+    frames: list[tuple[float, float]], gone: slice = slice(0)
 ) -> tuple[list[Event], list[FrameState], ExerciseEvaluator]:
     """Run the evaluator on scripted (roll, knee height), the body moving with them;
     nobody in the frames of ``gone``."""
@@ -126,7 +126,7 @@ def script(
             }
             yield (PoseFrame.empty(i, i / FPS, (640, 480)) if i in hidden else frame), by_side
 
-    return run_scripted(EXERCISE, steps(), monkeypatch)
+    return run_scripted(EXERCISE, steps())
 
 
 @pytest.mark.parametrize(
@@ -138,20 +138,16 @@ def script(
     ],
     ids=["back", "slowly back", "knees lifted first"],
 )
-def test_after_a_twist_the_video_started_in_each_rep_still_counts(
-    monkeypatch: pytest.MonkeyPatch, way_out: list
-) -> None:
+def test_after_a_twist_the_video_started_in_each_rep_still_counts(way_out: list) -> None:
     frames = ramp(4.0, TWISTED, TWISTED) + way_out + ramp(3.0, KNEES_UP, KNEES_UP) + rep(ROLL_RIGHT) + rep(ROLL_LEFT)
-    events, _, ev = script(frames, monkeypatch)
+    events, _, ev = script(frames)
     assert ev.counts() == {"left": 1, "right": 1}
     twist_ends = 4.0 + len(way_out) / FPS
     assert all(e.t >= twist_ends for e in events if e.kind is EventKind.READY)  # counting starts at the knees-up rest
 
 
 @pytest.mark.parametrize("pause_s, counts", [(0.8, {"left": 1, "right": 1}), (0.6, {"left": 0, "right": 0})])
-def test_after_a_twist_the_video_started_in_the_start_must_be_held_still_briefly(
-    monkeypatch: pytest.MonkeyPatch, pause_s: float, counts: dict
-) -> None:
+def test_after_a_twist_the_video_started_in_the_start_must_be_held_still_briefly(pause_s: float, counts: dict) -> None:
     """The documented limit: 0.5 s of rest (min_rest_s) plus the motion estimate's lag.
     Shorter, and the next roll, held still, is taken as the start."""
     frames = (
@@ -161,13 +157,13 @@ def test_after_a_twist_the_video_started_in_the_start_must_be_held_still_briefly
         + rep(ROLL_RIGHT)
         + rep(ROLL_LEFT)
     )
-    _, _, ev = script(frames, monkeypatch)
+    _, _, ev = script(frames)
     assert ev.counts() == counts
 
 
-def test_losing_the_person_during_a_recognised_hold_ends_it(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_losing_the_person_during_a_recognised_hold_ends_it() -> None:
     frames = ramp(8.0, TWISTED, TWISTED)
-    events, states, _ = script(frames, monkeypatch, gone=slice(int(3 * FPS), None))
+    events, states, _ = script(frames, gone=slice(int(3 * FPS), None))
     assert [e.kind for e in events if e.kind in (EventKind.HOLD_STARTED, EventKind.HOLD_ENDED)] == [
         EventKind.HOLD_STARTED,
         EventKind.HOLD_ENDED,

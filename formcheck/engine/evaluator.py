@@ -1,7 +1,9 @@
 """The generic exercise engine: smoothed pose frames in, events and per-frame state out.
 
-Nothing here knows any exercise by name: what to measure, what a rep is, how long to
-hold and what to check all come from the ``Exercise`` loaded from its file.
+Two stages: a ``FrameObserver`` measures the frame (``engine/observer.py``), and the
+``ExerciseEvaluator`` here judges what it saw: reps, holds and checks. Nothing here
+knows any exercise by name: what to measure, what a rep is, how long to hold and what
+to check all come from the ``Exercise`` loaded from its file.
 """
 
 from __future__ import annotations
@@ -12,16 +14,14 @@ from dataclasses import dataclass, field
 from formcheck.core.body import Posture, View
 from formcheck.core.events import Event, EventKind
 from formcheck.core.frame import PoseFrame
-from formcheck.core.landmarks import SIDES
 from formcheck.core.state import Counts, Phase, Side, Sides
 from formcheck.engine.activity import ActivityTracker
 from formcheck.engine.checks import CheckTracker, SpeedMeter
 from formcheck.engine.counter import RepCounter, RepInput
+from formcheck.engine.observer import FrameObserver, Observation
 from formcheck.engine.setup_check import SetupMonitor
 from formcheck.exercises.schema import Exercise, RepSpec, all_within
 from formcheck.measures.measure_set import MeasureSet
-from formcheck.measures.motion import BodyMotion
-from formcheck.measures.posture import SHOULDERS, NearSide, posture_of, view_of
 
 
 @dataclass(frozen=True)
@@ -55,13 +55,10 @@ class FrameState:
 
 
 class _Side:
-    """Per-side engine state: counter, checks, speed meters and the rep joints' motion."""
+    """Per-side engine state: counter, checks and speed meters."""
 
-    def __init__(
-        self, exercise: Exercise, rep: RepSpec, label: Side | None, rep_points: list[int], min_visibility: float
-    ) -> None:
+    def __init__(self, exercise: Exercise, rep: RepSpec, label: Side | None) -> None:
         self.counter = RepCounter(rep, exercise.hold, label)
-        self.rep_motion = BodyMotion(min_visibility=min_visibility, points=rep_points, fastest=True)
         self.checks = [CheckTracker(spec, label) for spec in exercise.checks]
         self.speed = {name: SpeedMeter() for name in exercise.measures}
 
@@ -75,60 +72,52 @@ class _Side:
 
 
 class ExerciseEvaluator:
-    """Runs one exercise's rules over a stream of (already smoothed) pose frames."""
+    """Runs one exercise's rules over a stream of (already smoothed) pose frames.
 
-    def __init__(self, exercise: Exercise, params: EngineParams | None = None) -> None:
+    ``judge`` takes what the observer saw in a frame; ``update`` observes the frame with
+    the ``observer`` given (by default the exercise's own ``FrameObserver``) and judges it.
+    """
+
+    def __init__(
+        self, exercise: Exercise, params: EngineParams | None = None, observer: FrameObserver | None = None
+    ) -> None:
         self.exercise = exercise
         self.params = params or EngineParams()
-        self.measures = MeasureSet(exercise.measures, self.params.min_visibility)
-        self._labels: tuple[Side | None, ...] = tuple(Side) if exercise.sides is Sides.EACH else (None,)
+        self.observer = observer or FrameObserver(exercise, self.params.min_visibility, self.params.side_switch_s)
         rep = exercise.rep
-        self._sides = (
-            {
-                label: _Side(exercise, rep, label, self._points_of(rep.measure, label), self.params.min_visibility)
-                for label in self._labels
-            }
-            if rep
-            else {}
-        )
+        self._sides = {label: _Side(exercise, rep, label) for label in self.observer.labels} if rep else {}
         self._activity = ActivityTracker(exercise.activity) if exercise.activity else None
         self._setup = SetupMonitor(exercise.setup)
-        self._near = NearSide(self.params.side_switch_s)
-        # Which shoulder is nearer: in a twist the shoulders stay square to the floor
-        # while the hips and knees turn over, so they say which side the knees rolled to.
-        self._near_shoulder = NearSide(self.params.side_switch_s, SHOULDERS)
         self._active_side: Side | None = None
         self._last_seen: float | None = None
         self._lost = False
         self._last_t = 0.0
-        self._motion = BodyMotion(min_visibility=self.params.min_visibility)
 
-    def _points_of(self, measure: str, label: Side | None) -> list[int]:
-        """Landmarks a measure uses, on a side (both sides' for sides = none)."""
-        sides = (label,) if label else SIDES
-        return sorted({i for side in sides for group in self.measures.points_of(measure, side) for i in group})
+    @property
+    def measures(self) -> MeasureSet:
+        return self.observer.measures
+
+    def update(self, frame: PoseFrame) -> FrameState:
+        return self.judge(self.observer.observe(frame))
 
     # -- main verb -------------------------------------------------------------------
-    def update(self, frame: PoseFrame) -> FrameState:
+    def judge(self, seen: Observation) -> FrameState:
+        frame = seen.frame
         t = frame.timestamp_s
         self._last_t = t
         cut_events: list[Event] = []
         if frame.scene_cut:  # a new camera view: counting needs the start position again
             for side in self._sides.values():
                 cut_events += side.disarm(t, "the camera view changed", carry=True)
-        near = self._near.update(frame)
-        posture = posture_of(frame, self.params.min_visibility)
-        view = view_of(frame)
+        near, posture, view, motion, values = seen.near, seen.posture, seen.view, seen.motion, seen.measures
         setup_ok = posture in self.exercise.setup.posture
-        motion = self._motion.update(frame)
-        values = {label: self.measures.evaluate(frame, label or near) for label in self._labels}
         key = self.exercise.rep.measure if self.exercise.rep else None
         usable = frame.has_person and (key is None or any(not math.isnan(v[key]) for v in values.values()))
         events = cut_events + self._track_presence(t, usable)
         events += self._setup.update(frame, view)
         if self._activity is not None:
             events += self._activity.update(t, motion)
-        events += self._update_reps(frame, values, motion, setup_ok)
+        events += self._update_reps(seen, setup_ok)
         events += self._track_active_side(t, events)
 
         shown = self._shown_side(near)
@@ -161,11 +150,9 @@ class ExerciseEvaluator:
             events=events,
         )
 
-    def _update_reps(
-        self, frame: PoseFrame, values: dict[Side | None, dict[str, float]], motion: float, setup_ok: bool
-    ) -> list[Event]:
+    def _update_reps(self, seen: Observation, setup_ok: bool) -> list[Event]:
         """Checks, holds and rep counters of every side for one frame."""
-        t = frame.timestamp_s
+        t, values, motion = seen.frame.timestamp_s, seen.measures, seen.motion
         rep, hold_spec = self.exercise.rep, self.exercise.hold
         if rep is None:
             return []
@@ -178,7 +165,7 @@ class ExerciseEvaluator:
             and not any(s.counter.in_position for s in self._sides.values())
         )
         # A body seen in the position is not in the start position, whatever its posture.
-        recognised = self._recognised(frame, values)
+        recognised = self._recognised(seen)
         start_seen = setup_ok and not recognised
         for label, state in self._sides.items():
             vals = values[label]
@@ -205,7 +192,7 @@ class ExerciseEvaluator:
             blocked = any(
                 s.counter.in_position for other, s in self._sides.items() if other != label
             ) or not all_within(rep.require, vals)
-            rep_motion = state.rep_motion.update(frame)
+            rep_motion = seen.rep_motion[label]
             moving = math.isnan(rep_motion) or rep_motion >= self.params.moving_motion
             events += counter.update(
                 RepInput(
@@ -238,21 +225,21 @@ class ExerciseEvaluator:
             return self._active_side
         return near
 
-    def _recognised(self, frame: PoseFrame, values: dict[Side | None, dict[str, float]]) -> set[Side | None]:
+    def _recognised(self, seen: Observation) -> set[Side | None]:
         """Sides seen in the position without its start (``rep.without_start``), while
         the start position has not been seen; a side already in it stays while the
         looser ``stay`` bounds hold."""
         spec = self.exercise.rep.without_start if self.exercise.rep else None
         if spec is None:
             return set()
-        near = self._near_shoulder.update(frame) if spec.side == "near" else None
+        near = seen.near_shoulder if spec.side == "near" else None
         found = set()
         for label, state in self._sides.items():
             counter = state.counter
             if counter.armed or (near is not None and label != near):
                 continue
             bounds = (spec.stay or spec.bounds) if counter.in_position else spec.bounds
-            if all_within(bounds, values[label]):
+            if all_within(bounds, seen.measures[label]):
                 found.add(label)
         return found
 
