@@ -7,6 +7,7 @@ import pytest
 
 from formcheck.core.body import Posture, View
 from formcheck.core.frame import PoseFrame
+from formcheck.core.state import Counts
 from formcheck.engine.evaluator import FrameState
 from formcheck.exercises.loader import load_exercise
 from formcheck.feedback.hud import draw_banner, draw_card, draw_stats
@@ -42,7 +43,7 @@ def _state(size: tuple[int, int], body: tuple[float, float, float, float], messa
         posture=Posture.KNEELING,
         view=View.SIDE,
         phase="position",
-        counts={"total": 4},
+        counts=Counts.of_both(4),
         hold_elapsed=1.5,
         hold_target=60.0,
         motion=0.0,

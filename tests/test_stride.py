@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from formcheck.core.events import EventKind
-from formcheck.engine.counter import RepCounter
+from formcheck.engine.counter import RepCounter, RepInput
 from formcheck.engine.evaluator import FrameState
 from formcheck.engine.pipeline import PoseStage
 from formcheck.engine.stride import StridedPoses, StrideParams
@@ -120,7 +120,7 @@ def test_interpolated_landmarks_lie_between_the_model_frames(bridges: tuple[Trac
 def feed(counter: RepCounter, values: list[tuple[float, bool]], t0: float = 0.0) -> list:
     events = []
     for i, (value, measured) in enumerate(values):
-        events += counter.update(t0 + i / FPS, value, True, True, measured=measured)
+        events += counter.update(RepInput(t0 + i / FPS, value, True, True, measured=measured))
     return events
 
 

@@ -203,7 +203,7 @@ class ExerciseEvaluator:
                     blocked,
                     moving,
                     label in recognised,
-                    not frame.interpolated,
+                    not seen.frame.interpolated,
                 )
             )
         # The start position is a whole-body thing: once one side has seen it while no
