@@ -23,6 +23,7 @@ from formcheck.engine.evaluator import FrameState
 from formcheck.engine.session import Session
 from formcheck.exercises.loader import load_exercise
 from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions, analyze
+from formcheck.offline.recognised import mismatch_note, recognise_track
 from formcheck.pose import PoseEstimator, create_estimator
 from formcheck.reports.report import build_report
 from formcheck.reports.writers import OutputRequest, write_outputs
@@ -121,12 +122,12 @@ class Worker:
         request.report.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
         with request.plan([job.source, self.settings.model], out_video).run() as plan:
             # A video output needs the pictures: such a run reads the video, not the track.
-            track = self._saved_track(job) if out_video is None else None
+            saved = self._saved_track(job) if out_video is None else None
             track_path = self._track_path(job)
-            poses: list[PoseFrame] | None = [] if track is None and track_path is not None else None
+            poses: list[PoseFrame] | None = [] if saved is None else None  # for the track kept and the check below
             keyframes = request.keyframe_collector(self.exercise)
             session = analyze(
-                track or job.source,
+                saved or job.source,
                 self.exercise,
                 self._pose_model,
                 AnalysisOptions(
@@ -138,18 +139,26 @@ class Worker:
                 ),
                 on_state=_ticker(on_frames),
             )
-            if poses is not None and track_path is not None:
-                self._keep_track(job, session, poses, track_path)
+            track = Track.load(saved) if saved is not None else self._track_of(job, session, poses or [])
+            if saved is None and track_path is not None:
+                self._keep_track(track, track_path)
             if session.frames_with_pose == 0:
                 raise NoPoseError(f"no person found in {job.source}: is the whole body in view?")
+            # As 'formcheck analyze -e X' does: say when the video does not look like X.
+            note = mismatch_note(recognise_track(track, self.settings.mirrored, self.exercise), self.exercise)
+            if note:
+                session.notes.append(note)
             session.source = replace(session.source, name=str(job.source))  # a kept track stands for its video
             report = build_report(session)
             write_outputs(session, report, request, keyframes, plan)
         return report
 
-    def _keep_track(self, job: VideoJob, session: Session, poses: list[PoseFrame], path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        track = Track.from_frames(
+    def _track_of(self, job: VideoJob, session: Session, poses: list[PoseFrame]) -> Track:
+        """The pose model's frames of this analysis, as the track a batch keeps."""
+        return Track.from_frames(
             poses, str(job.source), session.source.fps, self.settings.backend_label, job.sha256, tuple(session.notes)
         )
+
+    def _keep_track(self, track: Track, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
         track.save(path)
