@@ -8,19 +8,11 @@ within 1 s, and no reps at all on clips labelled with none.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-CLIPS = ROOT.parent / "shared" / "clips"
-sys.path.insert(0, str(ROOT / "benchmarks"))
+from tests.shared_clips import CLIPS, REAL_CLIP_MARKS
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not (CLIPS / "labels.csv").exists(), reason="../shared/clips not present"),
-]
+pytestmark = REAL_CLIP_MARKS
 
 #: The bar, as reached on 2026-12-02 (benchmarks/accuracy.py prints the same numbers, for
 #: the tuning and the checking half apart). The misses: the neck-roll clip (continuous

@@ -7,19 +7,9 @@ reps than ``-e`` does.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from tests.shared_clips import CLIPS, REAL_CLIP_MARKS
 
-import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-CLIPS = ROOT.parent / "shared" / "clips"
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not (CLIPS / "labels.csv").exists(), reason="../shared/clips not present"),
-]
+pytestmark = REAL_CLIP_MARKS
 
 MIN_SEED_NAMED_RIGHT = 15  # of the 20 labelled clips of seed exercises (tuning 13 of 16, checking 2 of 4)
 
