@@ -75,10 +75,18 @@ def test_behind_raises_its_error_in_the_caller_and_never_blocks_it() -> None:
 
 def test_an_aborted_behind_drops_what_is_queued() -> None:
     done: list[int] = []
+    started = threading.Event()
     release = threading.Event()
-    stage = Behind(lambda i: (release.wait(2.0), done.append(i)), depth=5)
+
+    def work(i: int) -> None:
+        started.set()
+        release.wait(2.0)
+        done.append(i)
+
+    stage = Behind(work, depth=5)
     for i in range(5):
         stage.put(i)
-    threading.Timer(0.2, release.set).start()  # the first item is still in hand when abort starts
+    assert started.wait(5.0)  # the first item is in hand before abort starts, however slow the machine
+    threading.Timer(0.2, release.set).start()
     stage.abort()
     assert done == [0]
