@@ -10,12 +10,12 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from enum import Enum
 from pathlib import Path
 from typing import TextIO
 
 from tqdm import tqdm
 
+from formcheck.batch.engine_kind import EngineKind
 from formcheck.batch.engines import run_here, run_processes
 from formcheck.batch.index import INDEX_CSV, Row, Status, read_index, write_index
 from formcheck.batch.plan import BatchSettings, VideoJob, frame_count, plan_jobs
@@ -25,11 +25,6 @@ from formcheck.exercises.loader import load_exercise
 from formcheck.history.store import record_report
 from formcheck.offline.analyze import TRACK_SUFFIX
 from formcheck.reports.report import CAUTION
-
-
-class EngineKind(str, Enum):
-    LOCAL = "local"
-    RAY = "ray"
 
 
 @dataclass(frozen=True)

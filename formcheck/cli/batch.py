@@ -1,21 +1,23 @@
 """The batch side of ``formcheck analyze`` (several videos or folders, ``--out-dir``)
-and the ``formcheck track`` command: arguments in, ``formcheck.batch`` does the work."""
+and the ``formcheck track`` command: arguments in, ``formcheck.batch`` does the work
+(imported when a batch or a track runs: the parser alone must not load OpenCV)."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from formcheck.batch.driver import BatchRun, EngineKind, run_batch
-from formcheck.batch.plan import BatchSettings, Outputs, file_sha256
+from formcheck.batch.engine_kind import EngineKind
 from formcheck.cli.history import opted_in_history
 from formcheck.core.errors import InputError, UsageError
-from formcheck.exercises.loader import load_exercise
-from formcheck.offline.analyze import TRACK_SUFFIX, track_video
+from formcheck.exercises.loader import AUTO, load_exercise
 from formcheck.pose import backend_label, create_estimator
 from formcheck.reports.writers import PER_VIDEO, OutputRequest
+
+if TYPE_CHECKING:
+    from formcheck.batch.plan import Outputs
 
 SINGLE_ONLY = ("report", "events")  # options that name one video's output or stream
 
@@ -54,6 +56,8 @@ def check_single(args: argparse.Namespace) -> None:
 
 
 def _batch_outputs(args: argparse.Namespace) -> Outputs:
+    from formcheck.batch.plan import Outputs
+
     for name in SINGLE_ONLY:
         if getattr(args, name):
             raise UsageError(f"--{name} is for one video; with --out-dir each video gets its own files")
@@ -65,13 +69,16 @@ def _batch_outputs(args: argparse.Namespace) -> Outputs:
         raise UsageError("several videos need --out-dir (where their reports and the index go)")
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    if args.exercise == "auto":
+    if args.exercise == AUTO:
         raise UsageError("a batch needs --exercise: recognising the exercise is for one video at a time")
     video = args.out is not None
     return Outputs(html=args.html is not None, csv=args.csv is not None, video=video, frames=bool(args.frames or video))
 
 
 def run_batch_command(args: argparse.Namespace, out: TextIO) -> None:
+    from formcheck.batch.driver import BatchRun, run_batch
+    from formcheck.batch.plan import BatchSettings
+
     outputs = _batch_outputs(args)
     settings = BatchSettings(
         exercise=args.exercise,
@@ -103,6 +110,9 @@ def add_track_parser(
 
 
 def run_track(args: argparse.Namespace, out: TextIO) -> None:
+    from formcheck.batch.plan import file_sha256
+    from formcheck.offline.analyze import TRACK_SUFFIX, track_video
+
     if args.out.suffix.lower() != TRACK_SUFFIX:
         raise UsageError(f"a track is an {TRACK_SUFFIX} file: {args.out}")
     if args.mirrored:

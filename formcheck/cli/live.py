@@ -1,6 +1,10 @@
 """The ``live`` and ``routine`` commands: argument parsing and the session around the
 coaching loop (open the camera, model, window and voice; save what was counted on every
-way out; then report a camera that failed)."""
+way out; then report a camera that failed).
+
+The camera, model, window and voice modules are imported by the functions that run a
+session, not here: building the parser for any command (``formcheck list``) must not
+load OpenCV or NumPy."""
 
 from __future__ import annotations
 
@@ -9,30 +13,19 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from formcheck.cli.history import add_history_options, history_path
 from formcheck.core.errors import CameraError, UsageError
 from formcheck.core.files import OutputPlan, with_companions
-from formcheck.engine.setup_check import is_floor_exercise
 from formcheck.exercises.loader import exercise_file, load_exercise
 from formcheck.exercises.routine import DEFAULT_ROUTINE, Routine, RoutineStep, load_routine, routine_file
-from formcheck.feedback.display import Display, NullDisplay, WindowDisplay
-from formcheck.feedback.screen import fit_to_screen, screen_size
-from formcheck.feedback.voice import create_speaker
 from formcheck.history.store import record_live_session
-from formcheck.live.coach import LiveCoach, LiveOptions, PacedWriter, graceful_stop
-from formcheck.pose import create_estimator
 from formcheck.reports.report import CAUTION, build_report, summary_lines, write_json
 from formcheck.reports.routine import StepResult, routine_report, routine_summary
-from formcheck.sources.camera import (
-    CameraSettings,
-    LatestFrameGrabber,
-    MirroredReader,
-    is_camera_index,
-    list_cameras,
-    open_reader,
-)
+
+if TYPE_CHECKING:
+    from formcheck.feedback.display import Display
 
 WINDOW_TITLE = "formcheck"
 
@@ -111,8 +104,11 @@ def add_cameras_parser(sub: Any) -> None:
     sub.add_parser("cameras", help="list the cameras formcheck can open (for live --source N)")
 
 
-def run_cameras(out: TextIO, probe: Callable[[], list[tuple[int, Any]]] = list_cameras) -> None:
-    """``formcheck cameras``: each camera index that opens, and what it sends by default."""
+def run_cameras(out: TextIO, probe: Callable[[], list[tuple[int, Any]]] | None = None) -> None:
+    """``formcheck cameras``: each camera index that opens (``probe``, by default
+    ``sources.camera.list_cameras``), and what it sends by default."""
+    if probe is None:
+        from formcheck.sources.camera import list_cameras as probe
     found = probe()
     for index, info in found:
         print(
@@ -124,6 +120,9 @@ def run_cameras(out: TextIO, probe: Callable[[], list[tuple[int, Any]]] = list_c
 
 
 def _open_display(no_window: bool, size: tuple[int, int]) -> Display:
+    from formcheck.feedback.display import NullDisplay, WindowDisplay
+    from formcheck.feedback.screen import fit_to_screen, screen_size
+
     if no_window:
         return NullDisplay()
     if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
@@ -132,6 +131,8 @@ def _open_display(no_window: bool, size: tuple[int, int]) -> Display:
 
 
 def _camera_advice(step: RoutineStep, out: TextIO) -> None:
+    from formcheck.engine.setup_check import is_floor_exercise
+
     ex = step.exercise
     print(f"\n{ex.name}", file=out)
     for line in step.intro():
@@ -146,6 +147,17 @@ def _coach(
 ) -> tuple[list[StepResult], CameraError | None]:
     """Run the steps on one camera; returns what was counted and any camera failure.
     The annotated ``video`` is staged in ``plan``, committed by the caller."""
+    from formcheck.feedback.voice import create_speaker
+    from formcheck.live.coach import LiveCoach, LiveOptions, PacedWriter, graceful_stop
+    from formcheck.pose import create_estimator
+    from formcheck.sources.camera import (
+        CameraSettings,
+        LatestFrameGrabber,
+        MirroredReader,
+        is_camera_index,
+        open_reader,
+    )
+
     if not is_camera_index(args.source) and (args.camera_size or args.fps):
         raise UsageError("--camera-size and --fps are for a camera; a file plays at its own size and pace")
     reader = open_reader(args.source, settings=CameraSettings(args.camera_size, args.fps))
@@ -193,6 +205,8 @@ def _coach(
 
 def _record(args: argparse.Namespace, results: list[StepResult], routine: Routine | None, out: TextIO) -> None:
     """Every exercise that began counting goes into the history, as ``analyze`` does."""
+    from formcheck.sources.camera import is_camera_index
+
     path = history_path(args)
     if path is None:
         return
@@ -204,6 +218,8 @@ def _record(args: argparse.Namespace, results: list[StepResult], routine: Routin
 
 def run_live_command(args: argparse.Namespace, out: TextIO) -> None:
     """``formcheck live`` and ``formcheck routine``."""
+    from formcheck.sources.camera import is_camera_index
+
     print(f"Caution: {CAUTION}", file=out)
     if args.command == "live":
         exercise = load_exercise(args.exercise)

@@ -1,4 +1,8 @@
-"""Command-line interface. ``main`` is the one place that maps errors to exit codes."""
+"""Command-line interface. ``main`` is the one place that maps errors to exit codes.
+
+What only an analysis needs (OpenCV, NumPy, the pose model, the pipeline) is imported
+by the code that analyses, so that ``--version``, ``list``, ``show``, ``report`` and
+``history`` start in a fraction of a second."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from formcheck import __version__
 from formcheck.cli.batch import (
@@ -30,17 +34,16 @@ from formcheck.core.errors import ExitStatus, FormcheckError, InputError, Termin
 from formcheck.core.files import with_companions
 from formcheck.core.state import Sides
 from formcheck.core.text import PrintableOut, printable
-from formcheck.engine.evaluator import FrameState
-from formcheck.engine.stride import StrideParams
-from formcheck.exercises.loader import exercise_file, load_all, load_exercise
+from formcheck.exercises.loader import AUTO, exercise_file, load_all, load_exercise
 from formcheck.exercises.schema import Bounds, Exercise
 from formcheck.history.store import record_session
-from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions
-from formcheck.offline.recognised import AUTO, analyze_recognised
 from formcheck.pose import BACKENDS, DEFAULT_BACKEND, backend_label, create_estimator
 from formcheck.reports.reader import load_report
 from formcheck.reports.report import CAUTION, summary_lines, write_json
 from formcheck.reports.writers import PER_VIDEO, OutputRequest, add_report_options, write_outputs
+
+if TYPE_CHECKING:
+    from formcheck.engine.evaluator import FrameState
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 DEMO_SAMPLE = SAMPLES / "bridge.mp4"
@@ -176,6 +179,10 @@ def _analyze(
 ) -> None:
     """Analyse (recognising the exercise unless one is named), then commit every output
     together, only if the analysis succeeded."""
+    from formcheck.engine.stride import StrideParams
+    from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions
+    from formcheck.offline.recognised import analyze_recognised
+
     exercise = None if exercise_name == AUTO else load_exercise(exercise_name)
     if not video.exists():
         raise InputError(f"video not found: {video}")

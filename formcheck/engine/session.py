@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from formcheck.core.events import Event, EventKind
 from formcheck.core.state import Counts, Phase, Side
-from formcheck.engine.evaluator import FrameState
-from formcheck.exercises.schema import Exercise
-from formcheck.sources.video import SourceInfo
+
+if TYPE_CHECKING:  # types only: reading a report or the history needs no OpenCV or NumPy
+    from formcheck.engine.evaluator import FrameState
+    from formcheck.exercises.schema import Exercise
+    from formcheck.sources.video import SourceInfo
 
 
 @dataclass

@@ -34,6 +34,7 @@ def _format_error(path: str, exc: ValidationError) -> str:
 
 
 EXERCISES = "formcheck.exercises.poses"
+AUTO = "auto"  # the exercise "name" that asks for recognition (analyze without -e)
 Model = TypeVar("Model", bound=BaseModel)
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sys
 from types import ModuleType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-import numpy as np
+if TYPE_CHECKING:  # types only: choosing a backend on the command line loads no NumPy
+    import numpy as np
 
-from formcheck.core.frame import PoseFrame
+    from formcheck.core.frame import PoseFrame
 
 
 class PoseEstimator(Protocol):
@@ -32,25 +33,6 @@ class PoseEstimator(Protocol):
     def close(self) -> None:
         """Release the model."""
         ...
-
-
-def frame_from_normalised(
-    index: int,
-    timestamp_s: float,
-    image_size: tuple[int, int],
-    points: np.ndarray,
-    visibility: np.ndarray,
-    world: np.ndarray | None = None,
-) -> PoseFrame:
-    """Build a ``PoseFrame`` from (33, 3) normalised x, y, z as MediaPipe returns them.
-
-    MediaPipe's z uses roughly the same scale as x, so it is scaled by the width too.
-    ``world``: the (33, 3) metric landmarks, when the backend gives them.
-    """
-    width, height = image_size
-    xy = points[:, :2] * np.array([width, height], dtype=float)
-    z = points[:, 2] * width
-    return PoseFrame(index, timestamp_s, image_size, xy, z, np.clip(visibility, 0.0, 1.0), world=world)
 
 
 def import_mediapipe() -> ModuleType:

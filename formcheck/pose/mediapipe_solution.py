@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.core.frame import PoseFrame
-from formcheck.pose.base import frame_from_normalised, import_mediapipe
+from formcheck.pose.base import import_mediapipe
+from formcheck.pose.normalised import frame_from_normalised
 from formcheck.pose.people import BundledPeopleCounter, PeopleSampler
 
 

@@ -16,8 +16,9 @@ import numpy as np
 
 from formcheck.core.errors import InputError
 from formcheck.core.frame import PoseFrame
-from formcheck.pose.base import frame_from_normalised, import_mediapipe
+from formcheck.pose.base import import_mediapipe
 from formcheck.pose.bundled_model import open_pose_landmarker
+from formcheck.pose.normalised import frame_from_normalised
 from formcheck.pose.people import distinct_people, nearest_person
 
 

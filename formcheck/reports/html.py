@@ -16,13 +16,15 @@ from collections.abc import Collection
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise, MeasureSpec
-from formcheck.reports.keyframes import KeyFrame, KeyFrameCollector
 from formcheck.reports.plotting import png, pyplot
 from formcheck.reports.report import missing_holds, tenths
+
+if TYPE_CHECKING:
+    from formcheck.reports.keyframes import KeyFrame, KeyFrameCollector
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """

@@ -12,15 +12,17 @@ import argparse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from formcheck.core.files import OutputPlan
 from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise
 from formcheck.reports.csv_rows import write_csv
 from formcheck.reports.html import write_html
-from formcheck.reports.keyframes import KeyFrameCollector
 from formcheck.reports.report import write_json
+
+if TYPE_CHECKING:  # the key frames need OpenCV: imported only when they are collected
+    from formcheck.reports.keyframes import KeyFrameCollector
 
 #: The value of --html, --csv or --out given without a file name: one per video, in a batch.
 #: (Not a str: argparse would pass a str through ``type``.)
@@ -84,6 +86,8 @@ class OutputRequest:
 
     def keyframe_collector(self, exercise: Exercise) -> KeyFrameCollector | None:
         """A collector only when pictures will be used: --frames (or video out) and --html."""
+        from formcheck.reports.keyframes import KeyFrameCollector
+
         return KeyFrameCollector(exercise) if self.frames and self.html is not None else None
 
 
