@@ -80,3 +80,23 @@ def test_the_file_is_counted_not_trusted(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(video_writer.PyAVWriter, "_mux", lambda self, packets: None)
     with pytest.raises(video_writer.OutputError, match="cannot write video"):
         write(tmp_path / "a.mp4", frames(10, (64, 48)))
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_a_block_that_ends_commits_and_one_that_raises_aborts(tmp_path: Path, monkeypatch, fallback) -> None:
+    """As a context manager the writer checks and finishes the file on success; on an
+    error it only stops, and the block's own error is the one that comes out."""
+    if fallback:
+        monkeypatch.setattr(video_writer, "_has_encoder", lambda name: False)
+    images = frames(6, (64, 48))
+    with open_video_writer(tmp_path / "ok.mp4", FPS, (64, 48)) as writer:
+        for image in images:
+            writer.write(image)
+    assert count_frames(tmp_path / "ok.mp4") == 6
+    closed: list[str] = []
+    with pytest.raises(KeyboardInterrupt):
+        with open_video_writer(tmp_path / "stopped.mp4", FPS, (64, 48)) as writer:
+            monkeypatch.setattr(writer, "close", lambda: closed.append("close"))
+            writer.write(images[0])
+            raise KeyboardInterrupt
+    assert closed == []  # aborted, not committed (a commit would check the file and fail)

@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -148,7 +149,8 @@ def _coach(
     """Run the steps on one camera; returns what was counted and any camera failure.
     The annotated ``video`` is staged in ``plan``, committed by the caller."""
     from formcheck.feedback.voice import create_speaker
-    from formcheck.live.coach import LiveCoach, LiveOptions, PacedWriter, graceful_stop
+    from formcheck.live.coach import LiveCoach, LiveOptions, graceful_stop
+    from formcheck.live.paced_writer import PacedWriter
     from formcheck.pose import create_estimator
     from formcheck.sources.camera import (
         CameraSettings,
@@ -166,40 +168,35 @@ def _coach(
     estimator = create_estimator(args.backend, args.model)
     speaker = create_speaker(args.mute, warn=lambda m: print(f"formcheck: warning: {m}", file=sys.stderr))
     display: Display | None = None
-    writer = PacedWriter(plan.stage(video), reader.info, video) if video else None
     results: list[StepResult] = []
     error: CameraError | None = None
-    try:
-        display = _open_display(args.no_window, reader.info.size)
-        options = LiveOptions(
-            countdown_s=args.countdown,
-            stop_at_target=routine,
-            show_stats=not args.no_stats,
-            mirrored=args.mirrored != args.mirror_window,  # a flipped picture swaps sides back
-        )
-        with graceful_stop() as stop, LatestFrameGrabber(reader) as grabber:
-            coach = LiveCoach(grabber, estimator, display, speaker, out, options, writer, stop)
-            for step in steps:
-                _camera_advice(step, out)
-                speaker.say(f"{step.exercise.name}.", max_age_s=5.0)
-                outcome = coach.run(step.exercise, step.reps if routine else None, step.intro() + [CAUTION])
-                results.append(StepResult(step, outcome.session, outcome.ended_by, outcome.target_met))
-                error = outcome.error
-                if outcome.ended_by not in ("target", "next"):
-                    break
-            if routine and results and results[-1].ended_by in ("target", "next") and len(results) == len(steps):
-                speaker.say("Routine finished. Well done.", max_age_s=5.0)
-    except BaseException:
-        if writer is not None:
-            writer.abort()
-        raise
-    finally:
-        if display is not None:
-            display.close()
-        speaker.close(wait_s=2.0)
-        estimator.close()
-    if writer is not None:
-        writer.close()
+    with PacedWriter(plan.stage(video), reader.info, video) if video else nullcontext() as writer:
+        try:
+            display = _open_display(args.no_window, reader.info.size)
+            options = LiveOptions(
+                countdown_s=args.countdown,
+                stop_at_target=routine,
+                show_stats=not args.no_stats,
+                mirrored=args.mirrored != args.mirror_window,  # a flipped picture swaps sides back
+            )
+            with graceful_stop() as stop, LatestFrameGrabber(reader) as grabber:
+                coach = LiveCoach(grabber, estimator, display, speaker, out, options, writer, stop)
+                for step in steps:
+                    _camera_advice(step, out)
+                    speaker.say(f"{step.exercise.name}.", max_age_s=5.0)
+                    outcome = coach.run(step.exercise, step.reps if routine else None, step.intro() + [CAUTION])
+                    results.append(StepResult(step, outcome.session, outcome.ended_by, outcome.target_met))
+                    error = outcome.error
+                    if not outcome.ended_by.moves_on:
+                        break
+                else:
+                    if routine and results:
+                        speaker.say("Routine finished. Well done.", max_age_s=5.0)
+        finally:
+            if display is not None:
+                display.close()
+            speaker.close(wait_s=2.0)
+            estimator.close()
     return results, error
 
 

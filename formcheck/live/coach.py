@@ -1,15 +1,15 @@
 """The live coaching loop for one exercise: newest frame -> pipeline -> overlay -> display.
 
-Before counting, the setup check runs on every frame and tells the person what to
-change; once it has passed for the whole countdown, a fresh pipeline starts counting.
-Keys: space pause/resume, r reset, n next, m mute, i rate/delay on/off, q or Esc quit.
-However the loop ends (target met, a key, the window closed, Ctrl-C or SIGTERM, the
-end of a file, the camera unplugged), it returns what was counted: the caller saves it.
+Each pass of the loop reads the newest frame and hands it to small stages: before
+counting, the setup check and countdown (``live/countdown.py``); while counting, the
+events, cues and the rep target (``live/targets.py``); then the window's keys
+(``live/keys.py``). However the loop ends (target met, a key, the window closed, Ctrl-C
+or SIGTERM, the end of a file, the camera unplugged: an ``EndReason``), it returns what
+was counted: the caller saves it.
 """
 
 from __future__ import annotations
 
-import math
 import signal
 import statistics
 import threading
@@ -18,7 +18,6 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TextIO
 
 import numpy as np
@@ -28,19 +27,20 @@ from formcheck.core.state import Sides
 from formcheck.engine.evaluator import EngineParams, FrameState
 from formcheck.engine.pipeline import Pipeline
 from formcheck.engine.session import Session
-from formcheck.engine.setup_check import readiness_problem
 from formcheck.exercises.schema import Exercise
 from formcheck.feedback.cues import Cue, CueMaker
-from formcheck.feedback.display import ESC, Display
+from formcheck.feedback.display import Display
 from formcheck.feedback.hud import LIVE_CORNERS, draw_banner, draw_card, draw_stats
 from formcheck.feedback.overlay import Overlay, OverlayStyle
 from formcheck.feedback.voice import Speaker
+from formcheck.live.countdown import Countdown
+from formcheck.live.ending import EndReason
+from formcheck.live.keys import KeyAction, key_actions
+from formcheck.live.paced_writer import PacedWriter
+from formcheck.live.targets import TargetWatch
 from formcheck.pose import PoseEstimator
-from formcheck.reports.video_writer import open_video_writer
 from formcheck.sources.camera import LatestFrameGrabber
-from formcheck.sources.video import SourceInfo, VideoFrame
-
-KEYS = {" ": "pause", "r": "reset", "n": "next", "m": "mute", "i": "stats", "q": "quit", ESC: "quit"}
+from formcheck.sources.video import VideoFrame
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,7 @@ class FrameTiming:
 @dataclass
 class StepOutcome:
     session: Session
-    ended_by: str  # target | next | quit | window | interrupted | source | camera
+    ended_by: EndReason
     target_met: bool
     error: CameraError | None = None
 
@@ -102,45 +102,20 @@ def graceful_stop() -> Iterator[StopFlag]:
             signal.signal(sig, old)
 
 
-class PacedWriter:
-    """The annotated video at the source's frame rate: each image is repeated until the
-    next one, so the file plays at the pace of the session however fast it was processed."""
+@dataclass
+class ExerciseRun:
+    """The state of one exercise in the loop: before counting (the countdown) or
+    counting, paused or not. A reset starts it over with a fresh pipeline."""
 
-    def __init__(self, path: Path, info: SourceInfo, name: Path | None = None) -> None:
-        self._writer = open_video_writer(path, info.fps, info.size, name)
-        self._step = 1.0 / info.fps
-        self._next: float | None = None
-
-    def write(self, image_bgr: np.ndarray, t: float) -> None:
-        if self._next is None:
-            self._next = t
-        while self._next <= t:
-            self._writer.write(image_bgr)
-            self._next += self._step
-
-    def close(self) -> None:
-        self._writer.close()
-
-    def abort(self) -> None:
-        self._writer.abort()
-
-
-class Steady:
-    """Reports a value once it has stayed the same for ``after_s`` (and only once)."""
-
-    def __init__(self, after_s: float) -> None:
-        self.after_s = after_s
-        self._value: str | None = None
-        self._since = 0.0
-        self._reported: str | None = None
-
-    def update(self, t: float, value: str | None) -> str | None:
-        if value != self._value:
-            self._value, self._since = value, t
-        if value is not None and value != self._reported and t - self._since >= self.after_s:
-            self._reported = value
-            return value
-        return None
+    exercise: Exercise
+    pipeline: Pipeline
+    overlay: Overlay
+    countdown: Countdown
+    targets: TargetWatch
+    cues: CueMaker
+    card: tuple[str, list[str]]  # the instructions shown until counting starts
+    counting: bool = False
+    paused: bool = False
 
 
 class LiveCoach:
@@ -213,108 +188,113 @@ class LiveCoach:
     # -- the loop --------------------------------------------------------------------
     def run(self, exercise: Exercise, target: int | None = None, intro: list[str] | None = None) -> StepOutcome:
         """Coach one exercise until it ends; ``target`` reps (per side) for a routine."""
-        opts = self.options
         pipeline = self._pipeline(exercise)
-        overlay = Overlay(exercise, pipeline.evaluator.measures, OverlayStyle(corners=LIVE_CORNERS))
-        counting, ok_since, paused = False, None, False
-        spoken_number: int | None = None
-        announce = Steady(opts.announce_after_s)
-        cues = CueMaker(exercise.sides is Sides.EACH)
-        sides_done: set[str] = set()
-        last_count = -1
-        card = (exercise.name, (intro or []) + [f"Camera: {exercise.setup.camera}"])
-        ended_by, error = "", None
+        run = ExerciseRun(
+            exercise,
+            pipeline,
+            Overlay(exercise, pipeline.evaluator.measures, OverlayStyle(corners=LIVE_CORNERS)),
+            Countdown(exercise, self.options.countdown_s, self.options.announce_after_s),
+            TargetWatch(target if target is not None else exercise.rep.target),
+            CueMaker(exercise.sides is Sides.EACH),
+            (exercise.name, (intro or []) + [f"Camera: {exercise.setup.camera}"]),
+        )
+        ended: EndReason | None = None
+        error: CameraError | None = None
         try:
-            while not ended_by:
-                if self.stop:
-                    ended_by = "interrupted"
-                    break
-                frame = self.grabber.read(timeout=0.05)
-                if frame is None:
-                    if self.grabber.finished:
-                        ended_by = "source"
-                    keys = self.display.show(None)
-                else:
-                    started = time.perf_counter()
-                    banner, state = "", None
-                    if paused:
-                        banner = "Paused"
-                    else:
-                        state = pipeline.process(frame)
-                        t = frame.timestamp_s
-                        if not counting:
-                            problem = readiness_problem(
-                                exercise, state.frame.has_person, state.setup_problems, state.posture
-                            )
-                            ok_since = None if problem else (t if ok_since is None else ok_since)
-                            left = opts.countdown_s - (t - ok_since) if ok_since is not None else math.inf
-                            said = announce.update(t, problem)
-                            if said:
-                                self._tell(t, f"setup: {said}", Cue(said, 4.0, repeat=False))
-                            if left <= 0:
-                                counting, pipeline = True, self._pipeline(exercise)
-                                self._tell(t, "counting", Cue("Go", 1.5))
-                                state = None
-                            else:
-                                number = math.ceil(left) if math.isfinite(left) else None
-                                banner = str(number) if number else ""
-                                if number and number != spoken_number:
-                                    spoken_number = number
-                                    self.speaker.say(str(number), 0.8)
-                                state = replace(state, message=problem or "Get ready: counting starts soon.")
-                        else:
-                            for event in state.events:
-                                print(event.describe(), file=self.out, flush=True)
-                            for cue in cues.update(state):
-                                self.speaker.say(cue.text, cue.max_age_s, cue.repeat)
-                            ended_by = self._targets(t, state, exercise, target, sides_done, last_count)
-                            last_count = state.counts.total
-                    infer_s = time.perf_counter() - started
-                    image = self._render(frame, state, overlay, banner, None if counting else card)
-                    keys = self.display.show(image)
-                    if self.writer is not None:
-                        self.writer.write(image, frame.timestamp_s)
-                    timing = FrameTiming(frame.timestamp_s, self.grabber.now() - frame.timestamp_s, infer_s)
-                    self.timings.append(timing)
-                    self._recent.append(timing)
-                if self.display.closed:
-                    ended_by = ended_by or "window"
-                for action in (KEYS.get(k) for k in keys):
-                    if action == "pause":
-                        paused = not paused
-                    elif action == "reset":
-                        counting, ok_since, pipeline = False, None, self._pipeline(exercise)
-                        cues, sides_done = CueMaker(exercise.sides is Sides.EACH), set()
-                    elif action == "mute":
-                        self.speaker.toggle_mute()
-                    elif action == "stats":
-                        self.show_stats = not self.show_stats
-                    elif action in ("next", "quit"):
-                        ended_by = ended_by or action
+            while ended is None:
+                ended = self._tick(run)
         except CameraError as exc:
-            ended_by, error = "camera", exc
+            ended, error = EndReason.CAMERA, exc
         except KeyboardInterrupt:
-            ended_by = "interrupted"
-        session = (pipeline if counting else self._pipeline(exercise)).finish()
-        return StepOutcome(session, ended_by, target is not None and session.counts.met(target), error)
+            ended = EndReason.INTERRUPTED
+        session = (run.pipeline if run.counting else self._pipeline(exercise)).finish()
+        return StepOutcome(session, ended, target is not None and session.counts.met(target), error)
 
-    def _targets(
-        self, t: float, state: FrameState, exercise: Exercise, target: int | None, sides_done: set[str], last_count: int
-    ) -> str:
-        """Say "switch sides" and "well done" as targets are met; "target" ends a routine step."""
-        goal = target if target is not None else exercise.rep.target
-        if goal is None or state.counts.total == last_count:
-            return ""
-        for side in state.counts.sides_done(goal):
-            if side not in sides_done:
-                sides_done.add(side)
-                if len(sides_done) < 2:
-                    self._tell(t, f"{side} side done: switch sides", Cue("Switch sides", 3.0))
-        if "all" not in sides_done and state.counts.met(goal):
-            sides_done.add("all")
-            self._tell(t, f"target of {goal} reached", Cue("Well done", 3.0))
-            return "target" if self.options.stop_at_target else ""
-        return ""
+    def _tick(self, run: ExerciseRun) -> EndReason | None:
+        """One pass: the newest frame (if any), then the window and its keys."""
+        if self.stop:
+            return EndReason.INTERRUPTED
+        frame = self.grabber.read(timeout=0.05)
+        ended: EndReason | None = None
+        if frame is None:
+            if self.grabber.finished:
+                ended = EndReason.SOURCE
+            keys = self.display.show(None)
+        else:
+            ended, keys = self._frame(run, frame)
+        if self.display.closed:
+            ended = ended or EndReason.WINDOW
+        for action in key_actions(keys):
+            acted = self._act(run, action)  # every key acts; the first ending counts
+            ended = ended or acted
+        return ended
+
+    def _frame(self, run: ExerciseRun, frame: VideoFrame) -> tuple[EndReason | None, list[str]]:
+        """Process, draw, show and record one frame; returns how it ended the exercise
+        (if it did) and the keys pressed meanwhile."""
+        started = time.perf_counter()
+        banner, state, ended = "", None, None
+        if run.paused:
+            banner = "Paused"
+        else:
+            state = run.pipeline.process(frame)
+            if run.counting:
+                ended = self._count(run, frame.timestamp_s, state)
+            else:
+                banner, state = self._count_down(run, frame.timestamp_s, state)
+        infer_s = time.perf_counter() - started
+        image = self._render(frame, state, run.overlay, banner, None if run.counting else run.card)
+        keys = self.display.show(image)
+        if self.writer is not None:
+            self.writer.write(image, frame.timestamp_s)
+        timing = FrameTiming(frame.timestamp_s, self.grabber.now() - frame.timestamp_s, infer_s)
+        self.timings.append(timing)
+        self._recent.append(timing)
+        return ended, keys
+
+    def _count_down(self, run: ExerciseRun, t: float, state: FrameState) -> tuple[str, FrameState | None]:
+        """The setup check and countdown on one frame: the banner and the state to draw."""
+        step = run.countdown.update(t, state)
+        if step.announce:
+            self._tell(t, f"setup: {step.announce}", Cue(step.announce, 4.0, repeat=False))
+        if step.done:
+            run.counting, run.pipeline = True, self._pipeline(run.exercise)
+            self._tell(t, "counting", Cue("Go", 1.5))
+            return "", None
+        if step.speak:
+            self.speaker.say(step.speak, 0.8)
+        return step.banner, replace(state, message=step.message)
+
+    def _count(self, run: ExerciseRun, t: float, state: FrameState) -> EndReason | None:
+        """Events printed, cues said, targets announced; a routine's met target ends it."""
+        for event in state.events:
+            print(event.describe(), file=self.out, flush=True)
+        for cue in run.cues.update(state):
+            self.speaker.say(cue.text, cue.max_age_s, cue.repeat)
+        met = False
+        for news in run.targets.update(state.counts):
+            self._tell(t, news.text, news.cue)
+            met = met or news.met
+        return EndReason.TARGET if met and self.options.stop_at_target else None
+
+    def _act(self, run: ExerciseRun, action: KeyAction) -> EndReason | None:
+        """What a key does; n and q end the exercise."""
+        if action is KeyAction.PAUSE:
+            run.paused = not run.paused
+        elif action is KeyAction.RESET:
+            run.counting, run.pipeline = False, self._pipeline(run.exercise)
+            run.countdown.restart()
+            run.targets = TargetWatch(run.targets.goal)
+            run.cues = CueMaker(run.exercise.sides is Sides.EACH)
+        elif action is KeyAction.MUTE:
+            self.speaker.toggle_mute()
+        elif action is KeyAction.STATS:
+            self.show_stats = not self.show_stats
+        elif action is KeyAction.NEXT:
+            return EndReason.NEXT
+        elif action is KeyAction.QUIT:
+            return EndReason.QUIT
+        return None
 
     def summary(self) -> dict[str, float]:
         """Processing rate and delay over the whole run (for the benchmark and tests)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -168,29 +169,26 @@ def analyze(
     drawing = _drawing_stage(overlay, info.size, writer, options.keyframes)
     frames = Prefetch(stream, DECODE_AHEAD, "decode")
     bar = _progress_bar(info, options.progress)
-    try:
-        for pose, video_frame in _posed(frames, pipeline, options):
-            state = pipeline.step(pose)
-            if on_state is not None:
-                on_state(state)
+    with writer if writer is not None else nullcontext():
+        try:
+            for pose, video_frame in _posed(frames, pipeline, options):
+                state = pipeline.step(pose)
+                if on_state is not None:
+                    on_state(state)
+                if drawing is not None:
+                    drawing.put((state, video_frame))
+                bar.update(1)
+            session = pipeline.finish()
             if drawing is not None:
-                drawing.put((state, video_frame))
-            bar.update(1)
-        session = pipeline.finish()
-        if drawing is not None:
-            drawing.finish()
-    except BaseException:
-        if drawing is not None:
-            drawing.abort()
-        if writer is not None:
-            writer.abort()
-        raise
-    finally:
-        frames.close()
-        bar.close()
-        pipeline.close()
-    if writer is not None:
-        writer.close()
+                drawing.finish()
+        except BaseException:
+            if drawing is not None:
+                drawing.abort()
+            raise
+        finally:
+            frames.close()
+            bar.close()
+            pipeline.close()
     return session
 
 

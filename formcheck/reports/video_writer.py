@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 from pathlib import Path
-from typing import Protocol
+from types import TracebackType
+from typing import Protocol, Self
 
 import numpy as np
 
@@ -50,6 +51,26 @@ class FrameSink(Protocol):
     def write(self, image_bgr: np.ndarray, t: float | None = None) -> None: ...
     def close(self) -> None: ...
     def abort(self) -> None: ...
+    def __enter__(self) -> FrameSink: ...
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+
+class Committing:
+    """A writer as a context manager: a block that ends normally commits the file
+    (``close``, which checks it), one that raises (an error, Ctrl-C) only stops writing
+    (``abort``), and the block's own exception is the one reported. Subclasses
+    define ``close`` and ``abort``."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
 
 
 def _fail(name: Path, folder: Path, exc: OSError | None = None) -> OutputError:
@@ -70,7 +91,7 @@ def _has_encoder(name: str) -> bool:
     return True
 
 
-class PyAVWriter:
+class PyAVWriter(Committing):
     """H.264 (or VP8 for ``.webm``) through PyAV, frames timed by their own timestamps."""
 
     def __init__(self, path: Path, fps: float, size: tuple[int, int], name: Path, encoder: str) -> None:
@@ -136,7 +157,7 @@ class PyAVWriter:
             pass  # the run is failing already; its own error is the one to report
 
 
-class OpenCVWriter:
+class OpenCVWriter(Committing):
     """OpenCV's MPEG-4 part 2 writer: the fallback (see the module docstring)."""
 
     def __init__(self, path: Path, fps: float, size: tuple[int, int], name: Path, why: str) -> None:
