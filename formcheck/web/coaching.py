@@ -24,7 +24,7 @@ from formcheck.engine.pipeline import Pipeline
 from formcheck.engine.setup_check import is_floor_exercise, readiness_problem
 from formcheck.exercises.routine import RoutineStep
 from formcheck.feedback.cues import CueMaker
-from formcheck.live.coach import Steady
+from formcheck.live.countdown import Steady
 from formcheck.pose import PoseEstimator
 from formcheck.reports.report import CAUTION
 from formcheck.reports.routine import StepResult
