@@ -22,7 +22,7 @@ import csv
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import cv2
 
@@ -157,18 +157,18 @@ def landmark_source(video: Path, cache: Path | None) -> Path:
 
 def evaluate_clip(row: dict[str, str], expected: Expectation, clips: Path, cache: Path | None) -> ClipResult:
     session = analyze(landmark_source(clips / row["file"], cache), load_exercise(expected.exercise), create_estimator)
-    report: dict[str, Any] = build_report(session)
-    by_side = report["rep_count_by_side"]
+    report = build_report(session)
+    by_side = report.rep_count_by_side
     return ClipResult(
         file=row["file"],
         exercise=expected.exercise,
         gt_reps=expected.reps,
-        pred_reps=report["rep_count"],
+        pred_reps=report.rep_count,
         gt_sides=expected.sides,
         pred_sides=(by_side["left"], by_side["right"]) if by_side else None,
         gt_holds=expected.holds,
-        pred_holds=[(h["start_s"], h["end_s"]) for h in report["holds"]],
-        faults=sorted({f["check"] for f in report["faults"]}),
+        pred_holds=[(h.start_s, h.end_s) for h in report.holds],
+        faults=sorted({f.check for f in report.faults}),
         clean=row["clean"] == "yes",
     )
 

@@ -259,17 +259,17 @@ class Result:
 
 def evaluate(case: Case, track: Path) -> Result:
     truth = json.loads(case.video.with_suffix(".json").read_text())
-    report: dict[str, Any] = build_report(analyze(track, load_exercise(case.analysed_as), create_estimator))
+    report = build_report(analyze(track, load_exercise(case.analysed_as), create_estimator))
     reps = [] if case.zero_reps else truth["reps"]
     holds = [] if case.zero_reps else [(h["start_s"], h["end_s"]) for h in truth["holds"]]
     sided = truth["sides"] != "none" and not case.zero_reps
     return Result(
         case,
         len(reps),
-        report["rep_count"],
+        report.rep_count,
         {s: sum(r["side"] == s for r in reps) for s in ("left", "right")} if sided else None,
-        report["rep_count_by_side"] if sided else None,
-        matched_hold_errors(holds, [(h["start_s"], h["end_s"]) for h in report["holds"]], HOLD_OVERLAP),
+        report.rep_count_by_side if sided else None,
+        matched_hold_errors(holds, [(h.start_s, h.end_s) for h in report.holds], HOLD_OVERLAP),
     )
 
 

@@ -80,7 +80,7 @@ def track_arrays(tmp: Path) -> dict[str, Any]:
 def analyse_track(path: Path) -> None:
     """Analyse a track; the report must be strict JSON that the report reader accepts."""
     report = build_report(analyze(path, load_exercise("bridge"), lambda: None))  # type: ignore[arg-type,return-value]
-    text = json.dumps(report, allow_nan=False)  # raises ValueError on NaN or infinity
+    text = json.dumps(report.to_json(), allow_nan=False)  # raises ValueError on NaN or infinity
     parse_report(text, "report.json")
 
 

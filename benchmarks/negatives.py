@@ -76,11 +76,9 @@ def main() -> int:
                 break
             report = build_report(analyze(source, load_exercise(exercise), create_estimator))
             runs += 1
-            clean += report["rep_count"] == 0
-            mark = "" if report["rep_count"] == 0 else "  <-- phantom reps"
-            print(
-                f"{row['file'][:50]:50s} {row['exercise'][:24]:24s} as {exercise:22s} reps {report['rep_count']}{mark}"
-            )
+            clean += report.rep_count == 0
+            mark = "" if report.rep_count == 0 else "  <-- phantom reps"
+            print(f"{row['file'][:50]:50s} {row['exercise'][:24]:24s} as {exercise:22s} reps {report.rep_count}{mark}")
     print(f"\nnegative runs with no reps: {clean}/{runs}")
     return 0
 

@@ -95,11 +95,11 @@ def distance(a: np.ndarray, b: np.ndarray) -> float:
 
 def compare(video: Path, exercise: str, every_source: Path) -> Comparison:
     ex = load_exercise(exercise)
-    every = build_report(analyze(every_source, ex, create_estimator))
+    every = build_report(analyze(every_source, ex, create_estimator)).to_json()  # compared key by key
     seen: dict[int, PoseFrame] = {}
     strided = build_report(
         analyze(video, ex, lambda: Recording(create_estimator(), seen), AnalysisOptions(stride=StrideParams()))
-    )
+    ).to_json()
     track = Track.load(every_source) if every_source.suffix == ".npz" else None
     indices = sorted(seen)
     after = [j for i, j in zip(indices, indices[1:]) if j - i > 1]

@@ -24,7 +24,6 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -189,28 +188,28 @@ def evaluate(spec: ClipSpec, track: Path) -> ClipResult:
     gt = json.loads(spec.out.with_suffix(".json").read_text())
     exercise = load_exercise(spec.exercise)
     angles = AngleErrors(gt["angles"])
-    report: dict[str, Any] = build_report(analyze(track, exercise, create_estimator, on_state=angles))
+    report = build_report(analyze(track, exercise, create_estimator, on_state=angles))
     sides_ok = None
-    if report["rep_count_by_side"] is not None:
+    if report.rep_count_by_side is not None:
         want = {s: sum(r["side"] == s for r in gt["reps"]) for s in ("left", "right")}
-        sides_ok = report["rep_count_by_side"] == want
+        sides_ok = report.rep_count_by_side == want
     active_error = None
     if exercise.activity is not None:
         true_active = gt["reps"][-1]["end_s"] - gt["reps"][0]["start_s"]
-        active_error = abs(report["active_s"] - true_active)
+        active_error = abs(report.active_s - true_active)
     return ClipResult(
         name=spec.out.stem,
         exercise=spec.exercise,
         gt_reps=len(gt["reps"]),
-        pred_reps=report["rep_count"] if exercise.rep is not None else None,
+        pred_reps=report.rep_count if exercise.rep is not None else None,
         sides_ok=sides_ok,
         hold_errors=matched_hold_errors(
-            [(h["start_s"], h["end_s"]) for h in gt["holds"]], [(h["start_s"], h["end_s"]) for h in report["holds"]]
+            [(h["start_s"], h["end_s"]) for h in gt["holds"]], [(h.start_s, h.end_s) for h in report.holds]
         ),
         active_error=active_error,
         angle_errors=angles.straight,
         angle_errors_swap=angles.best,
-        faults=sorted({f["check"] for f in report["faults"]}),
+        faults=sorted({f.check for f in report.faults}),
     )
 
 

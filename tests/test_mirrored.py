@@ -49,7 +49,7 @@ def left_knee_hug() -> Track:
 
 def by_side(path: Path, mirrored: bool) -> dict[str, int]:
     session = analyze(path, load_exercise("knee_to_chest"), lambda: None, AnalysisOptions(mirrored=mirrored))
-    return build_report(session)["rep_count_by_side"]
+    return build_report(session).rep_count_by_side
 
 
 def test_mirroring_swaps_left_and_right_landmarks_only():

@@ -13,6 +13,7 @@ from formcheck.exercises.loader import load_exercise
 from formcheck.reports import html as html_report
 from formcheck.reports.html import best_and_worst
 from formcheck.reports.keyframes import downscale
+from formcheck.reports.model import RepEntry
 from tests.test_cli import cli
 
 EXTERNAL_REF = re.compile(r"""(?:src|href|action|poster|srcset)\s*=\s*["']?\s*(?!data:)[^"'\s>]""", re.I)
@@ -100,13 +101,13 @@ def test_best_and_worst_rep(direction, expected):
     ex = load_exercise("bridge")
     ex = ex.model_copy(update={"rep": ex.rep.model_copy(update={"direction": direction})})
     reps = [
-        {"index": 1, "faults": [], "hold_s": 2.0, "peak": {"hip": 170.0}},
-        {"index": 2, "faults": [], "hold_s": 2.0, "peak": {"hip": 180.0}},
-        {"index": 3, "faults": ["straight_line"], "hold_s": 9.0, "peak": {"hip": 181.0}},
+        RepEntry(index=1, start_s=0.0, end_s=1.0, faults=[], hold_s=2.0, peak={"hip": 170.0}),
+        RepEntry(index=2, start_s=1.0, end_s=2.0, faults=[], hold_s=2.0, peak={"hip": 180.0}),
+        RepEntry(index=3, start_s=2.0, end_s=3.0, faults=["straight_line"], hold_s=9.0, peak={"hip": 181.0}),
     ]
-    best, worst = best_and_worst({"reps": reps}, ex)
-    assert (best["index"], worst["index"]) == expected
-    assert best_and_worst({"reps": reps[:1]}, ex) == (reps[0], None)
+    best, worst = best_and_worst(reps, ex)
+    assert (best.index, worst.index) == expected
+    assert best_and_worst(reps[:1], ex) == (reps[0], None)
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ def truth(video: Path) -> dict:
 @pytest.fixture(scope="module")
 def reports() -> dict[str, dict]:
     return {
-        video.stem: build_report(analyze(video, load_exercise(truth(video)["exercise"]), create_estimator))
+        video.stem: build_report(analyze(video, load_exercise(truth(video)["exercise"]), create_estimator)).to_json()
         for video in CLIPS
     }
 
@@ -49,7 +49,7 @@ def strided_reports() -> dict[str, dict]:
             analyze(
                 video, load_exercise(truth(video)["exercise"]), create_estimator, AnalysisOptions(stride=StrideParams())
             )
-        )
+        ).to_json()
         for video in CLIPS
     }
 

@@ -65,7 +65,7 @@ def run(track: Track, video: Path, stride: StrideParams | None) -> tuple[list[Fr
     session = analyze(
         video, load_exercise("bridge"), lambda: TrackEstimator(track), AnalysisOptions(stride=stride), states.append
     )
-    return states, build_report(session)
+    return states, build_report(session).to_json()
 
 
 def test_counts_and_holds_are_those_of_every_frame(bridges: tuple[Track, Path]) -> None:

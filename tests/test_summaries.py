@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from formcheck.reports.model import CAUTION, SCHEMA, Report
 from formcheck.reports.report import missing_holds, tenths
 
 
@@ -14,16 +15,29 @@ def test_durations_round_down_so_a_short_hold_never_reads_as_the_target(seconds,
     assert tenths(seconds) == shown
 
 
-def _report(holds: list[dict], by_side: dict | None = None) -> dict:
-    return {
-        "holds": holds,
-        "hold": {"target_s": 5.0, "where": "with the knee at the chest"},
-        "rep_count_by_side": by_side,
-    }
+HOLD = {"target_s": 5.0, "where": "with the knee at the chest"}
+
+
+def _report(holds: list[dict], by_side: dict | None = None, hold: dict | None = HOLD) -> Report:
+    return Report.model_validate(
+        {
+            **{"schema": SCHEMA, "exercise": "x", "exercise_name": "X", "source": "x.mp4", "fps": 30.0},
+            **{"frames": 1, "frames_with_pose": 1, "duration_s": 1.0, "rep_target": None, "caution": CAUTION},
+            **{"rep_count": 0, "reps": [], "not_counted": [], "faults": []},
+            **{"holds": holds, "hold": hold, "rep_count_by_side": by_side},
+        }
+    )
 
 
 def _hold(duration: float, side: str | None = None) -> dict:
-    return {"duration_s": duration, "target_s": 5.0, "completed": duration >= 5.0, "side": side}
+    return {
+        "start_s": 0.0,
+        "end_s": duration,
+        "duration_s": duration,
+        "target_s": 5.0,
+        "completed": duration >= 5.0,
+        "side": side,
+    }
 
 
 def test_no_hold_at_all_is_said_too():
@@ -44,4 +58,4 @@ def test_one_sided_exercises_name_the_side_that_missed():
 
 
 def test_exercises_without_a_hold_say_nothing():
-    assert missing_holds({"holds": [], "hold": None, "rep_count_by_side": None}) == []
+    assert missing_holds(_report([], hold=None)) == []

@@ -5,7 +5,6 @@ video finishes.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,7 +23,8 @@ from formcheck.core.files import check_writable
 from formcheck.exercises.loader import load_exercise
 from formcheck.history.store import record_report
 from formcheck.offline.analyze import TRACK_SUFFIX
-from formcheck.reports.report import CAUTION
+from formcheck.reports.model import CAUTION
+from formcheck.reports.reader import load_report
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _recorder(history: Path | None, frequency: str, settings: BatchSettings) -> 
     def record(row: Row) -> None:
         if history is None or row.status is not Status.OK:
             return
-        report = json.loads((settings.out_dir / f"{row.name}.json").read_text(encoding="utf-8"))
+        report = load_report(settings.out_dir / f"{row.name}.json")
         kind = "track" if row.file.lower().endswith(TRACK_SUFFIX) else "file"
         record_report(report, frequency, history, kind, datetime.now(timezone.utc))
 

@@ -20,6 +20,7 @@ from formcheck.core.files import atomic_path
 from formcheck.history.store import SessionRecord
 from formcheck.reports.csv_rows import write_rows
 from formcheck.reports.html import page, table
+from formcheck.reports.model import Report
 
 INDEX_CSV = "index.csv"
 INDEX_HTML = "index.html"
@@ -56,14 +57,14 @@ class Row:
     key: str = ""  # what the work depended on (see ``plan``); a rerun skips a matching row
 
     @classmethod
-    def from_report(cls, file: str, name: str, report: dict[str, Any], key: str) -> Row:
+    def from_report(cls, file: str, name: str, report: Report, key: str) -> Row:
         # The history's own summary of a report (reps per side, holds, faults per check),
         # so the index and the history count alike; the time is not used.
         counts = SessionRecord.from_report(report, datetime.now(timezone.utc), "file")
         return cls(
             file=file,
             name=name,
-            exercise=report["exercise"],
+            exercise=report.exercise or "",
             status=Status.OK,
             reps=counts.reps,
             reps_left=counts.reps_left,

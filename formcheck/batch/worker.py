@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -25,6 +24,7 @@ from formcheck.exercises.loader import load_exercise
 from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions, analyze
 from formcheck.offline.recognised import mismatch_note, recognise_track
 from formcheck.pose import PoseEstimator, create_estimator
+from formcheck.reports.model import Report
 from formcheck.reports.report import build_report
 from formcheck.reports.writers import OutputRequest, write_outputs
 from formcheck.sources.track import Track
@@ -115,7 +115,7 @@ class Worker:
             return None
         return job.output(self.settings.tracks, TRACK_SUFFIX)
 
-    def _analyze(self, job: VideoJob, on_frames: FrameTicks | None) -> dict[str, Any]:
+    def _analyze(self, job: VideoJob, on_frames: FrameTicks | None) -> Report:
         request, out_video = self._requests(job)
         if not job.source.exists():
             raise InputError(f"video not found: {job.source}")

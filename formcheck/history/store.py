@@ -28,6 +28,7 @@ import platformdirs
 from formcheck import __version__
 from formcheck.core.errors import HistoryError
 from formcheck.engine.session import Session
+from formcheck.reports.model import Report
 from formcheck.reports.report import build_report
 
 ENV_VAR = "FORMCHECK_HISTORY"
@@ -104,34 +105,34 @@ class SessionRecord:
     @classmethod
     def from_report(
         cls,
-        report: Mapping[str, Any],
+        report: Report,
         started_at: datetime,
         source_kind: str,
         frequency: str = "",
         routine: str | None = None,
     ) -> SessionRecord:
-        by_side = report["rep_count_by_side"] or {}
-        holds = report["holds"]
+        by_side = report.rep_count_by_side or {}
+        holds = report.holds
         fault_counts: dict[str, int] = {}
-        for f in report["faults"]:
-            fault_counts[f["check"]] = fault_counts.get(f["check"], 0) + 1
+        for f in report.faults:
+            fault_counts[f.check] = fault_counts.get(f.check, 0) + 1
         return cls(
             started_at=started_at,
-            exercise=report["exercise"],
-            source=report["source"],
+            exercise=report.exercise or "",
+            source=report.source,
             source_kind=source_kind,
-            duration_s=float(report["duration_s"]),
-            reps=int(report["rep_count"]),
+            duration_s=float(report.duration_s),
+            reps=int(report.rep_count),
             reps_left=by_side.get("left"),
             reps_right=by_side.get("right"),
-            rep_target=report["rep_target"],
+            rep_target=report.rep_target,
             holds=len(holds),
-            holds_completed=sum(bool(h["completed"]) for h in holds),
-            hold_s=round(sum(h["duration_s"] for h in holds), 2),
-            hold_target_s=holds[0]["target_s"] if holds else None,
-            faults=len(report["faults"]),
+            holds_completed=sum(bool(h.completed) for h in holds),
+            hold_s=round(sum(h.duration_s for h in holds), 2),
+            hold_target_s=holds[0].target_s if holds else None,
+            faults=len(report.faults),
             fault_counts=fault_counts,
-            app_version=report.get("formcheck_version", __version__),
+            app_version=report.formcheck_version or __version__,
             frequency=frequency,
             routine=routine,
         )
@@ -291,7 +292,7 @@ class History:
 
 def record_session(
     session: Session,
-    report: Mapping[str, Any],
+    report: Report,
     path: Path | None = None,
     source_kind: str = "file",
     started_at: datetime | None = None,
@@ -306,7 +307,7 @@ def record_session(
 
 
 def record_report(
-    report: Mapping[str, Any],
+    report: Report,
     frequency: str,
     path: Path | None = None,
     source_kind: str = "file",

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -19,6 +18,7 @@ from formcheck.exercises.schema import Exercise
 from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions, analyze, track_video
 from formcheck.pose import PoseEstimator
 from formcheck.recognition import Recognition, ScoreParams, collect_evidence, recognise
+from formcheck.reports import model
 from formcheck.reports.report import build_report, unrecognised_report
 from formcheck.sources.track import Track
 
@@ -62,12 +62,23 @@ def mismatch_note(recognition: Recognition, asked: Exercise, params: ScoreParams
     return f"This does not look like {asked.name}"
 
 
+def _found(recognition: Recognition) -> model.Recognition:
+    """What the report says recognition found: the exercise, how sure, every score (to 0.01)."""
+    return model.Recognition(
+        exercise=recognition.exercise.id if recognition.exercise else None,
+        confidence=round(recognition.confidence, 2),
+        alternatives=[
+            model.Alternative(exercise=ex.id, name=ex.name, score=round(s, 2)) for ex, s in recognition.scores
+        ],
+    )
+
+
 @dataclass
 class Outcome:
     """A recorded analysis: the session (None when no known exercise was recognised) and its report."""
 
     session: Session | None
-    report: dict[str, Any]
+    report: model.Report
 
 
 def analyze_recognised(
@@ -89,13 +100,10 @@ def analyze_recognised(
         seen = int(np.isfinite(track.xy).all(axis=(1, 2)).sum())
         duration = float(track.t[-1] - track.t[0])
         report = unrecognised_report(str(path), track.fps, len(track.t), seen, duration, list(track.notes))
-        report["recognition"] = recognition.to_json()
-        return Outcome(None, report)
+        return Outcome(None, report.with_recognition(_found(recognition)))
     note = mismatch_note(recognition, asked) if asked is not None else None
     session = analyze(path, exercise, estimator_factory, replace(options, track=track, notice=note or ""), on_state)
     if note:
         session.notes.append(note)
     report = build_report(session)
-    if asked is None:
-        report["recognition"] = recognition.to_json()
-    return Outcome(session, report)
+    return Outcome(session, report.with_recognition(_found(recognition)) if asked is None else report)

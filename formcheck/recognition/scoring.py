@@ -42,13 +42,6 @@ class Recognition:
     def closest(self) -> tuple[Exercise, float]:
         return self.scores[0]
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "exercise": self.exercise.id if self.exercise else None,
-            "confidence": round(self.confidence, 2),
-            "alternatives": [{"exercise": ex.id, "name": ex.name, "score": round(s, 2)} for ex, s in self.scores],
-        }
-
 
 def _share(values: np.ndarray, where: np.ndarray) -> float:
     return float(values[where].mean()) if where.any() else 0.0

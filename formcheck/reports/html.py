@@ -12,14 +12,15 @@ from __future__ import annotations
 import base64
 import math
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise, MeasureSpec
+from formcheck.reports.model import RepEntry, Report
 from formcheck.reports.plotting import png, pyplot
 from formcheck.reports.report import missing_holds, tenths
 
@@ -56,7 +57,7 @@ def _side_label(side: str | None) -> str:
 
 
 # -- plot -------------------------------------------------------------------------------
-def measures_plot_png(session: Session, report: dict[str, Any], dpi: int = 96) -> bytes:
+def measures_plot_png(session: Session, report: Report, dpi: int = 96) -> bytes:
     """Each measure over time; thresholds as lines; reps, holds, faults shaded."""
     ex = session.exercise
     names = list(ex.measures)
@@ -69,20 +70,20 @@ def measures_plot_png(session: Session, report: dict[str, Any], dpi: int = 96) -
         ax.plot(t, [row.measures.get(name, math.nan) for row in session.timeline], color="#1d232a", lw=1.2)
         ax.set_ylabel(f"{name} ({_unit(spec) or 'ratio'})")
         ax.grid(alpha=0.3)
-        for rep in report["reps"]:
-            ax.axvspan(rep["start_s"], rep["end_s"], color=REP_COLOUR, alpha=0.12, lw=0)
-        for hold in report["holds"]:
-            ax.axvspan(hold["start_s"], hold["end_s"], color=HOLD_COLOUR, alpha=0.18, lw=0)
-        for miss in report["not_counted"]:
-            ax.axvspan(miss["start_s"], miss["end_s"], color=MISSED_COLOUR, alpha=0.25, lw=0, hatch="//")
+        for rep in report.reps:
+            ax.axvspan(rep.start_s, rep.end_s, color=REP_COLOUR, alpha=0.12, lw=0)
+        for hold in report.holds:
+            ax.axvspan(hold.start_s, hold.end_s, color=HOLD_COLOUR, alpha=0.18, lw=0)
+        for miss in report.not_counted:
+            ax.axvspan(miss.start_s, miss.end_s, color=MISSED_COLOUR, alpha=0.25, lw=0, hatch="//")
         if name == ex.rep.measure:
             if not ex.rep.relative:  # relative thresholds move with the person's rest value
                 ax.axhline(ex.rep.enter, color=REP_COLOUR, ls="-", lw=1, label=f"rep enter {ex.rep.enter:g}")
                 ax.axhline(ex.rep.exit, color=REP_COLOUR, ls="--", lw=1, label=f"rep exit {ex.rep.exit:g}")
-            for rep in report["reps"]:
+            for rep in report.reps:
                 ax.annotate(
-                    f"{_side_label(rep['side'])}{rep['index']}",
-                    ((rep["start_s"] + rep["end_s"]) / 2, 1.0),
+                    f"{_side_label(rep.side)}{rep.index}",
+                    ((rep.start_s + rep.end_s) / 2, 1.0),
                     xycoords=("data", "axes fraction"),
                     ha="center",
                     va="bottom",
@@ -95,9 +96,9 @@ def measures_plot_png(session: Session, report: dict[str, Any], dpi: int = 96) -
             for bound, word in ((check.min, "min"), (check.max, "max")):
                 if bound is not None and not check.relative:  # relative bounds move with the rest value
                     ax.axhline(bound, color=FAULT_COLOUR, ls=":", lw=1.2, label=f"{check.id} {word} {bound:g}")
-            for fault in report["faults"]:
-                if fault["check"] == check.id:
-                    ax.axvspan(fault["start_s"], fault["end_s"], ymin=0, ymax=0.06, color=FAULT_COLOUR, alpha=0.8, lw=0)
+            for fault in report.faults:
+                if fault.check == check.id:
+                    ax.axvspan(fault.start_s, fault.end_s, ymin=0, ymax=0.06, color=FAULT_COLOUR, alpha=0.8, lw=0)
         if ax.get_legend_handles_labels()[0]:
             ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
     axes[-1, 0].set_xlabel("time (s)")
@@ -120,42 +121,42 @@ def table(headers: list[str], rows: list[list[str]], numeric: Collection[int] = 
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _summary(report: dict[str, Any], ex: Exercise) -> str:
-    by_side = report["rep_count_by_side"]
-    target = report["rep_target"]
+def _summary(report: Report, ex: Exercise) -> str:
+    by_side = report.rep_count_by_side
+    target = report.rep_target
     per = " per side" if by_side else ""
     rows = []
     if by_side:
         for side in ("left", "right"):
             rows.append([f"reps, {side}", str(by_side[side]), f"{target}{per}" if target else "–"])
     else:
-        rows.append(["reps", str(report["rep_count"]), str(target) if target else "–"])
+        rows.append(["reps", str(report.rep_count), str(target) if target else "–"])
     if ex.hold:
-        done = sum(h["completed"] for h in report["holds"])
-        longest = max((h["duration_s"] for h in report["holds"]), default=0.0)
-        reached = f"{done} of {len(report['holds'])}" if report["holds"] else "none held"
+        done = sum(h.completed for h in report.holds)
+        longest = max((h.duration_s for h in report.holds), default=0.0)
+        reached = f"{done} of {len(report.holds)}" if report.holds else "none held"
         rows.append(["holds reaching the target", reached, f"{ex.hold.target_s:g} s each"])
         rows.append(["longest hold", f"{tenths(longest)} s", f"{ex.hold.target_s:g} s"])
-    rows.append(["reps not counted", str(len(report["not_counted"])), "0"])
+    rows.append(["reps not counted", str(len(report.not_counted)), "0"])
     parts = [table(["", "done", "target"], [[escape(c) for c in r] for r in rows], {1})]
     parts += [f'<p class="short">{escape(line[0].upper() + line[1:])}.</p>' for line in missing_holds(report)]
-    if report["holds"]:
+    if report.holds:
         hold_rows = [
             [
-                escape(h["side"] or ""),
-                f"{h['start_s']:.1f}–{h['end_s']:.1f} s",
-                f"{tenths(h['duration_s'])} s",
-                f"{h['target_s']:g} s",
-                '<span class="ok">reached</span>' if h["completed"] else '<span class="short">short</span>',
+                escape(h.side or ""),
+                f"{h.start_s:.1f}–{h.end_s:.1f} s",
+                f"{tenths(h.duration_s)} s",
+                f"{h.target_s:g} s",
+                '<span class="ok">reached</span>' if h.completed else '<span class="short">short</span>',
             ]
-            for h in report["holds"]
+            for h in report.holds
         ]
         parts.append("<h3>Holds</h3>" + table(["side", "when", "held", "target", ""], hold_rows, {2, 3}))
-    if report["faults"]:
-        counts = Counter((f["check"], f["message"]) for f in report["faults"])
+    if report.faults:
+        counts = Counter((f.check, f.message) for f in report.faults)
         seconds: Counter[str] = Counter()
-        for f in report["faults"]:
-            seconds[f["check"]] += f["end_s"] - f["start_s"]
+        for f in report.faults:
+            seconds[f.check] += f.end_s - f.start_s
         fault_rows = [
             [escape(check), escape(message), str(n), f"{seconds[check]:.1f} s"]
             for (check, message), n in counts.most_common()
@@ -165,34 +166,32 @@ def _summary(report: dict[str, Any], ex: Exercise) -> str:
         )
     else:
         parts.append("<p>No form faults.</p>")
-    if report["not_counted"]:
+    if report.not_counted:
         miss_rows = [
-            [f"{n['start_s']:.1f}–{n['end_s']:.1f} s", escape(n["side"] or ""), escape(n["reason"])]
-            for n in report["not_counted"]
+            [f"{n.start_s:.1f}–{n.end_s:.1f} s", escape(n.side or ""), escape(n.reason)] for n in report.not_counted
         ]
         parts.append("<h3>Not counted</h3>" + table(["when", "side", "why"], miss_rows))
     return "\n".join(parts)
 
 
-def _rep_table(report: dict[str, Any], ex: Exercise) -> str:
-    if not report["reps"]:
+def _rep_table(report: Report, ex: Exercise) -> str:
+    if not report.reps:
         return "<p>No counted reps.</p>"
     unit = _unit(ex.measures[ex.rep.measure])
     messages = {c.id: c.message for c in ex.checks}
     rows = []
-    for rep in report["reps"]:
+    for rep in report.reps:
         faults = (
-            ", ".join(f'<span title="{escape(messages.get(c, ""))}">{escape(c)}</span>' for c in rep["faults"])
-            or "none"
+            ", ".join(f'<span title="{escape(messages.get(c, ""))}">{escape(c)}</span>' for c in rep.faults) or "none"
         )
         rows.append(
             [
-                str(rep["index"]),
-                escape(rep["side"] or ""),
-                f"{rep['start_s']:.1f} s",
-                f"{rep['end_s'] - rep['start_s']:.1f} s",
-                _fmt(rep["peak"].get(ex.rep.measure), unit),
-                f"{rep['hold_s']:.1f} s",
+                str(rep.index),
+                escape(rep.side or ""),
+                f"{rep.start_s:.1f} s",
+                f"{rep.end_s - rep.start_s:.1f} s",
+                _fmt(rep.peak.get(ex.rep.measure), unit),
+                f"{rep.hold_s:.1f} s",
                 faults,
             ]
         )
@@ -201,33 +200,32 @@ def _rep_table(report: dict[str, Any], ex: Exercise) -> str:
     )
 
 
-def best_and_worst(report: dict[str, Any], ex: Exercise) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def best_and_worst(reps: Sequence[RepEntry], ex: Exercise) -> tuple[RepEntry | None, RepEntry | None]:
     """Best rep: fewest faults, then longest hold, then furthest into the position; worst: the reverse."""
-    reps = report["reps"]
     if not reps:
         return None, None
     sign = 1.0 if ex.rep.direction == "rise" else -1.0
 
-    def badness(rep: dict[str, Any]) -> tuple[float, float, float]:
-        peak = rep["peak"].get(ex.rep.measure)
-        return (len(rep["faults"]), -rep["hold_s"], -sign * peak if peak is not None else math.inf)
+    def badness(rep: RepEntry) -> tuple[float, float, float]:
+        peak = rep.peak.get(ex.rep.measure)
+        return (len(rep.faults), -rep.hold_s, -sign * peak if peak is not None else math.inf)
 
     ranked = sorted(reps, key=badness)
     return ranked[0], (ranked[-1] if len(ranked) > 1 else None)
 
 
-def _key_frames(report: dict[str, Any], ex: Exercise, keyframes: KeyFrameCollector) -> str:
-    best, worst = best_and_worst(report, ex)
+def _key_frames(report: Report, ex: Exercise, keyframes: KeyFrameCollector) -> str:
+    best, worst = best_and_worst(report.reps, ex)
     figures = []
     unit = _unit(ex.measures[ex.rep.measure])
     for label, rep in (("Best rep", best), ("Worst rep", worst)):
         if rep is None:
             continue
-        frame: KeyFrame | None = keyframes.for_span(rep["start_s"], rep["end_s"], rep["side"])
+        frame: KeyFrame | None = keyframes.for_span(rep.start_s, rep.end_s, rep.side)
         if frame is None:
             continue
-        side = f", {rep['side']}" if rep["side"] else ""
-        caption = f"{label}: rep {rep['index']}{side} at {frame.t:.1f} s, {ex.rep.measure} {frame.value:.0f}{unit}; faults: {', '.join(rep['faults']) or 'none'}"
+        side = f", {rep.side}" if rep.side else ""
+        caption = f"{label}: rep {rep.index}{side} at {frame.t:.1f} s, {ex.rep.measure} {frame.value:.0f}{unit}; faults: {', '.join(rep.faults) or 'none'}"
         figures.append(
             f'<figure><img alt="{escape(caption)}" src="{_data_uri("image/jpeg", frame.jpeg)}"><figcaption>{escape(caption)}</figcaption></figure>'
         )
@@ -235,7 +233,7 @@ def _key_frames(report: dict[str, Any], ex: Exercise, keyframes: KeyFrameCollect
 
 
 def render_html(
-    report: dict[str, Any],
+    report: Report,
     session: Session,
     keyframes: KeyFrameCollector | None = None,
     generated: datetime | None = None,
@@ -246,15 +244,15 @@ def render_html(
     title = f"{ex.name} — formcheck report"
     plot = _data_uri("image/png", measures_plot_png(session, report))
     visible = (
-        f"; person visible in {report['frames_with_pose']} of {report['frames']} frames"
-        if report["frames_with_pose"] < report["frames"]
+        f"; person visible in {report.frames_with_pose} of {report.frames} frames"
+        if report.frames_with_pose < report.frames
         else ""
     )
     sections = [
         f"<h1>{escape(title)}</h1>",
-        f'<p class="meta">Source: {escape(report["source"])} · {report["duration_s"]:.1f} s · {report["frames"]} frames{escape(visible)} · '
-        f"generated {escape(generated.strftime('%Y-%m-%d %H:%M'))} by formcheck {escape(report['formcheck_version'])}</p>",
-        f'<p class="caution">{escape(report["caution"])}</p>',
+        f'<p class="meta">Source: {escape(report.source)} · {report.duration_s:.1f} s · {report.frames} frames{escape(visible)} · '
+        f"generated {escape(generated.strftime('%Y-%m-%d %H:%M'))} by formcheck {escape(report.formcheck_version)}</p>",
+        f'<p class="caution">{escape(report.caution)}</p>',
         "<h2>Summary</h2>",
         _summary(report, ex),
         "<h2>Measures over time</h2>",
@@ -276,8 +274,6 @@ def page(title: str, body: str) -> str:
     )
 
 
-def write_html(
-    report: dict[str, Any], session: Session, target: Path, keyframes: KeyFrameCollector | None = None
-) -> None:
+def write_html(report: Report, session: Session, target: Path, keyframes: KeyFrameCollector | None = None) -> None:
     """Render, then write (to the temporary file a command's ``OutputPlan`` staged)."""
     target.write_text(render_html(report, session, keyframes), encoding="utf-8")

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from formcheck.core.state import Sides
 from formcheck.engine.session import Session
 from formcheck.exercises.routine import Routine, RoutineStep
-from formcheck.reports.report import CAUTION, build_report, missing_holds
-
-ROUTINE_SCHEMA = "formcheck.routine/1"
+from formcheck.reports.model import CAUTION, ROUTINE_SCHEMA, RoutineEntry, RoutineReport
+from formcheck.reports.report import build_report, missing_holds
 
 
 @dataclass(frozen=True)
@@ -21,24 +19,26 @@ class StepResult:
     target_met: bool
 
 
-def routine_report(routine: Routine, results: list[StepResult]) -> dict[str, Any]:
-    """The routine's JSON report: one ``formcheck.report/1`` per exercise done."""
-    return {
-        "schema": ROUTINE_SCHEMA,
-        "routine": routine.name,
-        "source": routine.source,
-        "skipped": routine.skipped,
-        "exercises": [
-            {
-                **build_report(r.session),
-                "routine_target": r.step.reps,
-                "target_met": r.target_met,
-                "ended_by": r.ended_by,
-            }
+def routine_report(routine: Routine, results: list[StepResult]) -> RoutineReport:
+    """The routine's report: one ``formcheck.report/1`` per exercise done, with the step's target and end."""
+    return RoutineReport(
+        schema=ROUTINE_SCHEMA,
+        routine=routine.name,
+        source=routine.source,
+        skipped=routine.skipped,
+        exercises=[
+            RoutineEntry.model_validate(
+                {
+                    **build_report(r.session).to_json(),
+                    "routine_target": r.step.reps,
+                    "target_met": r.target_met,
+                    "ended_by": r.ended_by,
+                }
+            )
             for r in results
         ],
-        "caution": CAUTION,
-    }
+        caution=CAUTION,
+    )
 
 
 def routine_summary(routine: Routine, results: list[StepResult]) -> list[str]:

@@ -12,13 +12,14 @@ import argparse
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from formcheck.core.files import OutputPlan
 from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise
 from formcheck.reports.csv_rows import write_csv
 from formcheck.reports.html import write_html
+from formcheck.reports.model import Report
 from formcheck.reports.report import write_json
 
 if TYPE_CHECKING:  # the key frames need OpenCV: imported only when they are collected
@@ -93,7 +94,7 @@ class OutputRequest:
 
 def write_outputs(
     session: Session,
-    report: dict[str, Any],
+    report: Report,
     request: OutputRequest,
     keyframes: KeyFrameCollector | None = None,
     plan: OutputPlan | None = None,

@@ -28,6 +28,7 @@ from formcheck.history.store import record_session
 from formcheck.offline.analyze import AnalysisOptions, analyze
 from formcheck.pose import PoseEstimator
 from formcheck.reports.keyframes import KeyFrameCollector
+from formcheck.reports.model import Report
 from formcheck.reports.report import build_report
 from formcheck.reports.writers import OutputRequest, write_outputs
 from formcheck.sources.video import VideoFile
@@ -53,7 +54,7 @@ class Job:
     mirrored: bool = False  # a selfie-mirrored recording: sides are swapped back
     status: Status = Status.QUEUED
     progress: float = 0.0
-    report: dict[str, Any] | None = None
+    report: Report | None = None
     error: str | None = None
     kept_as: Path | None = None
     files: dict[str, Path] = field(default_factory=dict)
@@ -65,7 +66,7 @@ class Job:
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "status": self.status.value, "progress": round(self.progress, 3)}
         if self.report is not None:
-            out["report"] = self.report
+            out["report"] = self.report.to_json()
             out["files"] = {name: f"/api/analyses/{self.id}/{name}" for name in self.files}
         if self.error is not None:
             out["error"] = self.error

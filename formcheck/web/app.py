@@ -417,10 +417,10 @@ def _summary(coach: WebCoach, recorded: list[int | None]) -> dict[str, Any]:
                 "target": run.step.reps,
                 "target_met": run.target_met,
                 "ended_by": run.ended_by,
-                "holds": [h["duration_s"] for h in report["holds"]],
+                "holds": [h.duration_s for h in report.holds],
                 "hold_target_s": run.step.exercise.hold.target_s if run.step.exercise.hold else None,
-                "faults": sorted({f["message"] for f in report["faults"]}),
-                "duration_s": report["duration_s"],
+                "faults": sorted({f.message for f in report.faults}),
+                "duration_s": report.duration_s,
                 "history_id": history_id,
             }
         )
