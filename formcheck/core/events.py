@@ -1,12 +1,19 @@
 """The event stream: what happened and when, consumed by the overlay, the console,
-the report and (later) the voice, so that all of them agree."""
+the report and the voice, so that all of them agree.
+
+Each kind of event carries its own frozen payload (``RepCompleted``, ``HoldEnded``, ...),
+written and read by attribute. A payload is also a read-only mapping of its fields, as
+``Counts`` is, so a test or a log can look at ``event.data["start_s"]`` without knowing
+the class.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from formcheck.core.state import Side
 
@@ -29,30 +36,150 @@ class EventKind(str, Enum):
 
 
 @dataclass(frozen=True)
+class Payload(Mapping[str, Any]):
+    """What an event says beyond its kind, time and side (nothing, for most kinds)."""
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._names():
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
+
+    def _names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(self))
+
+
+@dataclass(frozen=True)
+class RepStarted(Payload):
+    start_s: float
+
+
+@dataclass(frozen=True)
+class RepCompleted(Payload):
+    start_s: float
+    end_s: float
+    peak: float  # the rep measure furthest into the position
+    range: float  # how far it moved from where the rep started
+    count: int  # this side's (or the exercise's) count with this rep
+
+
+@dataclass(frozen=True)
+class RepRejected(Payload):
+    start_s: float
+    end_s: float
+    peak: float
+    reason: str
+    range: float = math.nan  # known only when the movement came back out of the position
+
+
+@dataclass(frozen=True)
+class HoldStarted(Payload):
+    start_s: float
+    target_s: float
+
+
+@dataclass(frozen=True)
+class HoldCompleted(Payload):
+    start_s: float
+    target_s: float
+
+
+@dataclass(frozen=True)
+class HoldEnded(Payload):
+    start_s: float
+    end_s: float
+    duration_s: float
+    target_s: float
+    completed: bool
+
+
+@dataclass(frozen=True)
+class FaultStarted(Payload):
+    check: str
+    message: str
+    start_s: float
+    value: float  # the check's value when it fired (NaN when it has none, as setup checks)
+
+
+@dataclass(frozen=True)
+class FaultEnded(Payload):
+    check: str
+    message: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class SideChanged(Payload):
+    previous: Side | None
+
+
+@dataclass(frozen=True)
+class ActiveStarted(Payload):
+    start_s: float
+
+
+@dataclass(frozen=True)
+class ActiveEnded(Payload):
+    start_s: float
+    end_s: float
+    duration_s: float
+
+
+NOTHING = Payload()
+P = TypeVar("P", bound=Payload)
+
+
+@dataclass(frozen=True)
 class Event:
     kind: EventKind
     t: float
     side: Side | None = None
-    data: Mapping[str, Any] = field(default_factory=dict)
+    data: Payload = field(default=NOTHING)
 
     def describe(self) -> str:
         """One human line, for the console and logs."""
         who = f" ({self.side})" if self.side else ""
         d = self.data
-        text = {
-            EventKind.READY: "start position seen, counting",
-            EventKind.REP_STARTED: "into position",
-            EventKind.REP_COMPLETED: f"rep {d.get('count', '')} done",
-            EventKind.REP_REJECTED: f"not counted: {d.get('reason', '')}",
-            EventKind.HOLD_STARTED: "holding",
-            EventKind.HOLD_COMPLETED: f"hold target {d.get('target_s', 0):.0f} s reached",
-            EventKind.HOLD_ENDED: f"held {d.get('duration_s', 0):.1f} s",
-            EventKind.FAULT_STARTED: str(d.get("message", "")),
-            EventKind.FAULT_ENDED: f"fixed: {d.get('check', '')}",
-            EventKind.SIDE_CHANGED: "switched side",
-            EventKind.ACTIVE_STARTED: "moving",
-            EventKind.ACTIVE_ENDED: f"active for {d.get('duration_s', 0):.0f} s",
-            EventKind.POSE_LOST: "person not visible",
-            EventKind.POSE_FOUND: "person visible again",
-        }[self.kind]
+        match d:
+            case RepCompleted():
+                text = f"rep {d.count} done"
+            case RepRejected():
+                text = f"not counted: {d.reason}"
+            case HoldCompleted():
+                text = f"hold target {d.target_s:.0f} s reached"
+            case HoldEnded():
+                text = f"held {d.duration_s:.1f} s"
+            case FaultStarted():
+                text = d.message
+            case FaultEnded():
+                text = f"fixed: {d.check}"
+            case ActiveEnded():
+                text = f"active for {d.duration_s:.0f} s"
+            case _:
+                text = _PLAIN[self.kind]
         return f"{self.t:7.2f}s  {text}{who}"
+
+
+def payloads(events: Iterable[Event], kind: type[P]) -> Iterator[tuple[Event, P]]:
+    """The events that carry a ``kind`` payload, each with it (typed, for reading by attribute)."""
+    for event in events:
+        if isinstance(event.data, kind):
+            yield event, event.data
+
+
+#: What ``describe`` says of the kinds whose payload adds nothing to the line.
+_PLAIN = {
+    EventKind.READY: "start position seen, counting",
+    EventKind.REP_STARTED: "into position",
+    EventKind.HOLD_STARTED: "holding",
+    EventKind.SIDE_CHANGED: "switched side",
+    EventKind.ACTIVE_STARTED: "moving",
+    EventKind.POSE_LOST: "person not visible",
+    EventKind.POSE_FOUND: "person visible again",
+}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from formcheck.core.events import Event, EventKind
+from formcheck.core.events import ActiveEnded, ActiveStarted, Event, EventKind
 from formcheck.exercises.schema import ActivitySpec
 
 
@@ -29,7 +29,7 @@ class ActivityTracker:
             self._last_moving = t
             if not self._announced and t - self._start >= self.spec.min_s:
                 self._announced = True
-                return [Event(EventKind.ACTIVE_STARTED, t, None, {"start_s": self._start})]
+                return [Event(EventKind.ACTIVE_STARTED, t, None, ActiveStarted(self._start))]
             return []
         if self._last_moving is not None and t - self._last_moving > self.spec.grace_s:
             return self.close(t)
@@ -42,7 +42,7 @@ class ActivityTracker:
         if start is None or end is None or not announced:
             return []
         self.total_s += end - start
-        return [Event(EventKind.ACTIVE_ENDED, t, None, {"start_s": start, "end_s": end, "duration_s": end - start})]
+        return [Event(EventKind.ACTIVE_ENDED, t, None, ActiveEnded(start, end, end - start))]
 
     @property
     def active_s(self) -> float:

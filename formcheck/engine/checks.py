@@ -11,7 +11,7 @@ import math
 from collections import deque
 from dataclasses import dataclass, field
 
-from formcheck.core.events import Event, EventKind
+from formcheck.core.events import Event, EventKind, FaultEnded, FaultStarted
 from formcheck.core.state import Side
 from formcheck.engine.rest import RestLevel
 from formcheck.exercises.schema import CheckSpec
@@ -39,7 +39,7 @@ class FaultTracker:
                         EventKind.FAULT_STARTED,
                         t,
                         self.side,
-                        {"check": self.check, "message": self.message, "start_s": self._since, "value": value},
+                        FaultStarted(self.check, self.message, self._since, value),
                     )
                 ]
             return []
@@ -55,7 +55,7 @@ class FaultTracker:
                 EventKind.FAULT_ENDED,
                 t,
                 self.side,
-                {"check": self.check, "message": self.message, "start_s": since, "end_s": t},
+                FaultEnded(self.check, self.message, since, t),
             )
         ]
 

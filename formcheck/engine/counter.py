@@ -29,7 +29,16 @@ import math
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from formcheck.core.events import Event, EventKind
+from formcheck.core.events import (
+    Event,
+    EventKind,
+    HoldCompleted,
+    HoldEnded,
+    HoldStarted,
+    RepCompleted,
+    RepRejected,
+    RepStarted,
+)
 from formcheck.core.state import Side
 from formcheck.engine.rest import RestLevel
 from formcheck.exercises.schema import HoldSpec, RepSpec
@@ -130,15 +139,11 @@ class HoldTracker:
             hold.held.add(value)
             if not hold.announced and hold.duration >= self.spec.min_s:
                 hold.announced = True
-                events.append(
-                    Event(EventKind.HOLD_STARTED, t, self.side, {"start_s": hold.start, "target_s": self.spec.target_s})
-                )
+                events.append(Event(EventKind.HOLD_STARTED, t, self.side, HoldStarted(hold.start, self.spec.target_s)))
             if hold.announced and not hold.completed and hold.duration >= self.spec.target_s:
                 hold.completed = True
                 events.append(
-                    Event(
-                        EventKind.HOLD_COMPLETED, t, self.side, {"start_s": hold.start, "target_s": self.spec.target_s}
-                    )
+                    Event(EventKind.HOLD_COMPLETED, t, self.side, HoldCompleted(hold.start, self.spec.target_s))
                 )
         elif hold is not None:
             # The break lasts until the current "ok" streak began (or until now).
@@ -159,13 +164,13 @@ class HoldTracker:
                 EventKind.HOLD_ENDED,
                 t,
                 self.side,
-                {
-                    "start_s": hold.start,
-                    "end_s": hold.last_ok,
-                    "duration_s": hold.duration,
-                    "target_s": self.spec.target_s,
-                    "completed": hold.duration >= self.spec.target_s,
-                },
+                HoldEnded(
+                    hold.start,
+                    hold.last_ok,
+                    hold.duration,
+                    self.spec.target_s,
+                    bool(hold.duration >= self.spec.target_s),
+                ),
             )
         ]
 
@@ -330,7 +335,7 @@ class RepCounter:
                 self.peak, self._attempt = value, math.nan  # an attempt that got there is a rep
                 self._exit.since = None
                 if self.candidate:
-                    events.append(Event(EventKind.REP_STARTED, t, self.side, {"start_s": entered}))
+                    events.append(Event(EventKind.REP_STARTED, t, self.side, RepStarted(entered)))
         else:
             self.peak = self._more_extreme(value, self.peak)
             left = self._exit.hold_for(t, not self._beyond(value, exit_) and not recognised, spec.min_out_s)
@@ -360,8 +365,7 @@ class RepCounter:
             f"partial rep: {self.spec.measure} got to {attempt:.{_places(attempt)}f}, "
             f"short of {enter:.{_places(enter)}f} where the position starts"
         )
-        data = {"start_s": self._attempt_since, "end_s": t, "peak": attempt, "reason": reason}
-        return [Event(EventKind.REP_REJECTED, t, self.side, data)]
+        return [Event(EventKind.REP_REJECTED, t, self.side, RepRejected(self._attempt_since, t, attempt, reason))]
 
     def saw_position(self, value: float) -> None:
         """The body is in the position though the start was never seen (``without_start``):
@@ -395,8 +399,8 @@ class RepCounter:
         carried, self._carried = self._carried, None
         if carried is not None:  # back at the start after a cut mid-rep: that rep is done
             self.count += 1
-            data = {"start_s": carried.start_s, "end_s": t, "peak": carried.peak, "range": carried.range}
-            events.append(Event(EventKind.REP_COMPLETED, t, self.side, {**data, "count": self.count}))
+            done = RepCompleted(carried.start_s, t, carried.peak, carried.range, self.count)
+            events.append(Event(EventKind.REP_COMPLETED, t, self.side, done))
         return events
 
     def _leave(self, t: float, left_at: float, value: float) -> list[Event]:
@@ -406,7 +410,6 @@ class RepCounter:
         self.in_position = False
         self._enter.since = None
         rep_range = abs(self.peak - self.baseline) if not math.isnan(self.baseline) else math.inf
-        info = {"start_s": self.entered_at, "end_s": left_at, "peak": self.peak, "range": rep_range}
         moved = self._last_moving >= left_at - self.MOVE_WINDOW_S
         if self.candidate and not moved:
             events.append(
@@ -414,19 +417,32 @@ class RepCounter:
                     EventKind.REP_REJECTED,
                     t,
                     self.side,
-                    {**info, "reason": "the measure changed while the body stayed still (tracking or camera change)"},
+                    RepRejected(
+                        self.entered_at,
+                        left_at,
+                        self.peak,
+                        "the measure changed while the body stayed still (tracking or camera change)",
+                        rep_range,
+                    ),
                 )
             )
         elif self.candidate and rep_range >= self.spec.min_range:
             self.count += 1
-            events.append(Event(EventKind.REP_COMPLETED, t, self.side, {**info, "count": self.count}))
+            done = RepCompleted(self.entered_at, left_at, self.peak, rep_range, self.count)
+            events.append(Event(EventKind.REP_COMPLETED, t, self.side, done))
         elif self.candidate:
             events.append(
                 Event(
                     EventKind.REP_REJECTED,
                     t,
                     self.side,
-                    {**info, "reason": f"movement too small ({rep_range:.0f} < {self.spec.min_range:.0f})"},
+                    RepRejected(
+                        self.entered_at,
+                        left_at,
+                        self.peak,
+                        f"movement too small ({rep_range:.0f} < {self.spec.min_range:.0f})",
+                        rep_range,
+                    ),
                 )
             )
         self.candidate = False
@@ -453,8 +469,8 @@ class RepCounter:
         events: list[Event] = self.hold.close(t) if self.hold is not None else []
         if self._carried is not None and not keep_carried:
             reason = f"still in position when {why} (after a camera cut)"
-            data = {"start_s": self._carried.start_s, "end_s": t, "peak": self._carried.peak, "reason": reason}
-            events.append(Event(EventKind.REP_REJECTED, t, self.side, data))
+            dropped = RepRejected(self._carried.start_s, t, self._carried.peak, reason)
+            events.append(Event(EventKind.REP_REJECTED, t, self.side, dropped))
             self._carried = None
         if self.in_position and self.candidate:
             events.append(
@@ -462,12 +478,7 @@ class RepCounter:
                     EventKind.REP_REJECTED,
                     t,
                     self.side,
-                    {
-                        "start_s": self.entered_at,
-                        "end_s": t,
-                        "peak": self.peak,
-                        "reason": f"still in position when {why}",
-                    },
+                    RepRejected(self.entered_at, t, self.peak, f"still in position when {why}"),
                 )
             )
         self.candidate = False

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from formcheck.core.body import Posture, View
-from formcheck.core.events import Event, EventKind
+from formcheck.core.events import Event, EventKind, SideChanged
 from formcheck.core.frame import PoseFrame
 from formcheck.core.state import Counts, Phase, Side, Sides
 from formcheck.engine.activity import ActivityTracker
@@ -266,7 +266,7 @@ class ExerciseEvaluator:
             if event.kind is EventKind.REP_STARTED and event.side is not None:
                 previous, self._active_side = self._active_side, event.side
                 if previous is not None and previous != event.side:
-                    return [Event(EventKind.SIDE_CHANGED, t, event.side, {"from": previous})]
+                    return [Event(EventKind.SIDE_CHANGED, t, event.side, SideChanged(previous))]
         return []
 
     def _message(self, state: _Side | None, phase: Phase, setup_ok: bool) -> str:

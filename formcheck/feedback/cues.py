@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from formcheck.core.events import EventKind
+from formcheck.core.events import EventKind, FaultStarted, HoldCompleted, HoldEnded, HoldStarted, RepCompleted
 from formcheck.engine.evaluator import FrameState
 
 COUNTDOWN_FROM = 3
@@ -30,20 +30,21 @@ class CueMaker:
     def update(self, state: FrameState) -> list[Cue]:
         cues: list[Cue] = []
         for event in state.events:
-            if event.kind is EventKind.REP_COMPLETED:
-                count = state.counts.of(event.side) if state.counts else event.data.get("count", 0)
-                cues.append(Cue(f"{event.side} {count}" if self.one_sided and event.side else f"{count}"))
-            elif event.kind is EventKind.HOLD_STARTED:
-                self._counted_down = None
-                cues.append(Cue("Hold"))
-            elif event.kind is EventKind.HOLD_COMPLETED:
-                cues.append(Cue("done"))
-            elif event.kind is EventKind.HOLD_ENDED:
-                self._counted_down = None
-            elif event.kind is EventKind.FAULT_STARTED:
-                cues.append(Cue(str(event.data.get("message", "")), max_age_s=4.0, repeat=False))
-            elif event.kind is EventKind.POSE_LOST:
-                cues.append(Cue("I cannot see you.", max_age_s=3.0, repeat=False))
+            match event.data:
+                case RepCompleted(count=done):
+                    count = state.counts.of(event.side) if state.counts else done
+                    cues.append(Cue(f"{event.side} {count}" if self.one_sided and event.side else f"{count}"))
+                case HoldStarted():
+                    self._counted_down = None
+                    cues.append(Cue("Hold"))
+                case HoldCompleted():
+                    cues.append(Cue("done"))
+                case HoldEnded():
+                    self._counted_down = None
+                case FaultStarted(message=message):
+                    cues.append(Cue(message, max_age_s=4.0, repeat=False))
+                case _ if event.kind is EventKind.POSE_LOST:
+                    cues.append(Cue("I cannot see you.", max_age_s=3.0, repeat=False))
         if state.hold_target and state.hold_elapsed > 0:
             left = math.ceil(state.hold_target - state.hold_elapsed)
             if (

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.core.body import View
-from formcheck.core.events import EventKind
+from formcheck.core.events import EventKind, FaultEnded, FaultStarted, RepCompleted
 from formcheck.core.frame import PoseFrame
 from formcheck.engine.evaluator import EngineParams, ExerciseEvaluator, FrameState
 from formcheck.exercises.schema import Exercise
@@ -53,13 +53,13 @@ class Trace:
         self.in_position.append(state.phase == "position")
         self.holding.append(state.hold_elapsed > 0)
         for event in state.events:
-            check = (str(event.data.get("check", "")), event.side)
-            if event.kind is EventKind.FAULT_STARTED:
-                self._faults.add(check)
-            elif event.kind is EventKind.FAULT_ENDED:
-                self._faults.discard(check)
-            elif event.kind is EventKind.REP_COMPLETED:
-                self.rep_times.append(state.t)
+            match event.data:
+                case FaultStarted(check=check):
+                    self._faults.add((check, event.side))
+                case FaultEnded(check=check):
+                    self._faults.discard((check, event.side))
+                case RepCompleted():
+                    self.rep_times.append(state.t)
         self.faulty.append(bool(self._faults))
         was = self.active[-1] if self.active else False
         starts = any(e.kind is EventKind.ACTIVE_STARTED for e in state.events)

@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 
 from formcheck import __version__
-from formcheck.core.events import EventKind
+from formcheck.core.events import ActiveEnded, FaultEnded, HoldEnded, RepCompleted, RepRejected, payloads
 from formcheck.core.state import Side, Sides
 from formcheck.engine.session import Session
 from formcheck.reports.model import (
@@ -61,14 +61,8 @@ def missing_holds(report: Report) -> list[str]:
 
 def _faults(session: Session) -> list[FaultEntry]:
     faults = [
-        FaultEntry(
-            check=e.data["check"],
-            message=e.data["message"],
-            start_s=_r(e.data["start_s"]),
-            end_s=_r(e.data["end_s"]),
-            side=e.side,
-        )
-        for e in session.of_kind(EventKind.FAULT_ENDED)
+        FaultEntry(check=d.check, message=d.message, start_s=_r(d.start_s), end_s=_r(d.end_s), side=e.side)
+        for e, d in payloads(session.events, FaultEnded)
     ]
     return sorted(faults, key=lambda f: f.start_s)
 
@@ -76,14 +70,14 @@ def _faults(session: Session) -> list[FaultEntry]:
 def _holds(session: Session) -> list[HoldEntry]:
     return [
         HoldEntry(
-            start_s=_r(e.data["start_s"]),
-            end_s=_r(e.data["end_s"]),
-            duration_s=_r(e.data["duration_s"]),
-            target_s=e.data["target_s"],
-            completed=bool(e.data["completed"]),
+            start_s=_r(d.start_s),
+            end_s=_r(d.end_s),
+            duration_s=_r(d.duration_s),
+            target_s=d.target_s,
+            completed=d.completed,
             side=e.side,
         )
-        for e in session.of_kind(EventKind.HOLD_ENDED)
+        for e, d in payloads(session.events, HoldEnded)
     ]
 
 
@@ -95,8 +89,8 @@ def _reps(session: Session, holds: list[HoldEntry], faults: list[FaultEntry]) ->
     """Each counted rep with its peak measures, the time held and the checks that failed during it."""
     one_sided = session.exercise.sides is Sides.EACH
     reps = []
-    for i, e in enumerate(session.of_kind(EventKind.REP_COMPLETED), start=1):
-        start, end = e.data["start_s"], e.data["end_s"]
+    for i, (e, d) in enumerate(payloads(session.events, RepCompleted), start=1):
+        start, end = d.start_s, d.end_s
 
         def during(
             item: HoldEntry | FaultEntry, side: Side | None = e.side, start: float = start, end: float = end
@@ -123,12 +117,12 @@ def build_report(session: Session) -> Report:
     faults = _faults(session)
     reps = _reps(session, holds, faults)
     not_counted = [
-        NotCounted(start_s=_r(e.data["start_s"]), end_s=_r(e.data["end_s"]), side=e.side, reason=e.data["reason"])
-        for e in session.of_kind(EventKind.REP_REJECTED)
+        NotCounted(start_s=_r(d.start_s), end_s=_r(d.end_s), side=e.side, reason=d.reason)
+        for e, d in payloads(session.events, RepRejected)
     ]
     activity = [
-        ActivityEntry(start_s=_r(e.data["start_s"]), end_s=_r(e.data["end_s"]), duration_s=_r(e.data["duration_s"]))
-        for e in session.of_kind(EventKind.ACTIVE_ENDED)
+        ActivityEntry(start_s=_r(d.start_s), end_s=_r(d.end_s), duration_s=_r(d.duration_s))
+        for _, d in payloads(session.events, ActiveEnded)
     ]
     by_side: dict[str, int] | None = None
     if ex.sides is Sides.EACH:
