@@ -1,19 +1,24 @@
 """Throughput, memory and start-up of formcheck, against a bare decode + pose loop.
 
 For each clip, in one run: the bare loop (decode, then the pose model on every frame,
-one after the other, no people count), ``analyze`` with the pose model on every frame (the default),
-``analyze --stride`` (the adaptive stride) and ``analyze --stride --out`` (H.264), as
-frames per second and as ratios to the bare loop; each in its own process, so each
-has its own peak resident memory, and the time from the process's start to its first
-analysed frame (what the progress bar shows first). Also the rep counts and hold
-durations of the every-frame and strided runs (they must agree), the share of frames
-the model saw, and the start-up time of the commands that need no pose model.
+one after the other, no people count), the library's ``analyze`` with the pose model on
+every frame (the default), with the adaptive stride and with the stride and ``--out``
+(H.264), and the command line as a user runs it, ``formcheck analyze CLIP -e X`` without
+and with ``--out``; as frames per second and as ratios to the bare loop (each in its own
+process, timed from the start of the work; ``x bare, process``: whole processes, start-up
+and model loading included), with each process's peak resident memory and the time from
+its start to its first analysed frame (what the progress bar shows first). Also the rep
+counts and hold durations (they must agree), the share of frames the model saw, and the
+start-up time of the commands that need no pose model.
 
-``--long-minutes N`` also analyses a generated N-minute video (the first clip looped)
-for the peak memory of a long recording. Run it niced on a shared machine and give the
-load (``uptime``) with the numbers.
+``--long-track-minutes N`` also runs ``formcheck analyze`` on an N-minute landmark track
+(the first clip's track looped, re-timed: the rules, session and reports over that many
+frames without the pose model's time) and ``--long-video-minutes M`` on a generated
+M-minute video (the first clip looped, re-timed: the same with the pose model), sampling
+the resident memory as they go, to show whether it grows. Run it niced
+on a shared machine and give the load (``uptime``) with the numbers.
 
-    python benchmarks/throughput.py [CLIP ...] [--exercise bridge] [--long-minutes 10]
+    python benchmarks/throughput.py [CLIP ...] [--exercise bridge] [--long-track-minutes 60] [--long-video-minutes 5]
 """
 
 from __future__ import annotations
@@ -25,7 +30,9 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +40,9 @@ sys.path.insert(0, str(ROOT))
 
 SAMPLES = ROOT / "samples"
 DEFAULT_CLIPS = [SAMPLES / "childs_pose.mp4", SAMPLES / "cobra.mp4", SAMPLES / "bridge.mp4"]
-MODES = ("bare", "every", "stride", "out")
+MODES = ("bare", "every", "stride", "out", "cli", "cli_out")
+LABELS = {"out": "stride, --out", "cli": "formcheck analyze", "cli_out": "formcheck analyze --out"}
+RSS_EVERY_S = 2.0  # how often a child samples its resident memory
 STARTUP = (["--version"], ["list"], ["show", "bridge"], ["report", "REPORT"], ["history"])
 
 
@@ -41,8 +50,67 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _current_rss_mb() -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmRSS:"))
+
+
+class RssSampler:
+    """The process's resident memory every ``RSS_EVERY_S`` seconds, on its own thread."""
+
+    def __init__(self) -> None:
+        self.samples: list[tuple[float, float]] = []
+        self._stop = threading.Event()
+        self._start = time.perf_counter()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(RSS_EVERY_S):
+            self.samples.append((round(time.perf_counter() - self._start, 1), round(_current_rss_mb(), 1)))
+
+    def stop(self) -> list[tuple[float, float]]:
+        self._stop.set()
+        self._thread.join()
+        return self.samples
+
+
+def cli_child(mode: str, clip: Path, exercise: str) -> dict:
+    """``formcheck analyze`` as the command line runs it, in this process."""
+    from formcheck.cli.main import main as cli_main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "report.json"
+        args = ["analyze", str(clip), "-e", exercise, "--report", str(report), "--no-history"]
+        if mode == "cli_out":
+            args += ["--out", str(Path(tmp) / "out.mp4")]
+        print("first", flush=True)  # no frame hook from outside: the time to here is start-up only
+        start = time.perf_counter()
+        with open(os.devnull, "w") as null:
+            code = cli_main(args, out=null)
+        seconds = time.perf_counter() - start
+        if code != 0:
+            raise SystemExit(f"formcheck {' '.join(args)} exited {code}")
+        result = json.loads(report.read_text())
+    return {
+        "frames": result["frames"],
+        "seconds": seconds,
+        "rss_mb": _rss_mb(),
+        "reps": result["rep_count"],
+        "holds": [round(h["duration_s"], 2) for h in result["holds"]],
+    }
+
+
 def child(mode: str, clip: Path, exercise: str, report: Path | None) -> dict:
-    """One measurement, in this process (the parent runs each in a new one)."""
+    """One measurement, in this process (the parent runs each in a new one), with the
+    resident memory sampled as it runs."""
+    sampler = RssSampler()
+    result = cli_child(mode, clip, exercise) if mode.startswith("cli") else library_child(mode, clip, exercise, report)
+    return {**result, "rss_samples": sampler.stop()}
+
+
+def library_child(mode: str, clip: Path, exercise: str, report: Path | None) -> dict:
+    """The bare loop, or the library's ``analyze``."""
     import cv2
 
     from formcheck.engine.stride import StrideParams
@@ -109,9 +177,10 @@ def run_child(mode: str, clip: Path, exercise: str, report: Path | None = None) 
                 first_s = time.perf_counter() - spawned
             else:
                 lines.append(line)
+    process_s = time.perf_counter() - spawned
     if proc.returncode != 0:
         raise SystemExit(f"{mode} on {clip} failed ({proc.returncode})")
-    return {**json.loads(lines[-1]), "first_s": first_s}
+    return {**json.loads(lines[-1]), "first_s": first_s, "process_s": process_s}
 
 
 def startup(report: Path, history: Path) -> dict[str, float]:
@@ -119,6 +188,8 @@ def startup(report: Path, history: Path) -> dict[str, float]:
     times = {}
     env = {**os.environ, "FORMCHECK_HISTORY": str(history)}
     for args in STARTUP:
+        if "REPORT" in args and not report.exists():  # --skip-clips: no analysis wrote one
+            continue
         args = [str(report) if a == "REPORT" else a for a in args]
         best = float("inf")
         for _ in range(3):
@@ -144,11 +215,52 @@ def long_video(clip: Path, minutes: float, target: Path) -> Path:
     return target
 
 
+def long_track(clip: Path, minutes: float, target: Path) -> Path:
+    """The clip's landmark track (``formcheck track``) looped to ``minutes``, re-timed."""
+    import numpy as np
+
+    from formcheck.sources.track import Track
+
+    short = target.with_name("short.npz")
+    subprocess.run(
+        [sys.executable, "-m", "formcheck", "track", str(clip), "-o", str(short)], capture_output=True, check=True
+    )
+    track = Track.load(short)
+    n = round(minutes * 60 * track.fps)
+    loop = np.arange(n) % len(track.t)
+    looped = replace(
+        track,
+        t=np.arange(n) / track.fps,
+        xy=track.xy[loop],
+        z=track.z[loop],
+        visibility=track.visibility[loop],
+        brightness=None if track.brightness is None else track.brightness[loop],
+        scene_cut=np.zeros(n, bool),  # the loop's seams are not camera cuts
+        people=None if track.people is None else track.people[loop],
+        world=None if track.world is None else track.world[loop],
+        source_sha256="",
+    )
+    looped.save(target)
+    return target
+
+
+def memory_line(what: str, r: dict) -> str:
+    """Peak memory and the resident memory at each tenth of the run (flat or growing)."""
+    samples = r["rss_samples"]
+    tenths = [samples[min(len(samples) - 1, len(samples) * k // 10)][1] for k in range(1, 11)] if samples else []
+    return (
+        f"{what} ({r['frames']} frames): {r['frames'] / r['seconds']:.1f} frames/s, peak RSS {r['rss_mb']:.0f} MiB; "
+        f"RSS at each tenth of the run: {' '.join(f'{m:.0f}' for m in tenths)} MiB"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("clips", type=Path, nargs="*", default=DEFAULT_CLIPS)
     parser.add_argument("--exercise", help="for clips not named after an exercise (samples are)")
-    parser.add_argument("--long-minutes", type=float, default=0.0)
+    parser.add_argument("--long-track-minutes", type=float, default=0.0)
+    parser.add_argument("--long-video-minutes", type=float, default=0.0)
+    parser.add_argument("--skip-clips", action="store_true", help="only the long runs and the start-up times")
     parser.add_argument("--child", choices=MODES, help=argparse.SUPPRESS)
     parser.add_argument("--report", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -156,29 +268,35 @@ def main() -> int:
         print(json.dumps(child(args.child, args.clips[0], args.exercise, args.report)))
         return 0
     print(f"load before: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min)")
-    header = "| clip | mode | frames/s | x bare | peak RSS MiB | first frame s | model saw | reps | holds s |"
+    header = "| clip | mode | frames/s | x bare | x bare, process | peak RSS MiB | first frame s | model saw | reps | holds s |"
     print(header)
     print("| --- " * (header.count("|") - 1) + "|")
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "report.json"
-        for clip in args.clips:
+        for clip in [] if args.skip_clips else args.clips:
             exercise = args.exercise or clip.stem
             results = {mode: run_child(mode, clip, exercise, report if mode == "stride" else None) for mode in MODES}
             bare = results["bare"]["frames"] / results["bare"]["seconds"]
+            bare_process = results["bare"]["frames"] / results["bare"]["process_s"]
             for mode, r in results.items():
                 fps = r["frames"] / r["seconds"]
+                process = r["frames"] / r["process_s"] / bare_process
                 seen = f"{r['modelled']:.0%}" if "modelled" in r else "100%"
                 holds = " ".join(f"{h:g}" for h in r.get("holds", []))
-                first = f"{r['first_s']:.2f}" if r["first_s"] is not None else "-"
+                first = f"{r['first_s']:.2f}" if r["first_s"] is not None and not mode.startswith("cli") else "-"
                 print(
-                    f"| {clip.name} | {mode} | {fps:.1f} | {fps / bare:.2f} | {r['rss_mb']:.0f} | {first} | {seen} | {r.get('reps', '')} | {holds} |"
+                    f"| {clip.stem} | {LABELS.get(mode, mode)} | {fps:.1f} | {fps / bare:.2f} | {process:.2f} | {r['rss_mb']:.0f} | {first} | {seen} | {r.get('reps', '')} | {holds} |",
+                    flush=True,
                 )
-        if args.long_minutes:
-            video = long_video(args.clips[0], args.long_minutes, Path(tmp) / "long.mp4")
-            r = run_child("stride", video, args.exercise or args.clips[0].stem)
-            print(
-                f"long video ({args.long_minutes:g} min, {r['frames']} frames): {r['frames'] / r['seconds']:.1f} frames/s, peak RSS {r['rss_mb']:.0f} MiB"
-            )
+        exercise = args.exercise or args.clips[0].stem
+        if args.long_track_minutes:
+            track = long_track(args.clips[0], args.long_track_minutes, Path(tmp) / "long.npz")
+            r = run_child("cli", track, exercise)
+            print(memory_line(f"{args.long_track_minutes:g}-minute track, formcheck analyze", r), flush=True)
+        if args.long_video_minutes:
+            video = long_video(args.clips[0], args.long_video_minutes, Path(tmp) / "long.mp4")
+            r = run_child("cli", video, exercise)
+            print(memory_line(f"{args.long_video_minutes:g}-minute video, formcheck analyze", r), flush=True)
         for command, seconds in startup(report, Path(tmp) / "history.sqlite3").items():
             print(f"start-up: formcheck {command}: {seconds:.2f} s")
     print(f"load after: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")

@@ -20,8 +20,12 @@ if TYPE_CHECKING:  # types only: reading a report or the history needs no OpenCV
     from formcheck.sources.video import SourceInfo
 
 
-@dataclass
+@dataclass(slots=True)
 class TimelineRow:
+    """One frame of the timeline: kept for every frame of the video, so kept small (no
+    instance dict; measures as Python floats, not the NumPy scalars and 0-d arrays the
+    geometry returns, which take two to five times the memory)."""
+
     t: float
     has_pose: bool
     side: Side
@@ -41,7 +45,8 @@ class Session:
     def add(self, state: FrameState) -> None:
         self.events.extend(state.events)
         self.counts = state.counts
-        self.timeline.append(TimelineRow(state.t, state.frame.has_person, state.side, state.phase, state.measures))
+        measures = {name: float(value) for name, value in state.measures.items()}
+        self.timeline.append(TimelineRow(state.t, state.frame.has_person, state.side, state.phase, measures))
 
     def close(self, final_events: list[Event]) -> None:
         self.events.extend(final_events)
