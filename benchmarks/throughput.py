@@ -150,9 +150,10 @@ def library_child(mode: str, clip: Path, exercise: str, report: Path | None) -> 
         )
         session = analyze(clip, load_exercise(exercise), create_estimator, options, on_state)
         seconds = time.perf_counter() - start
-    result = build_report(session)
+    built = build_report(session)
     if report is not None:
-        write_json(result, report)
+        write_json(built, report)
+    result = built.to_json()
     return {
         "frames": session.frames,
         "seconds": seconds,
