@@ -342,12 +342,20 @@ def cow_pose(p: float, ctx: Context) -> Pose:
     return pose
 
 
+#: A low ("baby") cobra: the chest curls only a little off the mat, the elbows stay bent
+#: and the forearms near the floor; the seed's "curling your chest off the ground by using
+#: your back muscles" allows it, and many people (and tutorials) do no more.
+COBRA_VARIANTS = ("low",)
+COBRA_SPINE_DEG = {STANDARD: 52.0, "low": 26.0}
+
+
 def cobra(p: float, ctx: Context) -> Pose:
     d = ctx.dims
     pose = Pose(root_pos=np.array([0.15, 0.11, 0.0]), up=unit(-1, 0, 0), front=unit(0, -1, 0))
     f = frame_from(pose.up, pose.front)
-    pose.spine = np.array([-52.0 * p, 0, 0])
-    pose.neck = np.array([-12.0 * p, 0, 0])
+    bend = COBRA_SPINE_DEG[ctx.variant]
+    pose.spine = np.array([-bend * p, 0, 0])
+    pose.neck = np.array([-12.0 * p * bend / 52.0, 0, 0])
     pose.head = np.array([-8.0 * p, 0, 0])
     for s in ("L", "R"):
         lat = lateral(f, s)
@@ -521,7 +529,7 @@ EXERCISES: dict[str, Exercise] = {
         Exercise("lower_back_rotation", lower_back_rotation, True, 2.0, 5.0, 1.0, azimuth_deg=45.0, elevation_deg=20.0),
         Exercise("cat_stretch", cat_stretch, False, 1.8, 2.0, 1.0),
         Exercise("cow_pose", cow_pose, False, 1.8, 2.0, 1.0),
-        Exercise("cobra", cobra, False, 1.8, 3.0, 1.0),
+        Exercise("cobra", cobra, False, 1.8, 3.0, 1.0, variants=COBRA_VARIANTS),
         Exercise(
             "shoulder_blade_squeeze", shoulder_blade_squeeze, False, 1.0, 5.0, 1.0, azimuth_deg=-35.0, seated=True
         ),
