@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.accuracy import CHECKING, SPLIT_LABELS, landmark_source
 from formcheck.core.errors import FormcheckError
 from formcheck.exercises.loader import load_exercise
-from formcheck.offline.analyze import AnalysisOptions, analyze
+from formcheck.offline.analyze import AnalysisOptions, FoundPoses, analyze
 from formcheck.offline.recognised import candidates
 from formcheck.pose import create_estimator
 from formcheck.recognition import collect_evidence, recognise
@@ -127,7 +127,12 @@ def main() -> int:
             f"  (best {closest.id} {score:.2f})"
         )
         if ok and verdict.exercise is not None:  # auto mode counts from the same track as -e would
-            auto = analyze(track_path, verdict.exercise, create_estimator, AnalysisOptions(track=track))
+            auto = analyze(
+                track_path,
+                verdict.exercise,
+                create_estimator,
+                AnalysisOptions(found=FoundPoses.of_track(track_path, track)),
+            )
             asked = analyze(track_path, load_exercise(verdict.exercise.id), create_estimator)
             reps_runs += 1
             reps_same += auto.counts == asked.counts

@@ -10,8 +10,14 @@ import pytest
 
 from formcheck.core.errors import ExerciseError
 from formcheck.exercises.loader import exercise_file, load_all, load_exercise, parse_exercise
-from formcheck.offline.recognised import candidates, mismatch_note, recognise_track
+from formcheck.offline.analyze import AnalysisOptions, analyze
+from formcheck.offline.recognised import Watch, both, candidates, mismatch_note, recognise_track
+from formcheck.pose import BACKENDS, create_estimator
+from formcheck.sources.track import Track
+from formcheck.sources.video import VideoFile
+from tests.fakes import TrackEstimator, two_bridges
 from tests.test_cli import cli
+from tests.test_stride import clip_for
 from tests.truth_tracks import SAMPLES, truth_track
 
 RECOGNISABLE = [ex.id for ex in load_all() if ex.recognition.auto]
@@ -121,3 +127,90 @@ def test_nothing_recognised_is_a_report_without_exercise_or_reps(tracks, tmp_pat
 def test_a_batch_needs_an_exercise(tracks, tmp_path: Path):
     code, _, err = cli("analyze", str(tracks["bridge"]), str(tracks["aerobics"]), "--out-dir", str(tmp_path / "o"))
     assert code == 2 and "a batch needs --exercise" in err
+
+
+class _Counted(TrackEstimator):
+    """The track's poses, counting the frames the pose model is asked about."""
+
+    calls = 0
+
+    def estimate(self, image_rgb, index, timestamp_s):
+        _Counted.calls += 1
+        return super().estimate(image_rgb, index, timestamp_s)
+
+
+@pytest.fixture
+def counted(monkeypatch, tmp_path: Path):
+    """A video of two bridges, the ``track`` backend answering with its poses, and a
+    count of the frames the model saw and of the times a video was opened."""
+    track_path = tmp_path / "two.npz"
+    video = clip_for(two_bridges(track_path, rest_s=2.0), tmp_path / "two.mp4")
+    monkeypatch.setitem(BACKENDS, "track", lambda model, _conf: _Counted(Track.load(model)))
+    opened = []
+    real_init = VideoFile.__init__
+
+    def opening(self, path, *args, **kwargs):
+        opened.append(path)
+        real_init(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(VideoFile, "__init__", opening)
+    _Counted.calls = 0
+    return video, track_path, opened
+
+
+def _analyze(video: Path, track_path: Path, *args: str) -> dict:
+    report = video.with_name(f"report{len(list(video.parent.glob('report*')))}.json")
+    code, _, err = cli(
+        "analyze", str(video), "--backend", "track", "--model", str(track_path), "--report", str(report), *args
+    )
+    assert code == 0, err
+    return json.loads(report.read_text())
+
+
+def test_with_e_the_cli_runs_the_pose_model_once_strided_and_decodes_once(counted, tmp_path: Path):
+    """The regression after recognition landed: 'analyze -e X --stride --out' ran a
+    separate pose pass on every frame, then decoded the video again to draw it."""
+    video, track_path, opened = counted
+    frames = len(Track.load(track_path).t)
+    strided = _analyze(video, track_path, "-e", "bridge", "--stride", "--out", str(tmp_path / "out.mp4"))
+    assert 0 < _Counted.calls < frames * 0.8  # the stride skipped frames
+    assert len(opened) == 1 and (tmp_path / "out.mp4").exists()
+    _Counted.calls, opened[:] = 0, []
+    every = _analyze(video, track_path, "-e", "bridge")
+    assert _Counted.calls == frames and len(opened) == 1
+    assert strided["rep_count"] == every["rep_count"] == 2
+    assert not any("look like" in note for note in every["notes"])
+
+
+def test_without_e_one_strided_pose_pass_recognises_and_counts(counted):
+    video, track_path, _ = counted
+    frames = len(Track.load(track_path).t)
+    auto = _analyze(video, track_path, "--stride")
+    assert 0 < _Counted.calls < frames * 0.8
+    assert auto.pop("recognition")["exercise"] == "bridge"
+    _Counted.calls = 0
+    asked = _analyze(video, track_path, "-e", "bridge", "--stride")
+    assert _Counted.calls < frames * 0.8
+    assert auto["rep_count"] == asked["rep_count"] == 2 and auto["reps"] == asked["reps"]
+
+
+def test_the_overlay_says_the_mismatch_once_the_video_so_far_shows_it(tracks):
+    """'-e cobra' on bridges: the note comes on the overlay from the check after the
+    first bridges are counted, and the report has it."""
+    notices: list[tuple[float, str]] = []
+    watch = Watch(load_exercise("cobra"))
+
+    def seen(state):
+        notices.append((state.t, watch.notice()))
+
+    session = analyze(
+        tracks["bridge"],
+        load_exercise("cobra"),
+        create_estimator,
+        AnalysisOptions(notice=watch.notice),
+        both(watch, seen),
+    )
+    said = [t for t, note in notices if note == "This looks like Bridges, not Cobra"]
+    assert said and said[0] > 0 and notices[-1][1] == "This looks like Bridges, not Cobra"
+    assert session.counts.total == 0
+    assert mismatch_note(watch.finish(), load_exercise("cobra")) == "This looks like Bridges, not Cobra"

@@ -22,7 +22,7 @@ from formcheck.engine.evaluator import FrameState
 from formcheck.engine.session import Session
 from formcheck.exercises.loader import load_exercise
 from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions, analyze
-from formcheck.offline.recognised import mismatch_note, recognise_track
+from formcheck.offline.recognised import Watch, both, mismatch_note
 from formcheck.pose import PoseEstimator, create_estimator
 from formcheck.reports.model import Report
 from formcheck.reports.report import build_report
@@ -126,6 +126,7 @@ class Worker:
             track_path = self._track_path(job)
             poses: list[PoseFrame] | None = [] if saved is None else None  # for the track kept and the check below
             keyframes = request.keyframe_collector(self.exercise)
+            watch = Watch(self.exercise)  # as 'formcheck analyze -e X' does: say when the video does not look like X
             session = analyze(
                 saved or job.source,
                 self.exercise,
@@ -136,16 +137,16 @@ class Worker:
                     keyframes=keyframes,
                     poses=poses,
                     mirrored=self.settings.mirrored,
+                    notice=watch.notice,
                 ),
-                on_state=_ticker(on_frames),
+                on_state=both(_ticker(on_frames), watch),
             )
             track = Track.load(saved) if saved is not None else self._track_of(job, session, poses or [])
             if saved is None and track_path is not None:
                 self._keep_track(track, track_path)
             if session.frames_with_pose == 0:
                 raise NoPoseError(f"no person found in {job.source}: is the whole body in view?")
-            # As 'formcheck analyze -e X' does: say when the video does not look like X.
-            note = mismatch_note(recognise_track(track, self.settings.mirrored, self.exercise), self.exercise)
+            note = mismatch_note(watch.finish(), self.exercise)
             if note:
                 session.notes.append(note)
             session.source = replace(session.source, name=str(job.source))  # a kept track stands for its video

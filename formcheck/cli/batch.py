@@ -111,7 +111,7 @@ def add_track_parser(
 
 def run_track(args: argparse.Namespace, out: TextIO) -> None:
     from formcheck.batch.plan import file_sha256
-    from formcheck.offline.analyze import TRACK_SUFFIX, track_video
+    from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions, pose_pass
 
     if args.out.suffix.lower() != TRACK_SUFFIX:
         raise UsageError(f"a track is an {TRACK_SUFFIX} file: {args.out}")
@@ -127,10 +127,9 @@ def run_track(args: argparse.Namespace, out: TextIO) -> None:
         digest = file_sha256(args.video)
     except OSError as exc:
         raise InputError(f"cannot read video {args.video}: {exc.strerror}") from None
-    estimator = create_estimator(args.backend, args.model)
-    try:
-        track = track_video(args.video, estimator, label, digest, progress=True)
-    finally:
-        estimator.close()
+    if args.video.suffix.lower() == TRACK_SUFFIX:
+        raise UsageError(f"{args.video} is a track already: give the video it was made from")
+    found = pose_pass(args.video, lambda: create_estimator(args.backend, args.model), AnalysisOptions(progress=True))
+    track = found.to_track(label, digest)
     track.save(args.out)
     print(f"track: {args.out} ({len(track.t)} frames, {label})", file=out)

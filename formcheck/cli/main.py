@@ -37,7 +37,7 @@ from formcheck.core.text import PrintableOut, printable
 from formcheck.exercises.loader import AUTO, exercise_file, load_all, load_exercise
 from formcheck.exercises.schema import Bounds, Exercise
 from formcheck.history.store import record_session
-from formcheck.pose import BACKENDS, DEFAULT_BACKEND, backend_label, create_estimator
+from formcheck.pose import BACKENDS, DEFAULT_BACKEND, create_estimator
 from formcheck.reports.reader import load_report
 from formcheck.reports.report import CAUTION, summary_lines, write_json
 from formcheck.reports.writers import PER_VIDEO, OutputRequest, add_report_options, write_outputs
@@ -195,7 +195,6 @@ def _analyze(
             video,
             exercise,
             lambda: create_estimator(backend, model),
-            backend_label(backend, model),
             AnalysisOptions(
                 out_video=plan.stage(out_video) if out_video else None,
                 out_video_name=out_video,

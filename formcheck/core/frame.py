@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -46,8 +47,9 @@ class PoseFrame:
             if actual != expected:
                 raise ValueError(f"PoseFrame.{name} must have shape {expected}, got {actual}")
 
-    @property
+    @cached_property
     def has_person(self) -> bool:
+        """Asked by every stage of every exercise's rules for each frame: computed once."""
         return bool(np.isfinite(self.xy).all())
 
     @classmethod

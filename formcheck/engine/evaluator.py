@@ -114,7 +114,7 @@ class ExerciseEvaluator:
         key = self.exercise.rep.measure if self.exercise.rep else None
         usable = frame.has_person and (key is None or any(not math.isnan(v[key]) for v in values.values()))
         events = cut_events + self._track_presence(t, usable)
-        events += self._setup.update(frame, view)
+        events += self._setup.update(frame, view, self.observer.readings.read)
         if self._activity is not None:
             events += self._activity.update(t, motion)
         events += self._update_reps(seen, setup_ok)

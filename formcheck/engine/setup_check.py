@@ -22,6 +22,7 @@ from formcheck.core.frame import PoseFrame
 from formcheck.core.landmarks import Landmark as L
 from formcheck.engine.checks import FaultTracker
 from formcheck.exercises.schema import Exercise, SetupSpec
+from formcheck.measures.measure_set import Reader
 
 FLOOR_POSTURES = frozenset({Posture.SUPINE, Posture.PRONE, Posture.QUADRUPED, Posture.KNEELING})
 
@@ -59,6 +60,23 @@ WRONG_VIEW: dict[str, tuple[View, str]] = {
 }
 
 
+def framing(frame: PoseFrame, p: SetupParams) -> tuple[dict[str, bool], float | None]:
+    """Which body parts are seen inside the picture, and the body's extent as a share of
+    the picture (None: too few landmarks seen to tell)."""
+    w, h = frame.image_size
+    x, y = frame.xy[:, 0], frame.xy[:, 1]
+    inside = (
+        (x >= p.edge_margin * w)
+        & (x <= (1 - p.edge_margin) * w)
+        & (y >= p.edge_margin * h)
+        & (y <= (1 - p.edge_margin) * h)
+    )
+    seen = inside & (frame.visibility >= p.min_visibility)
+    parts = {part: bool(seen[list(points)].any()) for part, points in PARTS.items()}
+    extent = max(np.ptp(x[seen]) / w, np.ptp(y[seen]) / h) if seen.sum() >= 4 else None
+    return parts, extent
+
+
 class SetupMonitor:
     def __init__(self, setup: SetupSpec, params: SetupParams | None = None) -> None:
         self.setup = setup
@@ -89,25 +107,18 @@ class SetupMonitor:
     def _trackers(self) -> list[FaultTracker]:
         return [*self._parts.values(), self._too_far, self._too_dark, self._view, self._crowd]
 
-    def update(self, frame: PoseFrame, view: View) -> list[Event]:
+    def update(self, frame: PoseFrame, view: View, read: Reader | None = None) -> list[Event]:
+        """One frame's set-up problems; through ``read`` (``FrameReadings.read``), the
+        framing another exercise's monitor has already read on this frame is reused."""
         t, p = frame.timestamp_s, self.params
         events = self._too_dark.update(t, frame.brightness < p.min_brightness)
         events += self._crowd.update(t, frame.people is not None and frame.people > 1)
         if not frame.has_person:
             return events
-        w, h = frame.image_size
-        x, y = frame.xy[:, 0], frame.xy[:, 1]
-        inside = (
-            (x >= p.edge_margin * w)
-            & (x <= (1 - p.edge_margin) * w)
-            & (y >= p.edge_margin * h)
-            & (y <= (1 - p.edge_margin) * h)
-        )
-        seen = inside & (frame.visibility >= p.min_visibility)
+        parts, extent = read(frame, ("framing", p), lambda: framing(frame, p)) if read else framing(frame, p)
         for part, tracker in self._parts.items():
-            events += tracker.update(t, not seen[list(PARTS[part])].any())
-        if seen.sum() >= 4:
-            extent = max(np.ptp(x[seen]) / w, np.ptp(y[seen]) / h)
+            events += tracker.update(t, not parts[part])
+        if extent is not None:
             events += self._too_far.update(t, extent < p.min_body_fraction)
         events += self._view.update(t, view is self._refused_view)
         return events

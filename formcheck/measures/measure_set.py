@@ -7,7 +7,9 @@ an occluded or guessed joint can never drive a count or raise a fault.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -64,12 +66,16 @@ class CompiledMeasure:
     points: tuple[tuple[int, ...], ...]
     per: tuple[tuple[int, ...], ...]
     used: list[int]  # every landmark the measure reads, for the visibility test
+    #: What the value depends on besides the frame: two exercises' measures with the same
+    #: key have the same value on a frame (see ``MeasureSet.evaluate``).
+    key: tuple[object, ...]
 
     @classmethod
     def compile(cls, name: str, spec: MeasureSpec, side: str) -> CompiledMeasure:
         points = tuple(resolve_point(p, side) for p in spec.points)
         per = tuple(resolve_point(p, side) for p in spec.per or ())
-        return cls(name=name, spec=spec, points=points, per=per, used=[i for group in points + per for i in group])
+        key = (spec.kind, spec.resolved_space, spec.min_visibility, points, per)
+        return cls(name, spec, points, per, [i for group in points + per for i in group], key)
 
     def evaluate(self, frame: PoseFrame, min_visibility: float) -> float:
         """The measure, or NaN when a landmark it reads is below the visibility threshold
@@ -107,7 +113,9 @@ class CompiledMeasure:
 
     @staticmethod
     def _points(coords: np.ndarray, groups: tuple[tuple[int, ...], ...]) -> list[np.ndarray]:
-        return [coords[list(group)].mean(axis=0) for group in groups]
+        """Each group's mean point (a single landmark read as it is: ``mean`` on one
+        row costs more than the geometry after it)."""
+        return [coords[group[0]] if len(group) == 1 else coords[list(group)].mean(axis=0) for group in groups]
 
     def _in_world(self, frame: PoseFrame, space: str) -> float:
         """A measure from the metric 3D landmarks (``space`` world), or blended between
@@ -143,6 +151,10 @@ class CompiledMeasure:
         return weight * self._in_picture(frame) + (1.0 - weight) * world_angle
 
 
+#: Reads a value of a frame once, for all who ask (``FrameReadings.read``): (frame, key, compute) -> value.
+Reader = Callable[[PoseFrame, Any, Callable[[], Any]], Any]
+
+
 class MeasureSet:
     """All of an exercise's measures, compiled for both sides."""
 
@@ -152,8 +164,15 @@ class MeasureSet:
             side: [CompiledMeasure.compile(name, spec, side) for name, spec in specs.items()] for side in SIDES
         }
 
-    def evaluate(self, frame: PoseFrame, side: str) -> dict[str, float]:
-        return {m.name: m.evaluate(frame, self.min_visibility) for m in self._compiled[side]}
+    def evaluate(self, frame: PoseFrame, side: str, read: Reader | None = None) -> dict[str, float]:
+        """Every measure on a side; through ``read`` (``FrameReadings.read``), a value
+        another exercise has already measured on this frame is reused."""
+        if read is None:
+            return {m.name: m.evaluate(frame, self.min_visibility) for m in self._compiled[side]}
+        return {
+            m.name: read(frame, (m.key, self.min_visibility), lambda m=m: m.evaluate(frame, self.min_visibility))
+            for m in self._compiled[side]
+        }
 
     def names(self) -> list[str]:
         return [m.name for m in self._compiled["left"]]

@@ -50,25 +50,46 @@ class AnalysisOptions:
     # the pose model on every frame, as it always does when the poses are collected (a
     # track keeps what the model saw).
     stride: StrideParams | None = None
-    notice: str = ""  # a standing line on the overlay (recognition's warning)
-    track: Track | None = None  # this video's poses, already found (recognition's pose pass): no pose model runs
+    #: A standing line on the overlay now (recognition's warning, once the video so far
+    #: shows it), asked for each frame as it is evaluated.
+    notice: Callable[[], str] | None = None
+    found: FoundPoses | None = None  # this video's poses, already found (recognition's pose pass): no pose model runs
+
+
+@dataclass(frozen=True)
+class FoundPoses:
+    """A video's poses from one pass of the pose model (``pose_pass``), every frame of
+    it, interpolated ones of a strided pass as they were: counting again from them gives
+    what counting in that pass would have given."""
+
+    info: SourceInfo
+    poses: list[PoseFrame]
+    notes: tuple[str, ...] = ()
+
+    @classmethod
+    def of_track(cls, path: Path, track: Track) -> FoundPoses:
+        info = SourceInfo(name=str(path), fps=track.fps, frame_count=len(track.t), size=track.image_size)
+        return cls(info, list(track.frames()), tuple(track.notes))
+
+    def to_track(self, backend: str, source_sha256: str = "") -> Track:
+        """The landmark track of these poses (``formcheck track``)."""
+        return Track.from_frames(self.poses, self.info.name, self.info.fps, backend, source_sha256, self.notes)
 
 
 Stream = Iterator[tuple[PoseFrame | None, VideoFrame | None]]
 
 
 def _open(
-    path: Path, estimator_factory: Callable[[], PoseEstimator], track: Track | None = None, pictures: bool = False
+    path: Path, estimator_factory: Callable[[], PoseEstimator], found: FoundPoses | None = None, pictures: bool = False
 ) -> tuple[SourceInfo, PoseEstimator | None, Stream, list[str]]:
     """Source info, the estimator it needs (none for tracks), its frames, and notes about
     the input that the reader adds to while reading (e.g. the file ended early). Given
-    the video's ``track``, its poses are replayed, with the video's pictures if wanted."""
+    the video's ``found`` poses, they are replayed, with the video's pictures if wanted."""
     is_track = path.suffix.lower() == TRACK_SUFFIX
-    if track is None and is_track:
-        track = Track.load(path)
-    if track is not None:
-        info = SourceInfo(name=str(path), fps=track.fps, frame_count=len(track.t), size=track.image_size)
-        return info, None, _replay(path, track, pictures and not is_track), list(track.notes)
+    if found is None and is_track:
+        found = FoundPoses.of_track(path, Track.load(path))
+    if found is not None:
+        return found.info, None, _replay(path, found.poses, pictures and not is_track), list(found.notes)
     video = VideoFile(path)
 
     def frames() -> Iterator[tuple[PoseFrame | None, VideoFrame | None]]:
@@ -80,32 +101,32 @@ def _open(
 
 
 def _posed(
-    frames: Iterable[tuple[PoseFrame | None, VideoFrame | None]], pipeline: Pipeline, options: AnalysisOptions
+    frames: Iterable[tuple[PoseFrame | None, VideoFrame | None]], stage: PoseStage | None, options: AnalysisOptions
 ) -> Iterator[tuple[PoseFrame, VideoFrame | None]]:
     """Every frame with its pose: a track's own, else the pose model's (strided while
-    all is still, unless turned off)."""
-    if pipeline.pose is None:
+    all is still, when asked)."""
+    if stage is None:
         yield from frames  # type: ignore[misc]
         return
     pictures: Iterator[VideoFrame] = (vf for _, vf in frames)  # type: ignore[misc]
     if options.stride is not None and options.poses is None:
-        yield from StridedPoses(pipeline.pose, options.stride)(pictures)
+        yield from StridedPoses(stage, options.stride)(pictures)
         return
     for vf in pictures:
-        pose = pipeline.estimate(vf)
+        pose = stage.estimate(vf)
         if options.poses is not None:
             options.poses.append(pose)
         yield pose, vf
 
 
-def _replay(path: Path, track: Track, pictures: bool) -> Stream:
-    """A track's poses, each with its video frame when ``pictures`` (the track made from
-    this very video, frame for frame)."""
+def _replay(path: Path, poses: list[PoseFrame], pictures: bool) -> Stream:
+    """Poses found before, each with its video frame when ``pictures`` (poses of this
+    very video, frame for frame: the pictures are decoded again, the model not run)."""
     if not pictures:
-        yield from ((pose, None) for pose in track.frames())
+        yield from ((pose, None) for pose in poses)
         return
     with VideoFile(path) as video:
-        yield from zip(track.frames(), video.frames(), strict=False)
+        yield from zip(poses, video.frames(), strict=False)
 
 
 def _drawer(
@@ -123,16 +144,19 @@ def _drawer(
     return draw
 
 
+Drawn = tuple[FrameState, VideoFrame | None, str]  # a frame's state, its picture, the overlay's notice then
+
+
 def _drawing_stage(
     overlay: Overlay, size: tuple[int, int], writer: FrameSink | None, keyframes: KeyFrameCollector | None
-) -> Behind[tuple[FrameState, VideoFrame | None]] | None:
+) -> Behind[Drawn] | None:
     """Drawing and encoding on their own thread, behind the pose model (None when nothing
     is drawn). The overlay and the key frames are only ever used from that thread."""
     if writer is None and keyframes is None:
         return None
 
-    def draw_frame(item: tuple[FrameState, VideoFrame | None]) -> None:
-        state, video_frame = item
+    def draw_frame(item: Drawn) -> None:
+        state, video_frame, overlay.notice = item
         draw = _drawer(overlay, state, video_frame, size)
         if writer is not None:
             writer.write(draw(), state.t)
@@ -157,9 +181,9 @@ def analyze(
     """Analyse a whole recording and return the session (events and timeline)."""
     options = options or AnalysisOptions()
     pictures = options.out_video is not None or options.keyframes is not None
-    info, estimator, stream, notes = _open(path, estimator_factory, options.track, pictures)
+    info, estimator, stream, notes = _open(path, estimator_factory, options.found, pictures)
     pipeline = Pipeline(exercise, info, estimator, options.params, mirrored=options.mirrored)
-    overlay = Overlay(exercise, pipeline.evaluator.measures, notice=options.notice)
+    overlay = Overlay(exercise, pipeline.evaluator.measures)
     pipeline.session.notes = notes
     writer = (
         open_video_writer(options.out_video, info.fps, info.size, options.out_video_name) if options.out_video else None
@@ -171,12 +195,12 @@ def analyze(
     bar = _progress_bar(info, options.progress)
     with writer if writer is not None else nullcontext():
         try:
-            for pose, video_frame in _posed(frames, pipeline, options):
+            for pose, video_frame in _posed(frames, pipeline.pose, options):
                 state = pipeline.step(pose)
                 if on_state is not None:
                     on_state(state)
                 if drawing is not None:
-                    drawing.put((state, video_frame))
+                    drawing.put((state, video_frame, options.notice() if options.notice else ""))
                 bar.update(1)
             session = pipeline.finish()
             if drawing is not None:
@@ -192,16 +216,21 @@ def analyze(
     return session
 
 
-def track_video(
-    path: Path, estimator: PoseEstimator, backend: str, source_sha256: str = "", progress: bool = False
-) -> Track:
-    """The pose stage alone over a whole video: the landmark track ``analyze`` would
-    compute on the way (``formcheck track``). The estimator is the caller's to close."""
-    with VideoFile(path) as video:
-        stage = PoseStage(estimator)
-        with _progress_bar(video.info, progress) as bar:
-            poses = []
-            for frame in Prefetch(video.frames(), DECODE_AHEAD, "decode"):
-                poses.append(stage.estimate(frame))
-                bar.update(1)
-        return Track.from_frames(poses, str(path), video.info.fps, backend, source_sha256, tuple(video.notes))
+def pose_pass(path: Path, estimator_factory: Callable[[], PoseEstimator], options: AnalysisOptions) -> FoundPoses:
+    """The pose stage alone over a whole video, as ``analyze`` runs it (decoding ahead,
+    strided when ``options.stride``), its poses kept to count from afterwards (a
+    recorded track is read as it is)."""
+    info, estimator, stream, notes = _open(path, estimator_factory)
+    frames = Prefetch(stream, DECODE_AHEAD, "decode")
+    bar = _progress_bar(info, options.progress)
+    poses = []
+    try:
+        for pose, _ in _posed(frames, PoseStage(estimator) if estimator else None, options):
+            poses.append(pose)
+            bar.update(1)
+    finally:
+        frames.close()
+        bar.close()
+        if estimator is not None:
+            estimator.close()
+    return FoundPoses(info, poses, tuple(notes))

@@ -1,6 +1,13 @@
-"""Recorded analysis with recognition: one pose pass, every exercise's rules on it, then
-the chosen exercise counted from the same poses (``formcheck analyze`` without -e, and
-the warning when -e names an exercise the video does not show)."""
+"""Recorded analysis with recognition (``formcheck analyze`` without -e, and the warning
+when -e names an exercise the video does not show), from one pass of the pose model.
+
+With ``-e X`` the analysis runs as it always did (decoding ahead, ``--stride``, the
+annotated video drawn behind) and every exercise's rules follow the frames it
+evaluates, so the note can be said on the overlay once the video so far shows it.
+Without ``-e`` the pose pass comes first, its poses are kept, the exercise is recognised
+from them and counted from the same poses; only an annotated video needs the pictures
+decoded again (not the pose model run again).
+"""
 
 from __future__ import annotations
 
@@ -8,32 +15,29 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from formcheck.core.errors import NoPoseError
 from formcheck.engine.evaluator import FrameState
 from formcheck.engine.session import Session
 from formcheck.exercises.loader import load_all
 from formcheck.exercises.schema import Exercise
-from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions, analyze, track_video
+from formcheck.offline.analyze import AnalysisOptions, FoundPoses, analyze, pose_pass
 from formcheck.pose import PoseEstimator
-from formcheck.recognition import Recognition, ScoreParams, collect_evidence, recognise
+from formcheck.recognition import (
+    Evidence,
+    EvidenceCollector,
+    Recognition,
+    ScoreParams,
+    collect_evidence,
+    recognise,
+)
 from formcheck.reports import model
 from formcheck.reports.report import build_report, unrecognised_report
 from formcheck.sources.track import Track
 
-AUTO = "auto"  # the exercise "name" that asks for recognition
-
-
-def pose_pass(path: Path, estimator_factory: Callable[[], PoseEstimator], backend: str, progress: bool) -> Track:
-    """The video's poses, once (a recorded track is read as it is)."""
-    if path.suffix.lower() == TRACK_SUFFIX:
-        return Track.load(path)
-    estimator = estimator_factory()
-    try:
-        return track_video(path, estimator, backend, progress=progress)
-    finally:
-        estimator.close()
+CHECK_EVERY_S = 5.0  # how often (video time) the overlay's note is reconsidered
+#: A video that fits no exercise is said not to look like the one asked only after this
+#: long (set-up time fits none, even in a video of the right exercise).
+NOT_LIKE_AFTER_S = 30.0
 
 
 def candidates(asked: Exercise | None = None) -> list[Exercise]:
@@ -62,6 +66,94 @@ def mismatch_note(recognition: Recognition, asked: Exercise, params: ScoreParams
     return f"This does not look like {asked.name}"
 
 
+class Watch:
+    """Every exercise's rules on the frames an analysis of ``asked`` evaluates (already
+    smoothed and mirrored by its pipeline), and the note the video so far calls for.
+
+    The note is reconsidered every ``CHECK_EVERY_S`` of video: "looks like X" as soon
+    as another exercise is recognised, "does not look like" only after
+    ``NOT_LIKE_AFTER_S``. The report's note is the whole video's (``finish``)."""
+
+    def __init__(self, asked: Exercise) -> None:
+        self.asked = asked
+        self.collector = EvidenceCollector(candidates(asked))
+        self.note = ""
+        self._next_check = CHECK_EVERY_S
+
+    def __call__(self, state: FrameState) -> None:
+        self.collector.update(state.frame)
+        if state.t < self._next_check:
+            return
+        self._next_check = state.t + CHECK_EVERY_S
+        verdict = recognise(self.collector.so_far())
+        note = mismatch_note(verdict, self.asked) or ""
+        self.note = note if verdict.exercise is not None or state.t >= NOT_LIKE_AFTER_S else ""
+
+    def notice(self) -> str:
+        return self.note
+
+    def finish(self) -> Recognition:
+        return recognise(self.collector.finish())
+
+
+@dataclass
+class Outcome:
+    """A recorded analysis: the session (None when no known exercise was recognised) and its report."""
+
+    session: Session | None
+    report: model.Report
+
+
+def both(*calls: Callable[[FrameState], None] | None) -> Callable[[FrameState], None]:
+    """One ``on_state`` that calls each of these (None: left out)."""
+
+    def call(state: FrameState) -> None:
+        for c in calls:
+            if c is not None:
+                c(state)
+
+    return call
+
+
+def analyze_asked(
+    path: Path,
+    asked: Exercise,
+    estimator_factory: Callable[[], PoseEstimator],
+    options: AnalysisOptions,
+    on_state: Callable[[FrameState], None] | None = None,
+) -> Outcome:
+    """``analyze -e X``: the analysis as always, plus a note when the video does not look like X."""
+    watch = Watch(asked)
+    session = analyze(path, asked, estimator_factory, replace(options, notice=watch.notice), both(on_state, watch))
+    if session.frames_with_pose == 0:
+        raise NoPoseError(f"no person found in {path}: is the whole body in view?")
+    note = mismatch_note(watch.finish(), asked)
+    if note:
+        session.notes.append(note)
+    return Outcome(session, build_report(session))
+
+
+def analyze_recognised(
+    path: Path,
+    asked: Exercise | None,
+    estimator_factory: Callable[[], PoseEstimator],
+    options: AnalysisOptions,
+    on_state: Callable[[FrameState], None] | None = None,
+) -> Outcome:
+    """The exercise asked for, or else the one recognised from one pose pass, counted."""
+    if asked is not None:
+        return analyze_asked(path, asked, estimator_factory, options, on_state)
+    found = pose_pass(path, estimator_factory, options)
+    if not any(pose.has_person for pose in found.poses):
+        raise NoPoseError(f"no person found in {path}: is the whole body in view?")
+    evidence = collect_evidence(found.poses, candidates(), options.mirrored, options.params)
+    recognition = recognise(evidence)
+    if recognition.exercise is None:
+        return Outcome(None, _unrecognised(found, evidence, recognition))
+    session = analyze(path, recognition.exercise, estimator_factory, replace(options, found=found), on_state)
+    return Outcome(session, build_report(session).with_recognition(_found(recognition)))
+
+
 def _found(recognition: Recognition) -> model.Recognition:
     """What the report says recognition found: the exercise, how sure, every score (to 0.01)."""
     return model.Recognition(
@@ -73,37 +165,8 @@ def _found(recognition: Recognition) -> model.Recognition:
     )
 
 
-@dataclass
-class Outcome:
-    """A recorded analysis: the session (None when no known exercise was recognised) and its report."""
-
-    session: Session | None
-    report: model.Report
-
-
-def analyze_recognised(
-    path: Path,
-    asked: Exercise | None,
-    estimator_factory: Callable[[], PoseEstimator],
-    backend_label: str,
-    options: AnalysisOptions,
-    on_state: Callable[[FrameState], None] | None = None,
-) -> Outcome:
-    """One pose pass, recognition on it, then the exercise asked for (or recognised)
-    counted from the same poses; with ``asked``, a note when the video does not look like it."""
-    track = pose_pass(path, estimator_factory, backend_label, options.progress)
-    if not np.isfinite(track.xy).all(axis=(1, 2)).any():
-        raise NoPoseError(f"no person found in {path}: is the whole body in view?")
-    recognition = recognise_track(track, options.mirrored, asked)
-    exercise = asked or recognition.exercise
-    if exercise is None:
-        seen = int(np.isfinite(track.xy).all(axis=(1, 2)).sum())
-        duration = float(track.t[-1] - track.t[0])
-        report = unrecognised_report(str(path), track.fps, len(track.t), seen, duration, list(track.notes))
-        return Outcome(None, report.with_recognition(_found(recognition)))
-    note = mismatch_note(recognition, asked) if asked is not None else None
-    session = analyze(path, exercise, estimator_factory, replace(options, track=track, notice=note or ""), on_state)
-    if note:
-        session.notes.append(note)
-    report = build_report(session)
-    return Outcome(session, report.with_recognition(_found(recognition)) if asked is None else report)
+def _unrecognised(found: FoundPoses, evidence: Evidence, recognition: Recognition) -> model.Report:
+    seen = int(evidence.seen.sum())
+    duration = float(evidence.t[-1] - evidence.t[0])
+    report = unrecognised_report(found.info.name, found.info.fps, len(found.poses), seen, duration, list(found.notes))
+    return report.with_recognition(_found(recognition))

@@ -19,6 +19,7 @@ from formcheck.core.body import View
 from formcheck.core.events import EventKind, FaultEnded, FaultStarted, RepCompleted
 from formcheck.core.frame import PoseFrame
 from formcheck.engine.evaluator import EngineParams, ExerciseEvaluator, FrameState
+from formcheck.engine.observer import FrameObserver, FrameReadings
 from formcheck.exercises.schema import Exercise
 from formcheck.smoothing.one_euro import OneEuroSmoother
 
@@ -81,7 +82,12 @@ class EvidenceCollector:
     """Every exercise's evaluator on one smoothed stream; one verb, ``update``."""
 
     def __init__(self, exercises: list[Exercise], params: EngineParams | None = None) -> None:
-        self.evaluators = [ExerciseEvaluator(ex, params) for ex in exercises]
+        params = params or EngineParams()
+        readings = FrameReadings(params.min_visibility, params.side_switch_s)  # read once for all
+        self.evaluators = [
+            ExerciseEvaluator(ex, params, FrameObserver(ex, params.min_visibility, params.side_switch_s, readings))
+            for ex in exercises
+        ]
         self.traces = [Trace(ex) for ex in exercises]
         self.t: list[float] = []
         self.seen: list[bool] = []
@@ -93,11 +99,15 @@ class EvidenceCollector:
         for evaluator, trace in zip(self.evaluators, self.traces, strict=True):
             trace.add(evaluator.update(frame))
 
+    def so_far(self) -> Evidence:
+        """The verdicts of the frames seen so far (reps under way not yet counted)."""
+        return Evidence(np.array(self.t, float), np.array(self.seen, bool), self.traces)
+
     def finish(self) -> Evidence:
         """End of stream: reps still under way are not counted (the rules' own verdict)."""
         for evaluator in self.evaluators:
             evaluator.finish()
-        return Evidence(np.array(self.t, float), np.array(self.seen, bool), self.traces)
+        return self.so_far()
 
 
 @dataclass
