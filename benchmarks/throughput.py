@@ -202,16 +202,24 @@ def startup(report: Path, history: Path) -> dict[str, float]:
 
 
 def long_video(clip: Path, minutes: float, target: Path) -> Path:
-    """``clip`` looped to ``minutes``, re-timed, as H.264 (for the memory of a long run)."""
+    """``clip`` looped to ``minutes``, re-timed, as H.264 (for the memory of a long run).
+    Decoded afresh on each loop, never held whole: the children measured after this are
+    forked from this process, and Linux counts the parent's peak memory before ``exec``
+    in a child's peak (a clip's frames held here once read as 800 MiB in every child)."""
     from formcheck.reports.video_writer import open_video_writer
     from formcheck.sources.video import VideoFile
 
     with VideoFile(clip) as source:
-        frames = [f.image_bgr for f in source.frames()]
         fps, size = source.info.fps, source.info.size
     writer = open_video_writer(target, fps, size)
-    for i in range(round(minutes * 60 * fps)):
-        writer.write(frames[i % len(frames)], i / fps)
+    total, i = round(minutes * 60 * fps), 0
+    while i < total:
+        with VideoFile(clip) as source:
+            for frame in source.frames():
+                if i == total:
+                    break
+                writer.write(frame.image_bgr, i / fps)
+                i += 1
     writer.close()
     return target
 
