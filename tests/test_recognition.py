@@ -198,7 +198,7 @@ def test_the_overlay_says_the_mismatch_once_the_video_so_far_shows_it(tracks):
     """'-e cobra' on bridges: the note comes on the overlay from the check after the
     first bridges are counted, and the report has it."""
     notices: list[tuple[float, str]] = []
-    watch = Watch(load_exercise("cobra"))
+    watch = Watch(load_exercise("cobra"))  # ended by finish below
 
     def seen(state):
         notices.append((state.t, watch.notice()))
@@ -210,7 +210,8 @@ def test_the_overlay_says_the_mismatch_once_the_video_so_far_shows_it(tracks):
         AnalysisOptions(notice=watch.notice),
         both(watch, seen),
     )
+    verdict = watch.finish()  # the rules run behind the analysis: their note may come a few frames late
     said = [t for t, note in notices if note == "This looks like Bridges, not Cobra"]
-    assert said and said[0] > 0 and notices[-1][1] == "This looks like Bridges, not Cobra"
+    assert said and said[0] > 0 and watch.notice() == "This looks like Bridges, not Cobra"
     assert session.counts.total == 0
-    assert mismatch_note(watch.finish(), load_exercise("cobra")) == "This looks like Bridges, not Cobra"
+    assert mismatch_note(verdict, load_exercise("cobra")) == "This looks like Bridges, not Cobra"

@@ -126,27 +126,28 @@ class Worker:
             track_path = self._track_path(job)
             poses: list[PoseFrame] | None = [] if saved is None else None  # for the track kept and the check below
             keyframes = request.keyframe_collector(self.exercise)
-            watch = Watch(self.exercise)  # as 'formcheck analyze -e X' does: say when the video does not look like X
-            session = analyze(
-                saved or job.source,
-                self.exercise,
-                self._pose_model,
-                AnalysisOptions(
-                    out_video=plan.stage(out_video) if out_video else None,
-                    out_video_name=out_video,
-                    keyframes=keyframes,
-                    poses=poses,
-                    mirrored=self.settings.mirrored,
-                    notice=watch.notice,
-                ),
-                on_state=both(_ticker(on_frames), watch),
-            )
-            track = Track.load(saved) if saved is not None else self._track_of(job, session, poses or [])
-            if saved is None and track_path is not None:
-                self._keep_track(track, track_path)
-            if session.frames_with_pose == 0:
-                raise NoPoseError(f"no person found in {job.source}: is the whole body in view?")
-            note = mismatch_note(watch.finish(), self.exercise)
+            # As 'formcheck analyze -e X' does: say when the video does not look like X.
+            with Watch(self.exercise) as watch:
+                session = analyze(
+                    saved or job.source,
+                    self.exercise,
+                    self._pose_model,
+                    AnalysisOptions(
+                        out_video=plan.stage(out_video) if out_video else None,
+                        out_video_name=out_video,
+                        keyframes=keyframes,
+                        poses=poses,
+                        mirrored=self.settings.mirrored,
+                        notice=watch.notice,
+                    ),
+                    on_state=both(_ticker(on_frames), watch),
+                )
+                track = Track.load(saved) if saved is not None else self._track_of(job, session, poses or [])
+                if saved is None and track_path is not None:
+                    self._keep_track(track, track_path)
+                if session.frames_with_pose == 0:
+                    raise NoPoseError(f"no person found in {job.source}: is the whole body in view?")
+                note = mismatch_note(watch.finish(), self.exercise)
             if note:
                 session.notes.append(note)
             session.source = replace(session.source, name=str(job.source))  # a kept track stands for its video

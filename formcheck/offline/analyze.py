@@ -216,10 +216,15 @@ def analyze(
     return session
 
 
-def pose_pass(path: Path, estimator_factory: Callable[[], PoseEstimator], options: AnalysisOptions) -> FoundPoses:
+def pose_pass(
+    path: Path,
+    estimator_factory: Callable[[], PoseEstimator],
+    options: AnalysisOptions,
+    on_pose: Callable[[PoseFrame], None] | None = None,
+) -> FoundPoses:
     """The pose stage alone over a whole video, as ``analyze`` runs it (decoding ahead,
     strided when ``options.stride``), its poses kept to count from afterwards (a
-    recorded track is read as it is)."""
+    recorded track is read as it is) and each given to ``on_pose`` as it comes."""
     info, estimator, stream, notes = _open(path, estimator_factory)
     frames = Prefetch(stream, DECODE_AHEAD, "decode")
     bar = _progress_bar(info, options.progress)
@@ -227,6 +232,8 @@ def pose_pass(path: Path, estimator_factory: Callable[[], PoseEstimator], option
     try:
         for pose, _ in _posed(frames, PoseStage(estimator) if estimator else None, options):
             poses.append(pose)
+            if on_pose is not None:
+                on_pose(pose)
             bar.update(1)
     finally:
         frames.close()

@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from formcheck.core.errors import NoPoseError
+from formcheck.core.frame import PoseFrame
+from formcheck.core.threads import Behind
 from formcheck.engine.evaluator import FrameState
 from formcheck.engine.session import Session
 from formcheck.exercises.loader import load_all
@@ -25,6 +27,7 @@ from formcheck.pose import PoseEstimator
 from formcheck.recognition import (
     Evidence,
     EvidenceCollector,
+    EvidenceStream,
     Recognition,
     ScoreParams,
     collect_evidence,
@@ -34,6 +37,9 @@ from formcheck.reports import model
 from formcheck.reports.report import build_report, unrecognised_report
 from formcheck.sources.track import Track
 
+#: Frames the rules may lag behind the pose model: a slow stretch of rules (a check)
+#: does not hold the model up; poses are small.
+RULES_BEHIND = 64
 CHECK_EVERY_S = 5.0  # how often (video time) the overlay's note is reconsidered
 #: A video that fits no exercise is said not to look like the one asked only after this
 #: long (set-up time fits none, even in a video of the right exercise).
@@ -72,15 +78,23 @@ class Watch:
 
     The note is reconsidered every ``CHECK_EVERY_S`` of video: "looks like X" as soon
     as another exercise is recognised, "does not look like" only after
-    ``NOT_LIKE_AFTER_S``. The report's note is the whole video's (``finish``)."""
+    ``NOT_LIKE_AFTER_S``. The report's note is the whole video's (``finish``).
+
+    The rules run on their own thread, behind the analysis (``core/threads.Behind``):
+    the pose model releases the GIL while it works, so on two cores their time mostly
+    hides in the model's. Used as a context manager, whose end stops the thread."""
 
     def __init__(self, asked: Exercise) -> None:
         self.asked = asked
         self.collector = EvidenceCollector(candidates(asked))
-        self.note = ""
+        self.note = ""  # set on the watch's thread, read on the analysis's (one reference: atomic)
         self._next_check = CHECK_EVERY_S
+        self._behind: Behind[FrameState] = Behind(self._update, RULES_BEHIND, "recognition")
 
     def __call__(self, state: FrameState) -> None:
+        self._behind.put(state)
+
+    def _update(self, state: FrameState) -> None:
         self.collector.update(state.frame)
         if state.t < self._next_check:
             return
@@ -93,7 +107,15 @@ class Watch:
         return self.note
 
     def finish(self) -> Recognition:
+        self._behind.finish()
         return recognise(self.collector.finish())
+
+    def __enter__(self) -> Watch:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        """Ends the thread if ``finish`` did not (an error in the analysis)."""
+        self._behind.abort()
 
 
 @dataclass
@@ -123,11 +145,11 @@ def analyze_asked(
     on_state: Callable[[FrameState], None] | None = None,
 ) -> Outcome:
     """``analyze -e X``: the analysis as always, plus a note when the video does not look like X."""
-    watch = Watch(asked)
-    session = analyze(path, asked, estimator_factory, replace(options, notice=watch.notice), both(on_state, watch))
-    if session.frames_with_pose == 0:
-        raise NoPoseError(f"no person found in {path}: is the whole body in view?")
-    note = mismatch_note(watch.finish(), asked)
+    with Watch(asked) as watch:
+        session = analyze(path, asked, estimator_factory, replace(options, notice=watch.notice), both(on_state, watch))
+        if session.frames_with_pose == 0:
+            raise NoPoseError(f"no person found in {path}: is the whole body in view?")
+        note = mismatch_note(watch.finish(), asked)
     if note:
         session.notes.append(note)
     return Outcome(session, build_report(session))
@@ -143,10 +165,18 @@ def analyze_recognised(
     """The exercise asked for, or else the one recognised from one pose pass, counted."""
     if asked is not None:
         return analyze_asked(path, asked, estimator_factory, options, on_state)
-    found = pose_pass(path, estimator_factory, options)
+    # Every exercise's rules on their own thread, behind the pose pass (see ``Watch``).
+    stream = EvidenceStream(candidates(), options.mirrored, options.params)
+    rules: Behind[PoseFrame] = Behind(stream.update, RULES_BEHIND, "recognition")
+    try:
+        found = pose_pass(path, estimator_factory, options, rules.put)
+    except BaseException:
+        rules.abort()
+        raise
+    rules.finish()
     if not any(pose.has_person for pose in found.poses):
         raise NoPoseError(f"no person found in {path}: is the whole body in view?")
-    evidence = collect_evidence(found.poses, candidates(), options.mirrored, options.params)
+    evidence = stream.finish()
     recognition = recognise(evidence)
     if recognition.exercise is None:
         return Outcome(None, _unrecognised(found, evidence, recognition))

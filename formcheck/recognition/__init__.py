@@ -4,7 +4,15 @@
 those into scores and a verdict, ``segments`` splits a routine recording into exercises.
 """
 
-from formcheck.recognition.evidence import Evidence, EvidenceCollector, collect_evidence
+from formcheck.recognition.evidence import Evidence, EvidenceCollector, EvidenceStream, collect_evidence
 from formcheck.recognition.scoring import Recognition, ScoreParams, recognise
 
-__all__ = ["Evidence", "EvidenceCollector", "Recognition", "ScoreParams", "collect_evidence", "recognise"]
+__all__ = [
+    "Evidence",
+    "EvidenceCollector",
+    "EvidenceStream",
+    "Recognition",
+    "ScoreParams",
+    "collect_evidence",
+    "recognise",
+]

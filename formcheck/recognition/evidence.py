@@ -119,6 +119,26 @@ class Evidence:
     traces: list[Trace]
 
 
+class EvidenceStream:
+    """Raw poses in, as the pipeline takes them: mirrored if asked, smoothed as the
+    pipeline smooths (reset at camera cuts), then every exercise's rules. One verb, ``update``."""
+
+    def __init__(self, exercises: list[Exercise], mirrored: bool = False, params: EngineParams | None = None) -> None:
+        self.mirrored = mirrored
+        self.smoother = OneEuroSmoother()
+        self.collector = EvidenceCollector(exercises, params)
+
+    def update(self, pose: PoseFrame) -> None:
+        if self.mirrored:
+            pose = pose.mirrored()
+        if pose.scene_cut:
+            self.smoother.reset()
+        self.collector.update(self.smoother.update(pose))
+
+    def finish(self) -> Evidence:
+        return self.collector.finish()
+
+
 def collect_evidence(
     poses: Iterable[PoseFrame],
     exercises: list[Exercise],
@@ -129,12 +149,7 @@ def collect_evidence(
 
     Every frame: on every other one (15 fps) the bridge's relative rep never entered its
     position on a real clip that counts 5 of 5 at the full rate."""
-    smoother = OneEuroSmoother()
-    collector = EvidenceCollector(exercises, params)
+    stream = EvidenceStream(exercises, mirrored, params)
     for pose in poses:
-        if mirrored:
-            pose = pose.mirrored()
-        if pose.scene_cut:
-            smoother.reset()
-        collector.update(smoother.update(pose))
-    return collector.finish()
+        stream.update(pose)
+    return stream.finish()
