@@ -26,6 +26,7 @@ FPS = 30.0
 
 class TrackEstimator:
     def __init__(self, track: Track) -> None:
+        self.track = track
         self.frames = list(track.frames())
 
     def estimate(self, image_rgb: np.ndarray, index: int, timestamp_s: float) -> PoseFrame:
@@ -42,9 +43,31 @@ def track_backend(model: Path | None, _min_confidence: float) -> TrackEstimator:
     return TrackEstimator(Track.load(model))
 
 
+class SlowTrackEstimator(TrackEstimator):
+    """A pose stage slower than counting needs: ``TrackEstimator`` taking ``delay_s`` a frame."""
+
+    def __init__(self, track: Track, delay_s: float) -> None:
+        super().__init__(track)
+        self.delay_s = delay_s
+
+    def estimate(self, image_rgb: np.ndarray, index: int, timestamp_s: float) -> PoseFrame:
+        time.sleep(self.delay_s)
+        return super().estimate(image_rgb, index, timestamp_s)
+
+
+SLOW_DELAY_S = 0.2  # 5 frames a second at most: below the 10 that counting needs
+
+
+def slow_track_backend(model: Path | None, _min_confidence: float) -> SlowTrackEstimator:
+    """The ``slowtrack`` backend: the ``track`` backend at ``SLOW_DELAY_S`` a frame."""
+    return SlowTrackEstimator(track_backend(model, _min_confidence).track, SLOW_DELAY_S)
+
+
 def install() -> None:
-    """Register the ``track`` backend for this process (tests use monkeypatch instead)."""
+    """Register the ``track`` and ``slowtrack`` backends for this process (tests use
+    monkeypatch instead)."""
     BACKENDS["track"] = track_backend
+    BACKENDS["slowtrack"] = slow_track_backend
 
 
 def two_bridges(path: Path, rest_s: float = 1.0) -> Track:

@@ -159,3 +159,54 @@ def test_window_needs_a_display(tmp_path, bridges, monkeypatch):
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     code, _, err = cli("live", "--source", str(clip), "-e", "bridge", *fake_backend(track))
     assert code == 2 and "use --no-window" in err
+
+
+def _routine(tmp_path: Path) -> Path:
+    routine = tmp_path / "three.toml"
+    routine.write_text(
+        'name = "Three"\n[[exercise]]\nid = "bridge"\nreps = 1\n[[exercise]]\nid = "cobra"\nreps = 1\n'
+        '[[exercise]]\nid = "knee_to_chest"\nreps = 1\n'
+    )
+    return routine
+
+
+def test_headless_routine_prints_no_key_help_and_ends_in_plain_words(tmp_path, bridges):
+    clip, track, _ = bridges
+    code, out, err = cli(
+        "routine", str(_routine(tmp_path)), "--source", str(clip), "--no-window", "--start", "Knee-To-Chest",
+        *fake_backend(track),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Keys:" not in out and "Ctrl-C ends" in out
+    assert "Three: Knee to chest" in out.splitlines()[1]
+    assert "left out this time (--start/--only): Bridges, Cobra" in out
+    summary = [line for line in out.splitlines() if line.startswith("  Knee to chest: ")]
+    assert len(summary) == 1 and summary[0].endswith("of 1 per side - stopped: the video ended")
+    assert "Three: 0 of 1 exercises done" in out and "stopped (source)" not in out
+
+
+def test_only_runs_the_chosen_exercises_in_the_routines_order(tmp_path, bridges):
+    clip, track, _ = bridges
+    report = tmp_path / "r.json"
+    code, out, err = cli(
+        "routine", str(_routine(tmp_path)), "--source", str(clip), "--no-window", "--only", "knee_to_chest,BRIDGE",
+        "--report", str(report), *fake_backend(track),
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(report.read_text())
+    assert [e["exercise"] for e in data["exercises"]] == ["bridge", "knee_to_chest"]
+    assert [e["ended_by"] for e in data["exercises"]] == ["target", "source"]
+    assert "Cobra" not in out.split("left out this time", 1)[0] and "Three: 1 of 2 exercises done" in out
+
+
+@pytest.mark.parametrize("flag", ["--start", "--only"])
+def test_an_exercise_not_in_the_routine_is_one_line_with_a_suggestion(tmp_path, bridges, flag):
+    clip, track, _ = bridges
+    code, out, err = cli(
+        "routine", str(_routine(tmp_path)), "--source", str(clip), "--no-window", flag, "cobr", *fake_backend(track)
+    )
+    assert code == 2
+    assert (
+        err
+        == f"formcheck: error: {flag}: 'Three' has no exercise 'cobr'; did you mean 'cobra'? it has: bridge, cobra, knee_to_chest\n"
+    )

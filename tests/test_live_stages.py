@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.core.body import Posture, View
+from formcheck.core.ending import EndReason
 from formcheck.core.frame import PoseFrame
 from formcheck.core.state import Counts, Phase, Side
 from formcheck.engine.evaluator import FrameState
 from formcheck.exercises.loader import load_exercise
 from formcheck.feedback.display import ESC
 from formcheck.live.countdown import GET_READY, Countdown
-from formcheck.live.ending import EndReason
 from formcheck.live.keys import KeyAction, key_actions
 from formcheck.live.targets import TargetWatch
 

@@ -13,11 +13,12 @@ import struct
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -77,9 +78,20 @@ class Attempt:
     err: str
 
 
-def watch_live_window(tmp_path: Path, display: str) -> Attempt:
-    """Run ``formcheck live`` with its window on ``display``; screenshot until the overlay's
-    bone colour shows, the child exits, or 30 s pass."""
+def orange(image: np.ndarray) -> int:
+    """Pixels of the slow-processing warning's panel (dark orange, blended with the picture)."""
+    b, g, r = (image[..., i].astype(int) for i in range(3))
+    return int(((r - b > 90) & (r > 120) & (g > 40) & (g < r - 40)).sum())
+
+
+def watch_live_window(
+    tmp_path: Path,
+    display: str,
+    backend: str = "track",
+    shown: Callable[[np.ndarray], bool] = lambda s: bluish(s) > 300,
+) -> Attempt:
+    """Run ``formcheck live`` with its window on ``display``; screenshot until ``shown``
+    (by default: the overlay's bone colour shows), the child exits, or 30 s pass."""
     tmp_path.mkdir()
     track = two_bridges(tmp_path / "track.npz", rest_s=3.0)
     clip = write_clip(tmp_path / "clip.mp4", len(track.t))
@@ -95,7 +107,7 @@ def watch_live_window(tmp_path: Path, display: str) -> Attempt:
             "-e",
             "bridge",
             "--backend",
-            "track",
+            backend,
             "--model",
             str(tmp_path / "track.npz"),
             "--mute",
@@ -116,7 +128,7 @@ def watch_live_window(tmp_path: Path, display: str) -> Attempt:
             pass
         shot = screenshot(display)
         painted = bool(shot.any())
-        while bluish(shot) <= 300 and proc.poll() is None and time.monotonic() < deadline:  # until the window is drawn
+        while not shown(shot) and proc.poll() is None and time.monotonic() < deadline:  # until the window is drawn
             time.sleep(0.5)
             shot = screenshot(display)
             painted = painted or bool(shot.any())
@@ -143,3 +155,21 @@ def test_window_shows_the_overlay(tmp_path):
     assert bluish(attempt.shot) > 300  # the skeleton, in the overlay's bone colour
     assert (attempt.shot.min(axis=2) >= 250).sum() > 300  # joints and the counter panel's text
     assert json.loads((tmp_path / f"attempt{n}" / "r.json").read_text())["frames"] > 0
+
+
+def test_window_warns_when_processing_is_too_slow_to_count(tmp_path):
+    """A pose stage slowed to 5 frames a second: the orange warning box appears in the
+    window's top right corner, under the stats (the clip and the overlay have no orange)."""
+    for n in range(3):  # as above: only a window Qt never painted is tried again
+        with virtual_display() as display:
+            attempt = watch_live_window(tmp_path / f"attempt{n}", display, "slowtrack", lambda s: orange(s) > 500)
+        if attempt.painted or attempt.returncode != 0:
+            break
+    assert attempt.returncode == 0, attempt.err
+    cv2.imwrite(str(tmp_path / "slow.png"), attempt.shot)  # to look at
+    assert orange(attempt.before) == 0
+    ys, xs = np.nonzero((attempt.shot[..., 2].astype(int) - attempt.shot[..., 0] > 90) & (attempt.shot[..., 2] > 120))
+    assert len(xs) > 500
+    window = np.nonzero(attempt.shot.any(axis=2))
+    left, right, top, bottom = window[1].min(), window[1].max(), window[0].min(), window[0].max()
+    assert xs.min() > (left + right) / 2 and ys.max() < top + (bottom - top) / 3  # top right

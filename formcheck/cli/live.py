@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -20,7 +21,14 @@ from formcheck.cli.history import add_history_options, history_path
 from formcheck.core.errors import CameraError, UsageError
 from formcheck.core.files import OutputPlan, with_companions
 from formcheck.exercises.loader import exercise_file, load_exercise
-from formcheck.exercises.routine import DEFAULT_ROUTINE, Routine, RoutineStep, load_routine, routine_file
+from formcheck.exercises.routine import (
+    DEFAULT_ROUTINE,
+    Routine,
+    RoutineStep,
+    choose_steps,
+    load_routine,
+    routine_file,
+)
 from formcheck.history.store import record_live_session
 from formcheck.reports.report import CAUTION, build_report, summary_lines, write_json
 from formcheck.reports.routine import StepResult, routine_report, routine_summary
@@ -51,6 +59,11 @@ def add_live_parsers(sub: Any, add_pose_options: Callable[[argparse.ArgumentPars
         nargs="?",
         default=DEFAULT_ROUTINE,
         help="routine name (routines/NAME.toml) or path to a routine .toml (default: %(default)s)",
+    )
+    choose = routine.add_mutually_exclusive_group()
+    choose.add_argument("--start", metavar="ID", help="begin at this exercise of the routine (id, any case)")
+    choose.add_argument(
+        "--only", metavar="ID,...", help="run only these exercises of the routine, in its order (ids, any case)"
     )
     for p in (live, routine):
         p.add_argument(
@@ -225,14 +238,21 @@ def run_live_command(args: argparse.Namespace, out: TextIO) -> None:
         inputs = [exercise_file(args.exercise)]
     else:
         routine = load_routine(args.routine)
-        steps = routine.steps
+        steps = choose_steps(routine, args.start, args.only)
         inputs = [routine_file(args.routine), *(exercise_file(s.exercise.id) for s in steps)]
         print(f"{routine.name}: {', '.join(s.exercise.name for s in steps)}", file=out)
+        if len(steps) < len(routine.steps):
+            left_out = [s.exercise.name for s in routine.steps if s not in steps]
+            print(f"  left out this time (--start/--only): {', '.join(left_out)}", file=out)
+            routine = replace(routine, steps=steps)  # the summary and report are of what was chosen
         if routine.skipped:
             print(f"  skipped, not available in this version yet: {', '.join(routine.skipped)}", file=out)
         if routine.note:
             print(f"  {routine.note}", file=out)
-    print("Keys: space pause/resume, r reset, n next exercise, m mute, i rate/delay, q or Esc quit.", file=out)
+    if args.no_window:  # no window, so no keys
+        print("No window: Ctrl-C ends the session (what was counted is kept).", file=out)
+    else:
+        print("Keys: space pause/resume, r reset, n next exercise, m mute, i rate/delay, q or Esc quit.", file=out)
     source = None if is_camera_index(args.source) else Path(args.source)
     outputs = [(label, path) for label, path in (("report", args.report), ("annotated video", args.out)) if path]
     reads = [source, args.model, *inputs, *with_companions(history_path(args))]

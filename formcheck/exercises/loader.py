@@ -7,6 +7,7 @@ otherwise silently change what gets counted.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import TypeVar
@@ -73,9 +74,15 @@ def bundled_files(package: str) -> dict[str, Path]:
     return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml")}
 
 
-def _normalised(name: str) -> str:
+def normalised_id(name: str) -> str:
     """``Knee-to-chest`` and ``knee to chest`` name ``knee_to_chest``."""
     return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def did_you_mean(wanted: str, known: Iterable[str]) -> str:
+    """``"did you mean 'bridge'? "`` for the nearest known name, or nothing."""
+    nearest = difflib.get_close_matches(wanted, list(known), n=1, cutoff=0.6)
+    return f"did you mean {nearest[0]!r}? " if nearest else ""
 
 
 def find_file(name_or_path: str, package: str, kind: str) -> Path:
@@ -85,11 +92,10 @@ def find_file(name_or_path: str, package: str, kind: str) -> Path:
     if name_or_path.endswith(".toml"):
         return Path(name_or_path)
     bundled = bundled_files(package)
-    wanted = _normalised(name_or_path)
+    wanted = normalised_id(name_or_path)
     if wanted in bundled:
         return bundled[wanted]
-    nearest = difflib.get_close_matches(wanted, bundled, n=1, cutoff=0.6)
-    hint = f"did you mean {nearest[0]!r}? " if nearest else ""
+    hint = did_you_mean(wanted, bundled)
     raise ExerciseError(
         f"unknown {kind} {name_or_path!r}; {hint}known: {', '.join(sorted(bundled))} (or give a .toml path)"
     )

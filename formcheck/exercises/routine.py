@@ -13,10 +13,17 @@ from pathlib import Path
 
 from pydantic import Field
 
-from formcheck.core.errors import ExerciseError
+from formcheck.core.errors import ExerciseError, UsageError
 from formcheck.core.files import read_text_bounded
 from formcheck.core.state import Counts, Sides
-from formcheck.exercises.loader import exercise_ids, find_file, load_exercise, parse_toml_model
+from formcheck.exercises.loader import (
+    did_you_mean,
+    exercise_ids,
+    find_file,
+    load_exercise,
+    normalised_id,
+    parse_toml_model,
+)
 from formcheck.exercises.schema import Exercise, _Strict
 
 ROUTINE_SCHEMA = "formcheck.routine/1"
@@ -111,3 +118,28 @@ def load_routine(name_or_path: str = DEFAULT_ROUTINE) -> Routine:
     """A bundled routine by name or any routine file by path."""
     path = routine_file(name_or_path)
     return parse_routine(read_text_bounded(path, "routine file", ExerciseError), str(path))
+
+
+def _step_index(routine: Routine, flag: str, name: str) -> int:
+    """Where exercise ``name`` (any case, ``-`` or spaces for ``_``) is in the routine."""
+    ids = [step.exercise.id for step in routine.steps]
+    wanted = normalised_id(name)
+    if wanted in ids:
+        return ids.index(wanted)
+    raise UsageError(
+        f"{flag}: {routine.name!r} has no exercise {name!r}; {did_you_mean(wanted, ids)}it has: {', '.join(ids)}"
+    )
+
+
+def choose_steps(routine: Routine, start: str | None = None, only: str | None = None) -> list[RoutineStep]:
+    """The steps to run: all, from ``start`` on (``--start ID``), or those named in
+    ``only`` (``--only ID,ID``, in the routine's order)."""
+    if start is not None:
+        return routine.steps[_step_index(routine, "--start", start) :]
+    if only is not None:
+        names = [name for name in only.split(",") if name.strip()]
+        if not names:
+            raise UsageError("--only: give exercise ids separated by commas, e.g. --only bridge,cobra")
+        chosen = {_step_index(routine, "--only", name) for name in names}
+        return [step for i, step in enumerate(routine.steps) if i in chosen]
+    return routine.steps

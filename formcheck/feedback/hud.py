@@ -1,5 +1,6 @@
 """The layers live coaching draws over the exercise overlay: a banner (countdown,
-paused), an instruction card, and the processing rate and delay in a corner.
+paused), an instruction card, the processing rate and delay in a corner, and under it
+a warning when processing is too slow to count.
 
 Each function takes an image, draws on it and returns it; the style is passed in.
 """
@@ -19,6 +20,9 @@ LIVE_CORNERS = ("top-left", "bottom-left", "bottom-right")  # the top right hold
 class HudStyle:
     base: OverlayStyle = OverlayStyle()
     banner: RGB = (255, 210, 80)
+    warning: RGB = (190, 80, 10)  # dark orange: the panel behind a warning
+    warning_text: RGB = (255, 255, 255)
+    warning_width: float = 0.45  # of the frame's width, at most (wider on a narrow frame)
     card_alpha: float = 0.75
     card_width: float = 0.9  # of the frame's width, at most
 
@@ -66,4 +70,20 @@ def draw_stats(
     w = image.shape[1]
     shade(image, (w - tw - 16, 0, w, th + 12), style.base.panel, 0.6)
     _text(image, text, (w - tw - 8, th + 2), style.base.text, scale)
+    return image
+
+
+def draw_warning(image: np.ndarray, text: str, style: HudStyle = HudStyle()) -> np.ndarray:
+    """A wrapped amber box in the top right corner, under the stats line."""
+    scale = text_scale(image, style.base) * 0.7
+    h, w = image.shape[:2]
+    pad = max(4, text_size("Ag", scale)[1] // 3)
+    width = int(w * (style.warning_width if w >= h else 0.9)) - 2 * pad
+    lines = wrap_to_width(text, scale, width)
+    step = text_size("Ag", scale)[1] + pad
+    box_w = max(text_size(line, scale)[0] for line in lines) + 2 * pad
+    top = step + 2 * pad  # below the stats line
+    shade(image, (w - box_w, top, w, top + step * len(lines) + pad), style.warning, 0.85)
+    for i, line in enumerate(lines):
+        _text(image, line, (w - box_w + pad, top + step * (i + 1) - pad // 2), style.warning_text, scale)
     return image

@@ -22,6 +22,7 @@ from typing import TextIO
 
 import numpy as np
 
+from formcheck.core.ending import EndReason
 from formcheck.core.errors import CameraError
 from formcheck.core.state import Sides
 from formcheck.engine.evaluator import EngineParams, FrameState
@@ -30,13 +31,13 @@ from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise
 from formcheck.feedback.cues import Cue, CueMaker
 from formcheck.feedback.display import Display
-from formcheck.feedback.hud import LIVE_CORNERS, draw_banner, draw_card, draw_stats
+from formcheck.feedback.hud import LIVE_CORNERS, draw_banner, draw_card, draw_stats, draw_warning
 from formcheck.feedback.overlay import Overlay, OverlayStyle
 from formcheck.feedback.voice import Speaker
 from formcheck.live.countdown import Countdown
-from formcheck.live.ending import EndReason
 from formcheck.live.keys import KeyAction, key_actions
 from formcheck.live.paced_writer import PacedWriter
+from formcheck.live.rate_watch import RateParams, RateWatch, SlowNotice, slow_words
 from formcheck.live.targets import TargetWatch
 from formcheck.pose import PoseEstimator
 from formcheck.sources.camera import LatestFrameGrabber
@@ -51,6 +52,7 @@ class LiveOptions:
     announce_after_s: float = 1.0  # a setup message must be steady this long to be printed or said
     params: EngineParams = field(default_factory=EngineParams)
     mirrored: bool = False  # the camera or file shows a mirror image: left and right are swapped
+    rate: RateParams = field(default_factory=RateParams)  # the processing rate counting needs
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ class ExerciseRun:
     cues: CueMaker
     card: tuple[str, list[str]]  # the instructions shown until counting starts
     counting: bool = False
-    paused: bool = False
+    paused: bool = False  # the space key
+    holding: bool = False  # a file held on one frame through the countdown
 
 
 class LiveCoach:
@@ -144,6 +147,9 @@ class LiveCoach:
         self.show_stats = options.show_stats
         self.timings: list[FrameTiming] = []
         self._recent: deque[FrameTiming] = deque(maxlen=30)
+        self.rate = RateWatch(options.rate)
+        self.warned_slow = False  # the console heard about a slow rate (once a session)
+        self._last: VideoFrame | None = None  # the picture shown last (shown again while a file is paused)
 
     # -- helpers ---------------------------------------------------------------------
     def _print(self, t: float, text: str) -> None:
@@ -183,7 +189,12 @@ class LiveCoach:
             draw_banner(image, banner)
         if self.show_stats:
             draw_stats(image, *self._stats_line(), self.grabber.dropped)
+        if self.rate.slow is not None:
+            draw_warning(image, self._slow_words(self.rate.slow)[1])
         return image
+
+    def _slow_words(self, notice: SlowNotice) -> tuple[str, str]:
+        return slow_words(notice, self.options.rate.min_fps, camera=not self.grabber.pausable)
 
     # -- the loop --------------------------------------------------------------------
     def run(self, exercise: Exercise, target: int | None = None, intro: list[str] | None = None) -> StepOutcome:
@@ -214,24 +225,34 @@ class LiveCoach:
         """One pass: the newest frame (if any), then the window and its keys."""
         if self.stop:
             return EndReason.INTERRUPTED
-        frame = self.grabber.read(timeout=0.05)
+        frame, again = self.grabber.read(timeout=0.05), False
+        if frame is None and self.grabber.paused and self._last is not None:
+            frame, again = replace(self._last, timestamp_s=self.grabber.now()), True
         ended: EndReason | None = None
         if frame is None:
             if self.grabber.finished:
                 ended = EndReason.SOURCE
             keys = self.display.show(None)
         else:
-            ended, keys = self._frame(run, frame)
+            ended, keys = self._frame(run, frame, again)
         if self.display.closed:
             ended = ended or EndReason.WINDOW
         for action in key_actions(keys):
             acted = self._act(run, action)  # every key acts; the first ending counts
             ended = ended or acted
+        self._hold_source(run.paused or run.holding)
         return ended
 
-    def _frame(self, run: ExerciseRun, frame: VideoFrame) -> tuple[EndReason | None, list[str]]:
+    def _hold_source(self, held: bool) -> None:
+        """A file stands still while paused or held for the countdown (a camera cannot)."""
+        if self.grabber.pausable and held != self.grabber.paused:
+            self.grabber.hold(held)
+            self.rate.restart()  # the gap is a pause, not slowness
+
+    def _frame(self, run: ExerciseRun, frame: VideoFrame, again: bool = False) -> tuple[EndReason | None, list[str]]:
         """Process, draw, show and record one frame; returns how it ended the exercise
-        (if it did) and the keys pressed meanwhile."""
+        (if it did) and the keys pressed meanwhile. A frame shown ``again`` (a paused
+        file's) is no new camera frame: it is left out of the rate and delay."""
         started = time.perf_counter()
         banner, state, ended = "", None, None
         if run.paused:
@@ -243,18 +264,31 @@ class LiveCoach:
             else:
                 banner, state = self._count_down(run, frame.timestamp_s, state)
         infer_s = time.perf_counter() - started
+        if not (again or run.paused):
+            self._watch_rate(frame.timestamp_s)
         image = self._render(frame, state, run.overlay, banner, None if run.counting else run.card)
         keys = self.display.show(image)
         if self.writer is not None:
             self.writer.write(image, frame.timestamp_s)
-        timing = FrameTiming(frame.timestamp_s, self.grabber.now() - frame.timestamp_s, infer_s)
-        self.timings.append(timing)
-        self._recent.append(timing)
+        self._last = frame
+        if not again:
+            timing = FrameTiming(frame.timestamp_s, self.grabber.now() - frame.timestamp_s, infer_s)
+            self.timings.append(timing)
+            self._recent.append(timing)
         return ended, keys
+
+    def _watch_rate(self, t: float) -> None:
+        """Warn, once a session on the console and on the overlay while it lasts, when
+        processing is too slow for the counts to be right."""
+        notice = self.rate.update(t, self.grabber.dropped)
+        if notice is not None and not self.warned_slow:
+            self.warned_slow = True
+            self._print(t, f"warning: {self._slow_words(notice)[0]}")
 
     def _count_down(self, run: ExerciseRun, t: float, state: FrameState) -> tuple[str, FrameState | None]:
         """The setup check and countdown on one frame: the banner and the state to draw."""
         step = run.countdown.update(t, state)
+        run.holding = self.grabber.pausable and not step.done and bool(step.banner)
         if step.announce:
             self._tell(t, f"setup: {step.announce}", Cue(step.announce, 4.0, repeat=False))
         if step.done:
@@ -281,8 +315,9 @@ class LiveCoach:
         """What a key does; n and q end the exercise."""
         if action is KeyAction.PAUSE:
             run.paused = not run.paused
+            self.rate.restart()  # the frames not processed while paused are no slowness
         elif action is KeyAction.RESET:
-            run.counting, run.pipeline = False, self._pipeline(run.exercise)
+            run.counting, run.holding, run.pipeline = False, False, self._pipeline(run.exercise)
             run.countdown.restart()
             run.targets = TargetWatch(run.targets.goal)
             run.cues = CueMaker(run.exercise.sides is Sides.EACH)

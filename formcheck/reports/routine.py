@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from formcheck.core.ending import EndReason
 from formcheck.core.state import Sides
 from formcheck.engine.session import Session
 from formcheck.exercises.routine import Routine, RoutineStep
@@ -15,7 +16,7 @@ from formcheck.reports.report import build_report, missing_holds
 class StepResult:
     step: RoutineStep
     session: Session
-    ended_by: str
+    ended_by: EndReason
     target_met: bool
 
 
@@ -47,7 +48,7 @@ def routine_summary(routine: Routine, results: list[StepResult]) -> list[str]:
         counts = r.session.counts
         got = ", ".join(f"{k} {v}" for k, v in counts.items()) if counts.sides is Sides.EACH else str(counts.total)
         per_side = " per side" if r.step.exercise.sides is Sides.EACH else ""
-        mark = "done" if r.target_met else f"stopped ({r.ended_by})"
+        mark = "done" if r.target_met else f"stopped: {r.ended_by.words}"
         lines.append(f"  {r.step.exercise.name}: {got} of {r.step.reps}{per_side} - {mark}")
         lines.extend(f"    {line}" for line in missing_holds(build_report(r.session)) if r.session.counts)
     for step in routine.steps[len(results) :]:

@@ -24,6 +24,7 @@ from formcheck.core.errors import CameraError, FormcheckError
 from formcheck.sources.video import FALLBACK_FPS, SourceInfo, VideoFile, VideoFrame, first_frame
 
 Clock = Callable[[], float]
+PAUSE_POLL_S = 0.02  # a paused file notices the pause within this long
 
 
 class FrameReader(Protocol):
@@ -108,7 +109,14 @@ class CameraReader:
 
 
 class PacedFile:
-    """A video file delivered in real time: frame i is released at its own timestamp."""
+    """A video file delivered in real time: frame i is released at its own timestamp.
+
+    Unlike a camera it can pause: ``pause`` holds the next frame back and ``resume``
+    shifts the file's clock by the time paused, so that no part of the file is skipped
+    (the space key, and the countdown before counting, which would otherwise play the
+    start of the clip away)."""
+
+    pausable = True
 
     def __init__(self, path: Path, loop: bool = False, fps: float | None = None, clock: Clock = time.monotonic) -> None:
         self._path = path
@@ -117,6 +125,33 @@ class PacedFile:
         self._clock = clock
         self._video = VideoFile(path)
         self.info = self._video.info
+        self._lock = threading.Lock()
+        self._playing = threading.Event()
+        self._playing.set()
+        self._paused_at: float | None = None
+        self._paused_s = 0.0  # time spent paused so far: the file's clock is this much behind
+
+    def pause(self) -> None:
+        with self._lock:
+            if self._paused_at is None:
+                self._paused_at = self._clock()
+                self._playing.clear()
+
+    def resume(self) -> None:
+        with self._lock:
+            if self._paused_at is not None:
+                self._paused_s += self._clock() - self._paused_at
+                self._paused_at = None
+                self._playing.set()
+
+    def _wait_until(self, due: float) -> None:
+        """Sleep until ``due`` on the file's clock (which stands still while paused)."""
+        while True:
+            self._playing.wait()
+            wait = due + self._paused_s - self._clock()
+            if wait <= 0:
+                return
+            time.sleep(min(wait, PAUSE_POLL_S))
 
     def frames(self) -> Iterator[VideoFrame]:
         start = self._clock()
@@ -126,10 +161,7 @@ class PacedFile:
             last_t = 0.0
             for frame in self._video.frames():
                 last_t = frame.timestamp_s
-                due = start + (index / self._fps if self._fps else offset + frame.timestamp_s)
-                wait = due - self._clock()
-                if wait > 0:
-                    time.sleep(wait)
+                self._wait_until(start + (index / self._fps if self._fps else offset + frame.timestamp_s))
                 yield replace(frame, index=index)
                 index += 1
             if not self._loop:
@@ -139,6 +171,7 @@ class PacedFile:
             offset += last_t + step
 
     def close(self) -> None:
+        self.resume()  # a reader waiting on a pause ends
         self._video.close()
 
 
@@ -180,6 +213,13 @@ class MirroredReader:
     def __init__(self, reader: FrameReader) -> None:
         self._reader = reader
         self.info = reader.info
+        self.pausable = getattr(reader, "pausable", False)
+
+    def pause(self) -> None:
+        self._reader.pause()  # type: ignore[attr-defined]
+
+    def resume(self) -> None:
+        self._reader.resume()  # type: ignore[attr-defined]
 
     def frames(self) -> Iterator[VideoFrame]:
         for frame in self._reader.frames():
@@ -195,6 +235,8 @@ class LatestFrameGrabber:
     def __init__(self, reader: FrameReader, clock: Clock = time.monotonic) -> None:
         self.reader = reader
         self.info = reader.info
+        self.pausable = getattr(reader, "pausable", False)  # a file can pause; a camera cannot
+        self._paused = False
         self._clock = clock
         self._cond = threading.Condition()
         self._latest: VideoFrame | None = None
@@ -261,8 +303,19 @@ class LatestFrameGrabber:
         with self._cond:
             return self._finished and self._fresh() is None
 
+    def hold(self, paused: bool) -> None:
+        """Pause or resume a source that can (a file); a camera goes on regardless."""
+        if self.pausable and paused != self._paused:
+            self._paused = paused
+            (self.reader.pause if paused else self.reader.resume)()  # type: ignore[attr-defined]
+
+    @property
+    def paused(self) -> bool:
+        return self._paused
+
     def stop(self) -> None:
         self._stop.set()
+        self.hold(False)  # a paused reader would never reach the stop
         if self._thread.is_alive():
             self._thread.join(timeout=2.0)
         if not self._thread.is_alive():  # never release the device under a running read

@@ -38,6 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from formcheck import __version__
+from formcheck.core.ending import EndReason
 from formcheck.core.errors import ExerciseError, FormcheckError
 from formcheck.exercises.loader import exercise_ids, load_all, load_exercise
 from formcheck.exercises.routine import DEFAULT_ROUTINE, RoutineStep, load_routine
@@ -518,7 +519,7 @@ async def live_socket(websocket: WebSocket) -> None:
             if slot.item is not None:
                 wake.set()
     finally:
-        results = coach.finish("closed" if closed else "finish") if coach is not None else []
+        results = coach.finish(EndReason.CLOSED if closed else EndReason.FINISH) if coach is not None else []
         recorded = [
             await asyncio.to_thread(record_live_session, r.session, config.history, "camera", routine_name)
             if config.history is not None

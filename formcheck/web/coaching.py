@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from formcheck.core.ending import EndReason
 from formcheck.core.landmarks import SKELETON
 from formcheck.core.state import Sides
 from formcheck.engine.evaluator import EngineParams, FrameState
@@ -116,11 +117,11 @@ class WebCoach:
     def _pipeline(self) -> Pipeline:
         return Pipeline(self.step.exercise, self.info, self.estimator, self.params)
 
-    def _end_step(self, ended_by: str) -> None:
+    def _end_step(self, ended_by: EndReason) -> None:
         """Close the step (an unstarted one has an empty session) and move on."""
         session = self._live.pipeline.finish() if self.phase_counting else self._pipeline().finish()
         self.results.append(StepResult(self.step, session, ended_by, self.step.target_met(session.counts)))
-        if self.index + 1 < len(self.steps) and ended_by in ("target", "next"):
+        if self.index + 1 < len(self.steps) and ended_by.moves_on:
             self.index += 1
             self.phase = Phase.SETUP
             self._live = self._start()
@@ -143,11 +144,11 @@ class WebCoach:
         elif action is Action.RESET:
             self.phase, self._live = Phase.SETUP, self._start()
         elif action is Action.NEXT:
-            self._end_step("next")
+            self._end_step(EndReason.NEXT)
         elif action is Action.FINISH:
-            self.finish("finish")
+            self.finish(EndReason.FINISH)
 
-    def finish(self, ended_by: str = "closed") -> list[StepResult]:
+    def finish(self, ended_by: EndReason = EndReason.CLOSED) -> list[StepResult]:
         """End the session (the page closed or Finish pressed); returns every step's result."""
         if self.phase is not Phase.DONE:
             self._end_step(ended_by)
@@ -201,7 +202,7 @@ class WebCoach:
             live.done.add("all")
             cues.append("Well done")
             if self.stop_at_target:
-                self._end_step("target")
+                self._end_step(EndReason.TARGET)
         return cues
 
     def _message(
