@@ -69,13 +69,17 @@ def test_history_adherence_and_plot(tmp_path, history_db):
     assert "2 sessions a day (--per-day)" in out
     assert "days meeting it: 3 of 5; current streak: 3 days" in out
     code, out, _ = cli("history", "--adherence", "-e", "bridge", "--days", "5")
-    assert "Bridges (bridge): 2 sessions a day (from 'twice a day')" in out  # as recorded with the sessions
+    assert "Bridges (bridge): 10 reps a day (from 'about ten times a day')" in out  # the exercise file's
+    assert "days meeting it: 3 of 5; current streak: 3 days" in out  # 2 sessions of 5 reps, not the last
+    strip = out.splitlines()[1]
+    assert f".###+ {today:%a %d %b}   (# met, + some, . none)" in strip  # a calendar strip: one mark a day
     with History(history_db) as h:  # no recorded phrase: the bundled exercise file's
         h.add(replace(make_record(9, exercise="childs_pose", when=today), frequency=""))
         h.add(replace(make_record(9, exercise="knee_to_chest", when=today), frequency=""))
     code, out, _ = cli("history", "--adherence", "-e", "knee_to_chest")
-    assert (
-        code == 0 and "no sessions-a-day prescription in 'two to three times each leg'; give one with --per-day" in out
+    assert code == 0 and (
+        "no daily number in the exercise file ('two to three times each leg'); give sessions a day with --per-day"
+        in out
     )
     code, out, _ = cli("history", "--adherence", "--per-day", "1", "-e", "childs_pose", "--days", "2")
     assert "days meeting it: 1 of 2; current streak: 1 day\n" in out

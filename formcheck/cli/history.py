@@ -12,7 +12,8 @@ from typing import TextIO
 from formcheck.core.errors import ExerciseError, InputError
 from formcheck.core.files import OutputPlan, with_companions
 from formcheck.exercises.loader import load_exercise
-from formcheck.history.adherence import adherence, sessions_per_day
+from formcheck.exercises.schema import MAX_SESSIONS_A_DAY, PerDay
+from formcheck.history.adherence import adherence
 from formcheck.history.store import ENV_VAR, History, SessionRecord, resolve_path
 from formcheck.history.view import adherence_lines, csv_rows, per_day_plot_png, table_lines
 from formcheck.reports.csv_rows import save_rows, write_csv_rows
@@ -63,13 +64,15 @@ def add_history_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         help="export the matching sessions (all of them) as CSV; '-' for standard output",
     )
     h.add_argument(
-        "--adherence", action="store_true", help="days meeting the prescribed sessions a day, and the current streak"
+        "--adherence",
+        action="store_true",
+        help="a calendar strip per exercise: the days that met its sessions or reps a day, and the current streak",
     )
     h.add_argument(
         "--per-day",
         type=int,
         metavar="N",
-        help="sessions a day to check against (default: from the exercise's frequency)",
+        help="sessions a day to check against (default: the exercise file's per_day)",
     )
     h.add_argument(
         "--days",
@@ -77,7 +80,12 @@ def add_history_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         default=DEFAULT_DAYS,
         help="days shown by --adherence and --plot (default: %(default)s, or since --since)",
     )
-    h.add_argument("--plot", type=Path, metavar="PNG", help="draw sessions, reps and hold time per day to this PNG")
+    h.add_argument(
+        "--plot",
+        type=Path,
+        metavar="PNG",
+        help="draw each exercise's reps or sessions per day against its own prescription, one panel each, to this PNG",
+    )
     h.add_argument(
         "--history",
         type=Path,
@@ -100,22 +108,29 @@ def parse_since(text: str, today: date) -> datetime:
     return datetime.combine(day, datetime.min.time()).astimezone()
 
 
-def _prescription(exercise: str, records: list[SessionRecord], per_day: int | None) -> tuple[int | None, str, str]:
-    """(sessions a day, the phrase, the exercise name): --per-day, else the frequency recorded
-    with the newest session (what the person actually ran), else the bundled exercise file's."""
-    phrase, name = next((r.frequency for r in records if r.exercise == exercise and r.frequency), ""), exercise
+def _prescription(exercise: str, records: list[SessionRecord], per_day: int | None) -> tuple[PerDay | None, str, str]:
+    """(how often a day, the seed's phrase, the exercise name): --per-day (sessions a
+    day), else the exercise file's ``per_day``. The phrase is the file's, else the one
+    recorded with the newest session (an exercise given as a path, or since removed)."""
+    phrase, name, prescribed = (
+        next((r.frequency for r in records if r.exercise == exercise and r.frequency), ""),
+        exercise,
+        None,
+    )
     try:
         spec = load_exercise(exercise)
-        phrase, name = phrase or spec.frequency, spec.name
+        phrase, name, prescribed = spec.frequency or phrase, spec.name, spec.per_day
     except ExerciseError:
-        pass  # an exercise given as a path, or since removed: the recorded phrase serves
-    return (per_day if per_day is not None else sessions_per_day(phrase)), phrase, name
+        pass
+    return (PerDay(sessions=per_day) if per_day is not None else prescribed), phrase, name
 
 
 def run_history(args: argparse.Namespace, out: TextIO) -> None:
     for flag, value in (("--limit", args.limit), ("--days", args.days), ("--per-day", args.per_day)):
         if value is not None and value < 1:
             raise InputError(f"{flag} must be at least 1")
+    if args.per_day is not None and args.per_day > MAX_SESSIONS_A_DAY:
+        raise InputError(f"--per-day: at most {MAX_SESSIONS_A_DAY} sessions a day")
     today = date.today()
     since = parse_since(args.since, today) if args.since else None
     path = resolve_path(args.history)
@@ -149,7 +164,7 @@ def _history_run(
             per_day, phrase, name = _prescription(exercise, records, args.per_day)
             if per_day is None:
                 print(
-                    f"{name} ({exercise}): no sessions-a-day prescription{f' in {phrase!r}' if phrase else ''}; give one with --per-day",
+                    f"{name} ({exercise}): no daily number in the exercise file{f' ({phrase!r})' if phrase else ''}; give sessions a day with --per-day",
                     file=out,
                 )
                 continue

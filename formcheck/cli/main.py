@@ -36,6 +36,7 @@ from formcheck.core.state import Sides
 from formcheck.core.text import PrintableOut, printable
 from formcheck.exercises.loader import AUTO, exercise_file, load_all, load_exercise
 from formcheck.exercises.schema import Bounds, Exercise
+from formcheck.exercises.units import amount
 from formcheck.history.store import record_session
 from formcheck.pose import BACKENDS, DEFAULT_BACKEND, create_estimator
 from formcheck.reports.reader import load_report
@@ -223,24 +224,32 @@ def _analyze(
         print(f"  recorded in history: {history}", file=out)
 
 
-def _limits(low: float | None, high: float | None) -> str:
+def _limits(low: float | None, high: float | None, unit: Callable[[float], str]) -> str:
+    """Bounds with their unit: ``>= 160 degrees and <= 175 degrees``."""
     return " and ".join(
-        text for text in (f">= {low:g}" if low is not None else "", f"<= {high:g}" if high is not None else "") if text
+        text
+        for text in (f">= {unit(low)}" if low is not None else "", f"<= {unit(high)}" if high is not None else "")
+        if text
     )
 
 
-def _all_limits(named: dict[str, Bounds]) -> str:
+def _all_limits(named: dict[str, Bounds], exercise: Exercise) -> str:
     """Several measures' bounds in words, all of which must hold."""
-    return " and ".join(f"{name} {_limits(b.min, b.max)}" for name, b in named.items())
+    return " and ".join(f"{name} {_limits(b.min, b.max, _unit(exercise, name))}" for name, b in named.items())
 
 
-def _offsets(low: float | None, high: float | None) -> str:
+def _unit(exercise: Exercise, measure: str, speed: bool = False) -> Callable[[float], str]:
+    spec = exercise.measures[measure]
+    return lambda value: amount(value, spec, speed)
+
+
+def _offsets(low: float | None, high: float | None, unit: Callable[[float], str]) -> str:
     """Relative bounds in words: how far above or below a reference value is allowed."""
     parts = []
     if low is not None:
-        parts.append(f"no more than {-low:g} below" if low <= 0 else f"at least {low:g} above")
+        parts.append(f"no more than {unit(-low)} below" if low <= 0 else f"at least {unit(low)} above")
     if high is not None:
-        parts.append(f"no more than {high:g} above" if high >= 0 else f"at least {-high:g} below")
+        parts.append(f"no more than {unit(high)} above" if high >= 0 else f"at least {unit(-high)} below")
     return " and ".join(parts)
 
 
@@ -261,26 +270,27 @@ def _show(exercise: Exercise, out: TextIO) -> None:
     rep = exercise.rep
     if rep is not None:
         m = exercise.measures[rep.measure]
+        unit = _unit(exercise, rep.measure)
         word = "above" if rep.direction == "rise" else "below"
         if rep.relative:
-            limits = f"moves {abs(rep.enter):g} {word} your own start value and back to within {abs(rep.exit):g} of it"
+            limits = f"moves {unit(abs(rep.enter))} {word} your own start value and back to within {unit(abs(rep.exit))} of it"
         else:
-            limits = f"goes {word} {rep.enter:g} and back past {rep.exit:g}"
+            limits = f"goes {word} {unit(rep.enter)} and back past {unit(rep.exit)}"
         print(
             wrap(
-                f"a rep: {rep.measure} ({m.description or m.kind}) {limits}, staying at least {rep.min_in_s:g} s in position; movement range at least {rep.min_range:g}"
+                f"a rep: {rep.measure} ({m.description or m.kind}) {limits}, staying at least {rep.min_in_s:g} s in position; movement range at least {unit(rep.min_range)}"
             ),
             file=out,
         )
         for name, bounds in rep.require.items():
-            print(wrap(f"  only while {name} {_limits(bounds.min, bounds.max)}"), file=out)
+            print(wrap(f"  only while {name} {_limits(bounds.min, bounds.max, _unit(exercise, name))}"), file=out)
         start = rep.without_start
         if start is not None:
             where = ", on the side whose shoulder is nearer the camera" if start.side == "near" else ""
-            stay = f", staying in it while {_all_limits(start.stay)}" if start.stay else ""
+            stay = f", staying in it while {_all_limits(start.stay, exercise)}" if start.stay else ""
             print(
                 wrap(
-                    f"  before the start position is seen, also in position when {_all_limits(start.bounds)}{where}{stay} (holds are timed, no rep is counted)"
+                    f"  before the start position is seen, also in position when {_all_limits(start.bounds, exercise)}{where}{stay} (holds are timed, no rep is counted)"
                 ),
                 file=out,
             )
@@ -290,7 +300,10 @@ def _show(exercise: Exercise, out: TextIO) -> None:
             if rep.target and exercise.sides is Sides.EACH
             else (f"{rep.target}" if rep.target else "no fixed number")
         )
-        print(f"  target: {target} ({sides}){'; ' + exercise.frequency if exercise.frequency else ''}", file=out)
+        how_often = f"; {exercise.frequency}" if exercise.frequency else ""
+        if exercise.per_day is not None:
+            how_often += f" ({exercise.per_day.words()}{' in all' if exercise.per_day.reps else ''})"
+        print(f"  target: {target} ({sides}){how_often}", file=out)
     if exercise.hold:
         print(
             f"  hold: {exercise.hold.target_s:g} s (holds shorter than {exercise.hold.min_s:g} s are not counted as holds)",
@@ -310,8 +323,11 @@ def _show(exercise: Exercise, out: TextIO) -> None:
         print("\nChecks:", file=out)
         for c in exercise.checks:
             quantity = f"speed of {c.measure}" if c.of == "speed" else c.measure
+            unit = _unit(exercise, c.measure, speed=c.of == "speed")
             limits = (
-                f"{_offsets(c.min, c.max)} its value in the start position" if c.relative else _limits(c.min, c.max)
+                f"{_offsets(c.min, c.max, unit)} its value in the start position"
+                if c.relative
+                else _limits(c.min, c.max, unit)
             )
             print(wrap(f'{c.id}: {quantity} {limits} (when: {c.when}) -> "{c.message}"'), file=out)
     print(f"\n{CAUTION}", file=out)

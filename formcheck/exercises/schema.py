@@ -66,7 +66,6 @@ class MeasureSpec(_Strict):
     kind: Literal["angle", "inclination", "offset", "distance", "height", "swing", "lateral"]
     points: list[str]
     per: list[str] | None = Field(default=None, description="reference segment that normalises distance/height")
-    unit: str = "deg"
     description: str = ""
     space: Literal["image", "world", "fused"] | None = Field(
         default=None,
@@ -304,6 +303,38 @@ class SetupSpec(_Strict):
     message: str = Field(min_length=1, description="what to do when the start position is not seen")
 
 
+MAX_SESSIONS_A_DAY = 24
+
+
+class PerDay(_Strict):
+    """How often a day, as a number adherence can check: sessions a day ("twice a day")
+    or repetitions a day in all ("ten times a day" of a bridge means ten bridges, however
+    many sessions they take). Exactly one of the two."""
+
+    sessions: int | None = Field(default=None, ge=1, le=MAX_SESSIONS_A_DAY, description="sessions a day")
+    reps: int | None = Field(default=None, ge=1, le=500, description="repetitions a day, all sessions together")
+
+    @model_validator(mode="after")
+    def _one(self) -> PerDay:
+        if (self.sessions is None) == (self.reps is None):
+            raise ValueError("give either sessions (sessions a day) or reps (repetitions a day), not both or neither")
+        return self
+
+    @property
+    def target(self) -> int:
+        return self.sessions if self.sessions is not None else self.reps  # type: ignore[return-value]
+
+    @property
+    def unit(self) -> str:
+        """``sessions`` or ``reps``: what a day's count is of."""
+        return "sessions" if self.sessions is not None else "reps"
+
+    def words(self) -> str:
+        """``2 sessions a day``, ``10 reps a day``."""
+        one = {"sessions": "session", "reps": "rep"}[self.unit]
+        return f"{self.target} {one if self.target == 1 else self.unit} a day"
+
+
 class Exercise(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     name: str
@@ -321,10 +352,15 @@ class Exercise(_Strict):
     )
     checks: list[CheckSpec] = Field(default_factory=list)
     frequency: str = Field(default="", description="how often, in the seed's words, e.g. 'twice a day'")
+    per_day: PerDay | None = Field(
+        default=None, description="the frequency as a number adherence checks; none when the seed gives no daily number"
+    )
     recognition: RecognitionSpec = Field(default_factory=RecognitionSpec)
 
     @model_validator(mode="after")
     def _references(self) -> Exercise:
+        if self.per_day is not None and self.per_day.reps is not None and self.rep is None:
+            raise ValueError("per_day.reps: an activity has no repetitions; give per_day.sessions")
         if self.rep is None:
             if self.activity is None:
                 raise ValueError("an exercise needs [rep] (what a repetition is) or [activity] (time in motion)")

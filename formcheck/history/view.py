@@ -9,7 +9,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
-from formcheck.history.adherence import Adherence
+from formcheck.exercises.schema import PerDay
+from formcheck.history.adherence import Adherence, Day
 from formcheck.history.store import COLUMNS, SessionRecord
 from formcheck.reports.plotting import png, pyplot
 
@@ -65,14 +66,24 @@ def csv_rows(records: Iterable[SessionRecord]) -> Iterable[list[str]]:
         yield ["" if values[c] is None else str(values[c]) for c in ["id", *COLUMNS]]
 
 
+STRIP_DAYS = 28  # days on one line of the calendar strip: four weeks
+MARKS = {"met": "#", "some": "+", "none": "."}
+
+
+def _mark(d: Day) -> str:
+    return MARKS["met"] if d.met else MARKS["some"] if d.count else MARKS["none"]
+
+
 def adherence_lines(a: Adherence, name: str, basis: str) -> list[str]:
-    """``basis`` says where the prescription comes from, e.g. 'exercise file: "twice a day"'."""
-    lines = [f"{name} ({a.exercise}): {a.per_day} session{'s' if a.per_day != 1 else ''} a day ({basis})"]
-    for d in a.days:
-        mark = "met" if d.met else ("" if d.sessions == 0 else "short")
-        lines.append(
-            f"  {d.day:%Y-%m-%d %a}  {d.sessions:2d}/{a.per_day}  {'#' * min(d.sessions, 30):<12s} {mark}".rstrip()
-        )
+    """One exercise's adherence as a calendar strip, one character a day (``#`` met,
+    ``+`` some but short, ``.`` none), four weeks a line; ``basis`` says where the
+    prescription comes from, e.g. 'from "twice a day"'."""
+    lines = [f"{name} ({a.exercise}): {a.per_day.words()} ({basis})"]
+    for i in range(0, len(a.days), STRIP_DAYS):
+        chunk = a.days[i : i + STRIP_DAYS]
+        strip = "".join(_mark(d) for d in chunk)
+        lines.append(f"  {chunk[0].day:%a %d %b} {strip} {chunk[-1].day:%a %d %b}")
+    lines[-1] += f"   ({MARKS['met']} met, {MARKS['some']} some, {MARKS['none']} none)"
     lines.append(
         f"  days meeting it: {a.days_met} of {len(a.days)}; current streak: {a.streak} day{'s' if a.streak != 1 else ''}"
     )
@@ -80,42 +91,46 @@ def adherence_lines(a: Adherence, name: str, basis: str) -> list[str]:
 
 
 def per_day_plot_png(
-    records: Sequence[SessionRecord], first: date, last: date, per_day: dict[str, int] | None = None, dpi: int = 96
+    records: Sequence[SessionRecord], first: date, last: date, per_day: dict[str, PerDay] | None = None, dpi: int = 96
 ) -> bytes:
-    """Sessions, reps and hold time per local day, one colour per exercise (stacked)."""
+    """One panel per exercise: each local day's count in the exercise's own unit (reps a
+    day for the bridge, sessions a day otherwise) against its own prescription, so that
+    one exercise's target never makes another's look met. Met days are green."""
+    per_day = per_day or {}
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
     index = {d: i for i, d in enumerate(days)}
-    exercises = sorted({r.exercise for r in records})
-    totals = {what: defaultdict(lambda: [0.0] * len(days)) for what in ("sessions", "reps", "hold")}
+    exercises = sorted({r.exercise for r in records}) or ["(no sessions)"]
+    counts: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(days))
     for r in records:
         i = index.get(r.started_at.astimezone().date())
-        if i is None:
+        if i is None or not r.did_exercise:
             continue
-        totals["sessions"][r.exercise][i] += 1
-        totals["reps"][r.exercise][i] += r.reps
-        totals["hold"][r.exercise][i] += r.hold_s
-    fig, axes = pyplot().subplots(3, 1, sharex=True, figsize=(max(6.0, 0.45 * len(days) + 2), 7.5), dpi=dpi)
+        wanted = per_day.get(r.exercise)
+        counts[r.exercise][i] += r.reps if wanted is not None and wanted.reps is not None else 1
+    fig, axes = pyplot().subplots(
+        len(exercises),
+        1,
+        sharex=True,
+        squeeze=False,
+        figsize=(max(6.0, 0.45 * len(days) + 2), 0.4 + 1.9 * len(exercises)),
+        dpi=dpi,
+    )
     x = list(range(len(days)))
-    colours = pyplot().get_cmap("tab10")
-    for ax, what, label in zip(axes, ("sessions", "reps", "hold"), ("sessions", "reps", "hold time (s)")):
-        bottom = [0.0] * len(days)
-        for k, ex in enumerate(exercises):
-            values = totals[what][ex]
-            ax.bar(x, values, bottom=bottom, color=colours(k % 10), label=ex, width=0.75)
-            bottom = [b + v for b, v in zip(bottom, values)]
-        ax.set_ylabel(label)
+    for ax, ex in zip(axes[:, 0], exercises):
+        values, wanted = counts[ex], per_day.get(ex)
+        met = [wanted is not None and v >= wanted.target for v in values]
+        ax.bar(x, values, color=["#3aa36b" if m else "#2b7bb9" for m in met], width=0.75)
+        unit = wanted.unit if wanted is not None else "sessions"
+        if wanted is not None:
+            ax.axhline(wanted.target, color="#d9822b", ls="--", lw=1.2, label=f"{wanted.words()} prescribed")
+            ax.legend(fontsize=8, loc="upper left")
+        ax.set_ylabel(unit, fontsize=8)
+        ax.set_title(ex if wanted is not None else f"{ex} (no daily number prescribed)", fontsize=9, loc="left")
+        ax.set_ylim(0, max([*values, wanted.target if wanted else 0], default=0) * 1.35 + 1)
         ax.grid(axis="y", alpha=0.3)
-        top = max([*bottom, *(per_day or {}).values()] if what == "sessions" else bottom, default=0.0)
-        ax.set_ylim(0, top * (1.45 if what == "sessions" else 1.1) + 1)  # room for the legend above the bars
-    for k, ex in enumerate(exercises):
-        if per_day and ex in per_day:
-            axes[0].axhline(
-                per_day[ex], color=colours(k % 10), ls="--", lw=1.2, label=f"{ex}: {per_day[ex]} a day prescribed"
-            )
-    axes[0].legend(fontsize=8, loc="upper left", ncol=2)
-    axes[0].set_title(f"formcheck history, {first:%Y-%m-%d} to {last:%Y-%m-%d}", fontsize=10)
+    axes[0, 0].figure.suptitle(f"formcheck history, {first:%Y-%m-%d} to {last:%Y-%m-%d}", fontsize=10)
     step = max(1, len(days) // 15)
-    axes[-1].set_xticks(x[::step], [f"{d:%a %d %b}" for d in days[::step]], rotation=45, ha="right", fontsize=8)
+    axes[-1, 0].set_xticks(x[::step], [f"{d:%a %d %b}" for d in days[::step]], rotation=45, ha="right", fontsize=8)
     return png(fig)
 
 

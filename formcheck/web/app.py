@@ -42,7 +42,7 @@ from formcheck.core.ending import EndReason
 from formcheck.core.errors import ExerciseError, FormcheckError
 from formcheck.exercises.loader import exercise_ids, load_all, load_exercise
 from formcheck.exercises.routine import DEFAULT_ROUTINE, RoutineStep, load_routine
-from formcheck.history.adherence import adherence, sessions_per_day
+from formcheck.history.adherence import adherence
 from formcheck.history.store import History, SessionRecord, record_live_session
 from formcheck.history.view import trend_plot_png
 from formcheck.pose import PoseEstimator
@@ -236,11 +236,20 @@ async def today(request: Request) -> JSONResponse:
     day = date.today()
     rows = []
     for step in load_routine(DEFAULT_ROUTINE).steps:
-        ex = step.exercise
-        per_day = sessions_per_day(ex.frequency)
+        ex, per_day = step.exercise, step.exercise.per_day
         done = sum(r.did_exercise for r in records if r.exercise == ex.id and r.started_at.astimezone().date() == day)
-        streak = adherence(records, ex.id, per_day, day, 365).streak if per_day else None
-        rows.append({"exercise": ex.id, "name": ex.name, "sessions": done, "per_day": per_day, "streak": streak})
+        a = adherence(records, ex.id, per_day, day, 365) if per_day else None
+        rows.append(
+            {
+                "exercise": ex.id,
+                "name": ex.name,
+                "sessions": done,
+                "count": a.days[-1].count if a else done,  # today's, in the unit below
+                "unit": per_day.unit if per_day else "sessions",
+                "per_day": per_day.target if per_day else None,
+                "streak": a.streak if a else None,
+            }
+        )
     return JSONResponse({"date": day.isoformat(), "history": config.history is not None, "exercises": rows})
 
 
@@ -284,18 +293,21 @@ async def adherence_view(request: Request) -> JSONResponse:
     day = date.today()
     out = []
     for exercise in sorted({r.exercise for r in records}):
-        phrase = next((r.frequency for r in records if r.exercise == exercise and r.frequency), "")
-        per_day = sessions_per_day(phrase)
-        if per_day is None:
+        try:
+            spec = load_exercise(exercise)
+        except ExerciseError:
+            continue  # since removed: no prescription to check against
+        if spec.per_day is None:
             continue
-        a = adherence(records, exercise, per_day, day, days)
+        a = adherence(records, exercise, spec.per_day, day, days)
         out.append(
             {
                 "exercise": exercise,
-                "per_day": per_day,
-                "frequency": phrase,
+                "per_day": spec.per_day.target,
+                "unit": spec.per_day.unit,
+                "frequency": spec.frequency,
                 "streak": a.streak,
-                "days": [{"day": d.day.isoformat(), "sessions": d.sessions, "met": d.met} for d in a.days],
+                "days": [{"day": d.day.isoformat(), "count": d.count, "met": d.met} for d in a.days],
             }
         )
     return JSONResponse(out)

@@ -14,9 +14,9 @@ async function loadAdherence() {
   box.replaceChildren();
   if (!rows.length) box.append(el("p", { class: "muted" }, "No sessions with a daily prescription yet."));
   for (const a of rows) {
-    box.append(el("h3", {}, `${names[a.exercise] || a.exercise}: ${a.per_day} a day ("${a.frequency}"), streak ${a.streak} day${a.streak === 1 ? "" : "s"}`));
+    box.append(el("h3", {}, `${names[a.exercise] || a.exercise}: ${a.per_day} ${a.unit} a day ("${a.frequency}"), streak ${a.streak} day${a.streak === 1 ? "" : "s"}`));
     box.append(el("div", { class: "calendar" }, a.days.map((d) => el("span", {
-      class: d.met ? "met" : d.sessions ? "some" : "", title: `${d.day}: ${d.sessions} of ${a.per_day}`,
+      class: d.met ? "met" : d.count ? "some" : "", title: `${d.day}: ${d.count} of ${a.per_day} ${a.unit}`,
     }, d.day.slice(8)))));
   }
 }

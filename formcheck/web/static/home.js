@@ -9,8 +9,9 @@ async function loadHome() {
   const streaks = [];
   for (const row of today.exercises) {
     const wanted = row.per_day ? ` of ${row.per_day}` : "";
-    const met = row.per_day && row.sessions >= row.per_day;
-    list.append(el("li", {}, `${row.name}: ${row.sessions}${wanted} session${row.sessions === 1 ? "" : "s"} today `,
+    const met = row.per_day && row.count >= row.per_day;
+    const unit = row.unit === "reps" ? (row.count === 1 ? "rep" : "reps") : (row.count === 1 ? "session" : "sessions");
+    list.append(el("li", {}, `${row.name}: ${row.count}${wanted} ${unit} today `,
       met ? el("span", { class: "met" }, "done") : ""));
     if (row.streak) streaks.push(`${row.name} ${row.streak} day${row.streak === 1 ? "" : "s"}`);
   }
