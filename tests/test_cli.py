@@ -38,12 +38,15 @@ def test_list_and_show():
     assert code == 0
     assert "straight_line" in out and "160" in out and "sharp pain" in out
     flat = " ".join(out.split())
-    assert "shoulder_lift no more than 0.2 above its value in the start position" in flat
+    assert "shoulder_lift no more than 0.2 trunk lengths above its value in the start position" in flat
     code, out, _ = cli("show", "lower_back_rotation")
     flat = " ".join(out.split())
-    assert "before the start position is seen, also in position when knee_height <= -0.15 and feet_in <= 1.4" in flat
     assert (
-        "nearer the camera, staying in it while knee_height <= -0.05 and feet_in <= 1.5 (holds are timed, no rep is counted)"
+        "before the start position is seen, also in position when knee_height <= -0.15 trunk lengths and feet_in <= 1.4 trunk lengths"
+        in flat
+    )
+    assert (
+        "nearer the camera, staying in it while knee_height <= -0.05 trunk lengths and feet_in <= 1.5 trunk lengths (holds are timed, no rep is counted)"
         in flat
     )
 
