@@ -115,3 +115,16 @@ def test_best_and_worst_rep(direction, expected):
 )
 def test_key_frame_thumbnails_fit_a_square(shape, expected):
     assert downscale(np.zeros(shape, np.uint8), 320).shape[:2] == expected
+
+
+def test_the_worst_rep_is_shown_only_when_it_had_more_faults_than_the_best():
+    ex = load_exercise("bridge")
+    clean = [
+        RepEntry(index=i, start_s=i, end_s=i + 1.0, faults=[], hold_s=2.0, peak={"hip": 170.0 + i}) for i in (1, 2)
+    ]
+    assert best_and_worst(clean, ex) == (clean[1], None)
+
+
+@pytest.mark.parametrize("value,shown", [(-0.04, "0.0"), (0.8, "0.8"), (-1.26, "-1.3"), (None, "–")])
+def test_numbers_read_as_in_the_rep_table_and_never_minus_zero(value, shown):
+    assert html_report._fmt(value) == shown

@@ -18,6 +18,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from formcheck.core.state import Counts, Sides
 from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise, MeasureSpec
 from formcheck.reports.model import RepEntry, Report
@@ -25,7 +26,7 @@ from formcheck.reports.plotting import png, pyplot
 from formcheck.reports.report import missing_holds, tenths
 
 if TYPE_CHECKING:
-    from formcheck.reports.keyframes import KeyFrame, KeyFrameCollector
+    from formcheck.reports.keyframes import KeyFrameCollector
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """
@@ -35,7 +36,8 @@ h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-t
 table { border-collapse: collapse; margin: .5rem 0; } th, td { border: 1px solid #ccd; padding: .25rem .6rem; text-align: left; }
 th { background: #eef1f5; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .ok { color: #1b7a32; font-weight: 600; } .short { color: #a05a00; font-weight: 600; }
-img.plot { max-width: 100%; } figure { display: inline-block; margin: 0 1rem 1rem 0; } figcaption { color: #445; max-width: 320px; }
+img.plot { max-width: 100%; } figure { display: inline-block; vertical-align: top; margin: 0 1rem 1rem 0; max-width: 640px; }
+figure img { max-width: 100%; } figcaption { color: #445; }
 """
 REP_COLOUR, HOLD_COLOUR, MISSED_COLOUR, FAULT_COLOUR = "#3fa34d", "#2f6fd6", "#9a9a9a", "#d64545"
 
@@ -45,7 +47,11 @@ def _unit(spec: MeasureSpec) -> str:
 
 
 def _fmt(value: float | None, unit: str = "") -> str:
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}{unit}"
+    """To 0.1, the same in the tables and the captions; never "-0.0"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:.1f}"
+    return f"{'0.0' if text == '-0.0' else text}{unit}"
 
 
 def _data_uri(mime: str, data: bytes) -> str:
@@ -76,7 +82,7 @@ def measures_plot_png(session: Session, report: Report, dpi: int = 96) -> bytes:
             ax.axvspan(hold.start_s, hold.end_s, color=HOLD_COLOUR, alpha=0.18, lw=0)
         for miss in report.not_counted:
             ax.axvspan(miss.start_s, miss.end_s, color=MISSED_COLOUR, alpha=0.25, lw=0, hatch="//")
-        if name == ex.rep.measure:
+        if ex.rep is not None and name == ex.rep.measure:
             if not ex.rep.relative:  # relative thresholds move with the person's rest value
                 ax.axhline(ex.rep.enter, color=REP_COLOUR, ls="-", lw=1, label=f"rep enter {ex.rep.enter:g}")
                 ax.axhline(ex.rep.exit, color=REP_COLOUR, ls="--", lw=1, label=f"rep exit {ex.rep.exit:g}")
@@ -201,34 +207,68 @@ def _rep_table(report: Report, ex: Exercise) -> str:
 
 
 def best_and_worst(reps: Sequence[RepEntry], ex: Exercise) -> tuple[RepEntry | None, RepEntry | None]:
-    """Best rep: fewest faults, then longest hold, then furthest into the position; worst: the reverse."""
-    if not reps:
+    """Best rep: fewest faults, then longest hold, then furthest into the position; worst: the
+    reverse, only when it had more faults than the best (else it would show the same good form)."""
+    if not reps or ex.rep is None:
         return None, None
     sign = 1.0 if ex.rep.direction == "rise" else -1.0
+    measure = ex.rep.measure
 
     def badness(rep: RepEntry) -> tuple[float, float, float]:
-        peak = rep.peak.get(ex.rep.measure)
+        peak = rep.peak.get(measure)
         return (len(rep.faults), -rep.hold_s, -sign * peak if peak is not None else math.inf)
 
     ranked = sorted(reps, key=badness)
-    return ranked[0], (ranked[-1] if len(ranked) > 1 else None)
+    best, worst = ranked[0], ranked[-1]
+    return best, (worst if len(worst.faults) > len(best.faults) else None)
+
+
+def _overlay_counts(counts: Counts) -> str:
+    return ", ".join(f"{side} {n}" for side, n in counts.items()) if counts.sides is Sides.EACH else str(counts.total)
+
+
+def _figure(caption: str, jpeg: bytes) -> str:
+    return f'<figure><img alt="{escape(caption)}" src="{_data_uri("image/jpeg", jpeg)}"><figcaption>{escape(caption)}</figcaption></figure>'
+
+
+def _rep_figure(label: str, rep: RepEntry, ex: Exercise, keyframes: KeyFrameCollector) -> str | None:
+    """A rep at its furthest point, captioned with the table's numbers and the overlay's count."""
+    frame = keyframes.for_span(rep.start_s, rep.end_s, rep.side)
+    if frame is None or ex.rep is None:
+        return None
+    measure = ex.rep.measure
+    side = f" ({rep.side})" if rep.side else ""
+    caption = (
+        f"{label}: rep {rep.index}{side} at {frame.t:.1f} s, {measure} {_fmt(rep.peak.get(measure), _unit(ex.measures[measure]))}; "
+        f"faults: {', '.join(rep.faults) or 'none'}. The overlay still reads {_overlay_counts(frame.counts)}: a rep is counted when it ends."
+    )
+    return _figure(caption, frame.jpeg)
+
+
+def _hold_figure(report: Report, keyframes: KeyFrameCollector) -> str | None:
+    """The middle of the longest hold (for exercises whose counted reps have no picture)."""
+    hold = max(report.holds, key=lambda h: h.duration_s, default=None)
+    frame = keyframes.hold_for_span(hold.start_s, hold.end_s, hold.side) if hold is not None else None
+    if hold is None or frame is None:
+        return None
+    side = f" ({hold.side})" if hold.side else ""
+    mark = "reached" if hold.completed else "short"
+    caption = (
+        f"Longest hold{side}: {tenths(hold.duration_s)} s of {hold.target_s:g} s ({mark}), "
+        f"{hold.start_s:.1f}–{hold.end_s:.1f} s; the picture is its middle, at {frame.t:.1f} s."
+    )
+    return _figure(caption, frame.jpeg)
 
 
 def _key_frames(report: Report, ex: Exercise, keyframes: KeyFrameCollector) -> str:
     best, worst = best_and_worst(report.reps, ex)
-    figures = []
-    unit = _unit(ex.measures[ex.rep.measure])
-    for label, rep in (("Best rep", best), ("Worst rep", worst)):
-        if rep is None:
-            continue
-        frame: KeyFrame | None = keyframes.for_span(rep.start_s, rep.end_s, rep.side)
-        if frame is None:
-            continue
-        side = f", {rep.side}" if rep.side else ""
-        caption = f"{label}: rep {rep.index}{side} at {frame.t:.1f} s, {ex.rep.measure} {frame.value:.0f}{unit}; faults: {', '.join(rep.faults) or 'none'}"
-        figures.append(
-            f'<figure><img alt="{escape(caption)}" src="{_data_uri("image/jpeg", frame.jpeg)}"><figcaption>{escape(caption)}</figcaption></figure>'
-        )
+    figures = [
+        figure
+        for label, rep in (("Best rep", best), ("Worst rep", worst))
+        if rep is not None and (figure := _rep_figure(label, rep, ex, keyframes)) is not None
+    ]
+    if not figures and (hold := _hold_figure(report, keyframes)) is not None:
+        figures.append(hold)
     return "".join(figures) or "<p>No counted rep has a picture.</p>"
 
 
@@ -242,7 +282,6 @@ def render_html(
     ex = session.exercise
     generated = generated or datetime.now().astimezone()
     title = f"{ex.name} — formcheck report"
-    plot = _data_uri("image/png", measures_plot_png(session, report))
     visible = (
         f"; person visible in {report.frames_with_pose} of {report.frames} frames"
         if report.frames_with_pose < report.frames
@@ -255,14 +294,23 @@ def render_html(
         f'<p class="caution">{escape(report.caution)}</p>',
         "<h2>Summary</h2>",
         _summary(report, ex),
-        "<h2>Measures over time</h2>",
-        f'<img class="plot" alt="{escape(", ".join(ex.measures))} over time, with thresholds, reps and holds" src="{plot}">',
+        *_plot_section(report, session),
         "<h2>Reps</h2>",
         _rep_table(report, ex),
     ]
     if keyframes is not None:
         sections += ["<h2>Key frames</h2>", _key_frames(report, ex, keyframes)]
     return page(title, "\n".join(sections))
+
+
+def _plot_section(report: Report, session: Session) -> list[str]:
+    """The measures over time (nothing for an exercise that measures no angle, as aerobics)."""
+    ex = session.exercise
+    if not ex.measures:
+        return []
+    plot = _data_uri("image/png", measures_plot_png(session, report))
+    alt = f"{', '.join(ex.measures)} over time, with thresholds, reps and holds"
+    return ["<h2>Measures over time</h2>", f'<img class="plot" alt="{escape(alt)}" src="{plot}">']
 
 
 def page(title: str, body: str) -> str:
