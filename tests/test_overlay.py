@@ -10,7 +10,7 @@ from formcheck.core.frame import PoseFrame
 from formcheck.core.state import Counts
 from formcheck.engine.evaluator import FrameState
 from formcheck.exercises.loader import load_exercise
-from formcheck.feedback.hud import draw_banner, draw_card, draw_stats
+from formcheck.feedback.hud import LIVE_CORNERS, draw_banner, draw_card, draw_stats, draw_warning
 from formcheck.feedback.overlay import (
     Overlay,
     OverlayStyle,
@@ -117,6 +117,25 @@ def test_card_and_banner_fit(size):
     assert banner.any() and not banner[:, : int(0.05 * w)].any() and not banner[:, w - int(0.05 * w) :].any()
     stats = draw_stats(np.zeros((h, w, 3), np.uint8), 12.5, 80.0, 3)
     assert stats[: h // 10, w // 2 :].any() and not stats[h // 5 :].any()  # top right only
+
+
+@pytest.mark.parametrize("size", [*SIZES, (382, 680)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_too_slow_warning_keeps_off_the_live_counter_panel(size):
+    """Live coaching's counter panel (top left, the body elsewhere) and the warning under
+    the stats never share a pixel, on any frame shape."""
+    w, h = size
+    state = _state(size, (0.3, 0.5, 0.7, 0.95), message="")
+    base = np.full((h, w, 3), 128, np.uint8)
+    panel = Overlay(load_exercise("bridge"), MeasureSet({}, 0.5), OverlayStyle(corners=LIVE_CORNERS))
+    panel._message = lambda *args: None  # type: ignore[method-assign]
+    drawn = panel.annotate(base.copy(), state)
+    person_only = _overlay("bridge")
+    person_only._panel = person_only._message = lambda *args: None  # type: ignore[method-assign]
+    panel_pixels = (drawn != person_only.annotate(base.copy(), state)).any(axis=2)
+    warning = draw_warning(np.zeros((h, w, 3), np.uint8), "Too slow to count (6 fps): close other programs")
+    warning_pixels = warning.any(axis=2)
+    assert panel_pixels.any() and warning_pixels.any()
+    assert not (panel_pixels & warning_pixels).any()
 
 
 @pytest.mark.parametrize(

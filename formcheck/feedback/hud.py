@@ -22,7 +22,7 @@ class HudStyle:
     banner: RGB = (255, 210, 80)
     warning: RGB = (190, 80, 10)  # dark orange: the panel behind a warning
     warning_text: RGB = (255, 255, 255)
-    warning_width: float = 0.45  # of the frame's width, at most (wider on a narrow frame)
+    warning_width: float = 0.45  # of the frame's width, at most: clear of the counter panel
     card_alpha: float = 0.75
     card_width: float = 0.9  # of the frame's width, at most
 
@@ -78,7 +78,9 @@ def draw_warning(image: np.ndarray, text: str, style: HudStyle = HudStyle()) -> 
     scale = text_scale(image, style.base) * 0.7
     h, w = image.shape[:2]
     pad = max(4, text_size("Ag", scale)[1] // 3)
-    width = int(w * (style.warning_width if w >= h else 0.9)) - 2 * pad
+    # The same share of a portrait frame too: the live counter panel holds the top left,
+    # and a box 0.9 of a narrow window wide ran over its "Reps 0 / 10" (Xvfb, 382x680).
+    width = int(w * style.warning_width) - 2 * pad
     lines = wrap_to_width(text, scale, width)
     step = text_size("Ag", scale)[1] + pad
     box_w = max(text_size(line, scale)[0] for line in lines) + 2 * pad
