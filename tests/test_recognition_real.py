@@ -31,7 +31,7 @@ def test_seed_clips_are_recognised_and_counted_as_with_e(tmp_path_factory):
             continue
         path = landmark_source(CLIPS / row["file"], cache)
         auto = analyze_recognised(path, None, create_estimator, AnalysisOptions())
-        named = auto.report["exercise"]
+        named = auto.report.exercise
         if named not in accepted:
             missed.append((row["file"], named))
             continue
