@@ -73,7 +73,8 @@ def test_behind_raises_its_error_in_the_caller_and_never_blocks_it() -> None:
         stage.finish()
 
 
-def test_an_aborted_behind_drops_what_is_queued() -> None:
+def _busy_stage() -> tuple[Behind[int], list[int]]:
+    """A stage with five items queued and the first in hand, released 0.2 s from now."""
     done: list[int] = []
     started = threading.Event()
     release = threading.Event()
@@ -88,5 +89,18 @@ def test_an_aborted_behind_drops_what_is_queued() -> None:
         stage.put(i)
     assert started.wait(5.0)  # the first item is in hand before abort starts, however slow the machine
     threading.Timer(0.2, release.set).start()
+    return stage, done
+
+
+def test_an_aborted_behind_drops_what_is_queued() -> None:
+    stage, done = _busy_stage()
     stage.abort()
     assert done == [0]
+
+
+def test_a_behind_left_by_an_error_stops_its_thread() -> None:
+    stage, done = _busy_stage()
+    with pytest.raises(KeyboardInterrupt), stage:
+        raise KeyboardInterrupt
+    assert done == [0]  # the item in hand ends; the queued ones are dropped
+    assert not stage._thread.is_alive()

@@ -114,7 +114,14 @@ class Behind(Generic[T]):
         self._raise()
 
     def abort(self) -> None:
-        """Drop the items still queued and wait for the one in hand."""
+        """Drop the items still queued and wait for the one in hand (after ``finish``, nothing is left to drop)."""
         self._stop.set()
         self._queue.put(_End())
         self._thread.join()
+
+    def __enter__(self) -> Behind[T]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        """A block that ends without ``finish`` (an error, Ctrl-C) stops the thread, dropping its queue."""
+        self.abort()

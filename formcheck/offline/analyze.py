@@ -195,20 +195,17 @@ def analyze(
     bar = _progress_bar(info, options.progress)
     with writer if writer is not None else nullcontext():
         try:
-            for pose, video_frame in _posed(frames, pipeline.pose, options):
-                state = pipeline.step(pose)
-                if on_state is not None:
-                    on_state(state)
+            with drawing if drawing is not None else nullcontext():
+                for pose, video_frame in _posed(frames, pipeline.pose, options):
+                    state = pipeline.step(pose)
+                    if on_state is not None:
+                        on_state(state)
+                    if drawing is not None:
+                        drawing.put((state, video_frame, options.notice() if options.notice else ""))
+                    bar.update(1)
+                session = pipeline.finish()
                 if drawing is not None:
-                    drawing.put((state, video_frame, options.notice() if options.notice else ""))
-                bar.update(1)
-            session = pipeline.finish()
-            if drawing is not None:
-                drawing.finish()
-        except BaseException:
-            if drawing is not None:
-                drawing.abort()
-            raise
+                    drawing.finish()
         finally:
             frames.close()
             bar.close()

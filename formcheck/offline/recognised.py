@@ -16,7 +16,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from formcheck.core.errors import NoPoseError
-from formcheck.core.frame import PoseFrame
 from formcheck.core.threads import Behind
 from formcheck.engine.evaluator import FrameState
 from formcheck.engine.session import Session
@@ -167,13 +166,9 @@ def analyze_recognised(
         return analyze_asked(path, asked, estimator_factory, options, on_state)
     # Every exercise's rules on their own thread, behind the pose pass (see ``Watch``).
     stream = EvidenceStream(candidates(), options.mirrored, options.params)
-    rules: Behind[PoseFrame] = Behind(stream.update, RULES_BEHIND, "recognition")
-    try:
+    with Behind(stream.update, RULES_BEHIND, "recognition") as rules:
         found = pose_pass(path, estimator_factory, options, rules.put)
-    except BaseException:
-        rules.abort()
-        raise
-    rules.finish()
+        rules.finish()
     if not any(pose.has_person for pose in found.poses):
         raise NoPoseError(f"no person found in {path}: is the whole body in view?")
     evidence = stream.finish()
