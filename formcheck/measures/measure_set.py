@@ -155,6 +155,11 @@ class CompiledMeasure:
 Reader = Callable[[PoseFrame, Any, Callable[[], Any]], Any]
 
 
+def _compute(_frame: PoseFrame, _key: Any, compute: Callable[[], Any]) -> Any:
+    """The reader that shares nothing: every value computed where it is asked for."""
+    return compute()
+
+
 class MeasureSet:
     """All of an exercise's measures, compiled for both sides."""
 
@@ -167,8 +172,7 @@ class MeasureSet:
     def evaluate(self, frame: PoseFrame, side: str, read: Reader | None = None) -> dict[str, float]:
         """Every measure on a side; through ``read`` (``FrameReadings.read``), a value
         another exercise has already measured on this frame is reused."""
-        if read is None:
-            return {m.name: m.evaluate(frame, self.min_visibility) for m in self._compiled[side]}
+        read = read or _compute
         return {
             m.name: read(frame, (m.key, self.min_visibility), lambda m=m: m.evaluate(frame, self.min_visibility))
             for m in self._compiled[side]
