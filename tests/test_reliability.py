@@ -823,3 +823,15 @@ def test_11_no_compiler_runs_at_start(tmp_path: Path) -> None:
     code = "import sys; from formcheck.pose.base import import_mediapipe; import_mediapipe(); print(sys.modules.get('sounddevice'))"
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0 and proc.stdout.strip() == "None", proc.stderr
+
+
+def test_11_mediapipe_loads_no_pyplot(tmp_path: Path) -> None:
+    """Importing mediapipe the way formcheck does leaves matplotlib out (32 MiB held for the
+    whole analysis otherwise), and formcheck's own plots still get the real pyplot after."""
+    code = (
+        "import sys; from formcheck.pose.base import import_mediapipe; mp = import_mediapipe(); "
+        "print('matplotlib' in sys.modules, mp.solutions.pose.Pose is not None); "
+        "from formcheck.reports.plotting import pyplot; fig = pyplot().figure(); print(type(fig).__name__)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.split() == ["False", "True", "Figure"], proc.stderr

@@ -6,6 +6,8 @@ import sys
 from types import ModuleType
 from typing import TYPE_CHECKING, Protocol
 
+from formcheck.core.memory import use_one_malloc_arena
+
 if TYPE_CHECKING:  # types only: choosing a backend on the command line loads no NumPy
     import numpy as np
 
@@ -36,16 +38,35 @@ class PoseEstimator(Protocol):
 
 
 def import_mediapipe() -> ModuleType:
-    """``import mediapipe`` without the ``sounddevice`` import of its audio tasks: that
-    import looks for the portaudio library by running gcc and ld on every start, and
-    formcheck records no audio (its voice cues use espeak-ng). mediapipe takes the
-    missing module as "no audio"; a ``sounddevice`` imported before is left alone."""
-    blocked = "sounddevice" not in sys.modules
-    if blocked:
-        sys.modules["sounddevice"] = None  # type: ignore[assignment]  # import raises ImportError
+    """``import mediapipe``, without two imports formcheck never uses, and with one malloc
+    arena from then on (``formcheck.core.memory``: the model's threads would each grow
+    their own).
+
+    - ``sounddevice``, imported by its audio tasks: that import looks for the portaudio
+      library by running gcc and ld on every start, and formcheck records no audio (its
+      voice cues use espeak-ng). mediapipe takes the missing module as "no audio".
+    - ``matplotlib.pyplot``, imported by ``solutions.drawing_utils`` for its 3D landmark
+      plot only: 32 MiB resident for as long as the model runs. A placeholder stands in
+      while mediapipe imports; formcheck's own plots import the real one when they draw.
+
+    A module imported before is left alone.
+    """
+    use_one_malloc_arena()
+    placeholders = {"sounddevice": None, **_matplotlib_placeholders()}
+    placeholders = {name: module for name, module in placeholders.items() if name not in sys.modules}
+    sys.modules.update(placeholders)  # type: ignore[arg-type]  # None: import raises ImportError
     try:
         import mediapipe
     finally:
-        if blocked and sys.modules.get("sounddevice") is None:
-            del sys.modules["sounddevice"]
+        for name, module in placeholders.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
     return mediapipe
+
+
+def _matplotlib_placeholders() -> dict[str, ModuleType]:
+    """Empty ``matplotlib`` and ``matplotlib.pyplot`` modules (``import matplotlib.pyplot as
+    plt`` needs both)."""
+    package, pyplot = ModuleType("matplotlib"), ModuleType("matplotlib.pyplot")
+    package.pyplot = pyplot  # type: ignore[attr-defined]
+    return {"matplotlib": package, "matplotlib.pyplot": pyplot}
