@@ -23,6 +23,7 @@ from formcheck.engine.session import Session
 from formcheck.engine.stride import StridedPoses, StrideParams
 from formcheck.exercises.schema import Exercise
 from formcheck.feedback.overlay import Overlay
+from formcheck.offline.kept_poses import KeptPoses
 from formcheck.pose import PoseEstimator
 from formcheck.reports.keyframes import KeyFrameCollector
 from formcheck.reports.video_writer import FrameSink, open_video_writer
@@ -63,17 +64,17 @@ class FoundPoses:
     what counting in that pass would have given."""
 
     info: SourceInfo
-    poses: list[PoseFrame]
+    poses: KeptPoses  # in a temporary file, not memory: an hour of them would be 400 MB
     notes: tuple[str, ...] = ()
 
     @classmethod
     def of_track(cls, path: Path, track: Track) -> FoundPoses:
         info = SourceInfo(name=str(path), fps=track.fps, frame_count=len(track.t), size=track.image_size)
-        return cls(info, list(track.frames()), tuple(track.notes))
+        return cls(info, KeptPoses(track.frames()), tuple(track.notes))
 
     def to_track(self, backend: str, source_sha256: str = "") -> Track:
         """The landmark track of these poses (``formcheck track``)."""
-        return Track.from_frames(self.poses, self.info.name, self.info.fps, backend, source_sha256, self.notes)
+        return Track.from_frames(list(self.poses), self.info.name, self.info.fps, backend, source_sha256, self.notes)
 
 
 Stream = Iterator[tuple[PoseFrame | None, VideoFrame | None]]
@@ -119,7 +120,7 @@ def _posed(
         yield pose, vf
 
 
-def _replay(path: Path, poses: list[PoseFrame], pictures: bool) -> Stream:
+def _replay(path: Path, poses: Iterable[PoseFrame], pictures: bool) -> Stream:
     """Poses found before, each with its video frame when ``pictures`` (poses of this
     very video, frame for frame: the pictures are decoded again, the model not run)."""
     if not pictures:
@@ -225,7 +226,7 @@ def pose_pass(
     info, estimator, stream, notes = _open(path, estimator_factory)
     frames = Prefetch(stream, DECODE_AHEAD, "decode")
     bar = _progress_bar(info, options.progress)
-    poses = []
+    poses = KeptPoses()
     try:
         for pose, _ in _posed(frames, PoseStage(estimator) if estimator else None, options):
             poses.append(pose)

@@ -169,7 +169,7 @@ def analyze_recognised(
     with Behind(stream.update, RULES_BEHIND, "recognition") as rules:
         found = pose_pass(path, estimator_factory, options, rules.put)
         rules.finish()
-    if not any(pose.has_person for pose in found.poses):
+    if not found.poses.with_person:
         raise NoPoseError(f"no person found in {path}: is the whole body in view?")
     evidence = stream.finish()
     recognition = recognise(evidence)

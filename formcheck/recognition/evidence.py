@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from formcheck.core.body import View
+from formcheck.core.columns import Column
 from formcheck.core.events import EventKind, FaultEnded, FaultStarted, RepCompleted
 from formcheck.core.frame import PoseFrame
 from formcheck.engine.evaluator import EngineParams, ExerciseEvaluator, FrameState
@@ -35,15 +36,16 @@ VIEWS_ACCEPTED = {
 
 @dataclass
 class Trace:
-    """One exercise's per-frame verdicts over the stream (parallel lists, one per frame)."""
+    """One exercise's per-frame verdicts over the stream (parallel columns, one value per
+    frame: ``core/columns.py``, a byte a flag, so an hour of video stays small)."""
 
     exercise: Exercise
-    posture_ok: list[bool] = field(default_factory=list)  # the start posture of the file
-    view_ok: list[bool] = field(default_factory=list)
-    in_position: list[bool] = field(default_factory=list)
-    holding: list[bool] = field(default_factory=list)  # the hold clock runs
-    faulty: list[bool] = field(default_factory=list)  # some check fails (after its min_s)
-    active: list[bool] = field(default_factory=list)  # activities: in a bout of movement
+    posture_ok: Column = field(default_factory=lambda: Column(bool))  # the start posture of the file
+    view_ok: Column = field(default_factory=lambda: Column(bool))
+    in_position: Column = field(default_factory=lambda: Column(bool))
+    holding: Column = field(default_factory=lambda: Column(bool))  # the hold clock runs
+    faulty: Column = field(default_factory=lambda: Column(bool))  # some check fails (after its min_s)
+    active: Column = field(default_factory=lambda: Column(bool))  # activities: in a bout of movement
     rep_times: list[float] = field(default_factory=list)  # when each counted rep ended
     _faults: set[tuple[str, str | None]] = field(default_factory=set)
 
@@ -62,19 +64,19 @@ class Trace:
                 case RepCompleted():
                     self.rep_times.append(state.t)
         self.faulty.append(bool(self._faults))
-        was = self.active[-1] if self.active else False
+        was = self.active.last(False)
         starts = any(e.kind is EventKind.ACTIVE_STARTED for e in state.events)
         ends = any(e.kind is EventKind.ACTIVE_ENDED for e in state.events)
         self.active.append((was or starts) and not ends)
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {
-            "posture_ok": np.array(self.posture_ok, bool),
-            "view_ok": np.array(self.view_ok, bool),
-            "in_position": np.array(self.in_position, bool),
-            "holding": np.array(self.holding, bool),
-            "faulty": np.array(self.faulty, bool),
-            "active": np.array(self.active, bool),
+            "posture_ok": self.posture_ok.values(),
+            "view_ok": self.view_ok.values(),
+            "in_position": self.in_position.values(),
+            "holding": self.holding.values(),
+            "faulty": self.faulty.values(),
+            "active": self.active.values(),
         }
 
 
@@ -89,8 +91,8 @@ class EvidenceCollector:
             for ex in exercises
         ]
         self.traces = [Trace(ex) for ex in exercises]
-        self.t: list[float] = []
-        self.seen: list[bool] = []
+        self.t = Column(float)
+        self.seen = Column(bool)
 
     def update(self, frame: PoseFrame) -> None:
         """One smoothed frame through every exercise's rules."""
@@ -101,7 +103,7 @@ class EvidenceCollector:
 
     def so_far(self) -> Evidence:
         """The verdicts of the frames seen so far (reps under way not yet counted)."""
-        return Evidence(np.array(self.t, float), np.array(self.seen, bool), self.traces)
+        return Evidence(self.t.values(), self.seen.values(), self.traces)
 
     def finish(self) -> Evidence:
         """End of stream: reps still under way are not counted (the rules' own verdict)."""
