@@ -11,7 +11,8 @@ from formcheck.engine.evaluator import EngineParams, ExerciseEvaluator, FrameSta
 from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise
 from formcheck.pose import PoseEstimator
-from formcheck.smoothing.one_euro import LandmarkFilter, OneEuroSmoother
+from formcheck.smoothing.one_euro import LandmarkFilter
+from formcheck.smoothing.stage import SmoothingStage
 from formcheck.sources.scene import SceneWatch
 from formcheck.sources.video import SourceInfo, VideoFrame
 
@@ -50,9 +51,9 @@ class Pipeline:
         mirrored: bool = False,
     ) -> None:
         self.estimator = estimator
-        self.mirrored = mirrored  # a selfie-mirrored source: the pose model's sides are swapped
         self.pose = PoseStage(estimator) if estimator is not None else None
-        self.smoother = smoother or OneEuroSmoother()
+        # mirrored: a selfie-mirrored source, whose pose model's sides are swapped
+        self.smoothing = SmoothingStage(mirrored, smoother)
         self.evaluator = ExerciseEvaluator(exercise, params)
         self.session = Session(exercise, source)
 
@@ -68,11 +69,7 @@ class Pipeline:
 
     def step(self, pose: PoseFrame) -> FrameState:
         """The stages after the pose model, for one frame."""
-        if self.mirrored:
-            pose = pose.mirrored()
-        if pose.scene_cut:
-            self.smoother.reset()  # never blend landmarks across two camera views
-        state = self.evaluator.update(self.smoother.update(pose))
+        state = self.evaluator.update(self.smoothing.update(pose))
         self.session.add(state)
         return state
 

@@ -22,7 +22,7 @@ from formcheck.core.frame import PoseFrame
 from formcheck.engine.evaluator import EngineParams, ExerciseEvaluator, FrameState
 from formcheck.engine.observer import FrameObserver, FrameReadings
 from formcheck.exercises.schema import Exercise
-from formcheck.smoothing.one_euro import OneEuroSmoother
+from formcheck.smoothing.stage import SmoothingStage
 
 #: The views each ``setup.view`` advice accepts (the rotational stretch's oblique camera
 #: sees the body side-on now and then, a side-on camera sees it obliquely as it moves).
@@ -126,16 +126,11 @@ class EvidenceStream:
     pipeline smooths (reset at camera cuts), then every exercise's rules. One verb, ``update``."""
 
     def __init__(self, exercises: list[Exercise], mirrored: bool = False, params: EngineParams | None = None) -> None:
-        self.mirrored = mirrored
-        self.smoother = OneEuroSmoother()
+        self.smoothing = SmoothingStage(mirrored)
         self.collector = EvidenceCollector(exercises, params)
 
     def update(self, pose: PoseFrame) -> None:
-        if self.mirrored:
-            pose = pose.mirrored()
-        if pose.scene_cut:
-            self.smoother.reset()
-        self.collector.update(self.smoother.update(pose))
+        self.collector.update(self.smoothing.update(pose))
 
     def finish(self) -> Evidence:
         return self.collector.finish()
