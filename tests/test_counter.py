@@ -264,3 +264,56 @@ def test_movements_that_never_come_near_the_position_or_only_flick_past_its_edge
     counter, events = run(rep() + [(1.0, 130, 130), (up, 130, high), (up, high, 130), (1.0, 130, 130)], jitter=0.5)
     assert counter.count == 1
     assert kinds(events, EventKind.REP_REJECTED) == []
+
+
+def run_moving(pieces, spec):
+    """Like ``run``, with the body moving only while the value changes."""
+    t, v = schedule(FPS, pieces)
+    counter, events = RepCounter(spec, None, None), []
+    for i, (ti, vi) in enumerate(zip(t, v)):
+        moving = i > 0 and abs(vi - v[i - 1]) * FPS > 0.05
+        events += counter.update(RepInput(float(ti), float(vi), True, True, moving=moving))
+    return counter, events + counter.finish(float(t[-1]))
+
+
+COBRA_LIKE = RepSpec(
+    measure="chest_lift",
+    direction="rise",
+    enter=0.35,
+    exit=0.2,
+    min_in_s=0.4,
+    min_out_s=0.3,
+    min_rest_s=0.3,
+    min_range=0.3,
+    relative=True,
+)
+FULL_REP = [(0.6, 0.04, 0.55), (2.0, 0.55, 0.55), (0.6, 0.55, 0.04), (1.0, 0.04, 0.04)]
+
+
+def test_a_clip_starting_on_the_way_into_the_position_counts_that_rep():
+    # A cobra whose video begins as the chest is already lifting: counting starts at
+    # 0.1, the "rest" creeps up to the top with the slowing body, and the lying value
+    # (0.04) is first seen after the top. The rest is learnt there, and the top the clip
+    # began in counts, like the full rep after it.
+    first = [
+        (0.4, 0.1, 0.3),
+        (0.6, 0.3, 0.45),
+        (0.8, 0.45, 0.55),
+        (2.5, 0.55, 0.55),
+        (0.8, 0.55, 0.04),
+        (1.5, 0.04, 0.04),
+    ]
+    counter, events = run_moving(first + FULL_REP, COBRA_LIKE)
+    assert counter.count == 2
+    done = kinds(events, EventKind.REP_COMPLETED)
+    assert done[0].data.start_s < 0.5 and 5.0 < done[0].t < 6.0  # from the start to the settled lying value
+
+
+def test_a_still_start_then_a_pose_beyond_it_is_not_learnt_as_the_rest():
+    # The start is held still (its level does not creep), then a cow-like pose on the
+    # far side of it is held before the first rep: the rest stays, and the pose is no rep.
+    pieces = [(1.5, 0.2, 0.2), (0.5, 0.2, -0.3), (2.0, -0.3, -0.3), (0.5, -0.3, 0.2), (1.5, 0.2, 0.2)]
+    counter, _ = run_moving(pieces, COBRA_LIKE)
+    assert counter.count == 0
+    counter, _ = run_moving(pieces + [(0.6, 0.2, 0.6), (2.0, 0.6, 0.6), (0.6, 0.6, 0.2), (1.0, 0.2, 0.2)], COBRA_LIKE)
+    assert counter.count == 1

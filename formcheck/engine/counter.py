@@ -261,6 +261,10 @@ class RepCounter:
     _attempt: float = math.nan  # furthest towards the position since the last rest, while out of it
     _attempt_since: float = 0.0
     _carried: CarriedRep | None = None  # a rep a camera cut interrupted, finished by the next start
+    _armed_at: float = 0.0
+    _level_at_arm: float = math.nan  # the rest level when counting began
+    _started: bool = False  # a rep has begun since counting started
+    _settled_since: float | None = None  # still, well below the rest level, before any rep
 
     def __post_init__(self) -> None:
         if self.hold_spec is not None:
@@ -321,6 +325,8 @@ class RepCounter:
                     elif not self.armed:
                         self.rest.clear()
                         self._rest_since = None
+                    else:
+                        events += self._settle_below_rest(t, value, moving)
                 if setup_ok and self._clear_of_position(value, moving):
                     self._rest_since = t if self._rest_since is None else self._rest_since
                     if t - self._rest_since >= spec.min_rest_s:
@@ -335,6 +341,7 @@ class RepCounter:
                 self.peak, self._attempt = value, math.nan  # an attempt that got there is a rep
                 self._exit.since = None
                 if self.candidate:
+                    self._started = True
                     events.append(Event(EventKind.REP_STARTED, t, self.side, RepStarted(entered)))
         else:
             self.peak = self._more_extreme(value, self.peak)
@@ -344,6 +351,39 @@ class RepCounter:
         if self.hold is not None:
             events += self.hold.update(t, self.in_position and hold_ok, value)
         return events
+
+    def _settle_below_rest(self, t: float, value: float, moving: bool) -> list[Event]:
+        """Learn the rest again when counting began at a level that was not the rest.
+
+        A clip that starts on the way into the position arms there, since the body is
+        out of the position's threshold for a moment, and its rest level then creeps on
+        with the body into the position, by at least ``min_range`` (a real rest stays
+        put). The real rest shows as the body settling still on the far side of that level,
+        by ``min_range`` again, before any rep has begun, and is learnt from there. (A
+        person who gets into the start position and then holds a pose on its far side, a
+        cow before the first cat, has a level that did not creep: nothing is learnt again.)
+        The level counting began at, if it is past ``enter`` from the new rest, was a rep
+        already under way at the start of the clip, and counts as it would have had the
+        clip shown its start (rendered cobra starting 8 % into its first rep: the chest
+        lift read 0.55 where it armed, the lying value 0.04).
+        """
+        level = self.rest.level if self.rest is not None else math.nan
+        beyond_level = math.isnan(level) or self._beyond(value, level)
+        crept = self._beyond(level, self._level_at_arm) and abs(level - self._level_at_arm) >= self.spec.min_range
+        if self._started or not crept or moving or beyond_level or abs(value - level) < self.spec.min_range:
+            self._settled_since = None
+            return []
+        self._settled_since = t if self._settled_since is None else self._settled_since
+        if t - self._settled_since < self.spec.min_rest_s or self.rest is None:
+            return []
+        self.rest.clear()
+        self.rest.add(t, value)
+        self.baseline, self._settled_since, self._started = value, None, True
+        if not self._beyond(level, value + self.spec.enter):
+            return []
+        self.count += 1
+        done = RepCompleted(self._armed_at, t, level, abs(level - value), self.count)
+        return [Event(EventKind.REP_COMPLETED, t, self.side, done)]
 
     def _track_attempt(self, t: float, value: float, enter: float, exit_: float) -> list[Event]:
         """Out of position and counting: a movement that comes past the exit threshold
@@ -393,7 +433,8 @@ class RepCounter:
         counter, when this side's landmarks were hidden at the time)."""
         if self.armed:
             return []
-        self.armed = True
+        self.armed, self._armed_at, self._started = True, t, False
+        self._level_at_arm = self.rest.level if self.rest is not None else math.nan
         self._seen_in_position.clear()
         events = [Event(EventKind.READY, t, self.side)]
         carried, self._carried = self._carried, None
