@@ -13,6 +13,7 @@ from formcheck.exercises.loader import exercise_file, load_all, load_exercise, p
 from formcheck.offline.analyze import AnalysisOptions, analyze
 from formcheck.offline.recognised import Watch, both, candidates, mismatch_note, recognise_track
 from formcheck.pose import BACKENDS, create_estimator
+from formcheck.recognition import ScoreParams
 from formcheck.sources.track import Track
 from formcheck.sources.video import VideoFile
 from tests.fakes import TrackEstimator, two_bridges
@@ -60,6 +61,27 @@ def test_the_recognition_table_is_validated():
     for bad in ('auto = "yes"', "auto = 1", "guess = true"):
         with pytest.raises(ExerciseError, match="recognition"):
             parse_exercise(text + f"\n[recognition]\n{bad}\n", "x.toml")
+
+
+def test_the_in_position_postures_are_validated():
+    text = exercise_file("cobra").read_text()
+    with pytest.raises(ExerciseError, match="in_position"):
+        parse_exercise(text.replace('in_position = ["kneeling"]', 'in_position = ["crouching"]'), "x.toml")
+
+
+@pytest.mark.slow
+def test_the_position_must_be_held_in_the_files_own_postures():
+    """Folded forward, the rendered child's pose reads as prone: its file declares that
+    posture for the position. Without the declaration the same rules find the same
+    position but not in a posture of the exercise, and the render is not recognised."""
+    text = exercise_file("childs_pose").read_text()
+    start = text.index("[recognition]")
+    undeclared = parse_exercise(text[:start].replace('id = "childs_pose"', 'id = "my_childs_pose"', 1), "x.toml")
+    assert undeclared.recognition.in_position == []
+    verdict = recognise_track(truth_track(SAMPLES / "childs_pose.json"), asked=undeclared)
+    scores = {ex.id: s for ex, s in verdict.scores}
+    assert verdict.exercise is not None and verdict.exercise.id == "childs_pose"
+    assert scores["my_childs_pose"] < ScoreParams().none_below
 
 
 def test_a_new_exercise_file_is_a_candidate_with_no_code_change(tmp_path: Path):

@@ -285,6 +285,12 @@ class RecognitionSpec(_Strict):
         description="false: never recognised, only analysed when named (an activity that any movement "
         "satisfies would claim every exercise formcheck does not know)",
     )
+    in_position: list[Posture] = Field(
+        default_factory=list,
+        description="postures the posture reader also sees while the position is held, besides setup.posture "
+        "(a cobra's lifted chest reads as kneeling, a child's pose folded forward as prone); recognition "
+        "wants the body in one of them for most of the time in position",
+    )
 
 
 BODY_PARTS = ("head", "shoulders", "hands", "hips", "knees", "feet")

@@ -41,6 +41,7 @@ class Trace:
 
     exercise: Exercise
     posture_ok: Column = field(default_factory=lambda: Column(bool))  # the start posture of the file
+    position_posture_ok: Column = field(default_factory=lambda: Column(bool))  # a posture the position may take
     view_ok: Column = field(default_factory=lambda: Column(bool))
     in_position: Column = field(default_factory=lambda: Column(bool))
     holding: Column = field(default_factory=lambda: Column(bool))  # the hold clock runs
@@ -49,9 +50,13 @@ class Trace:
     rep_times: list[float] = field(default_factory=list)  # when each counted rep ended
     _faults: set[tuple[str, str | None]] = field(default_factory=set)
 
+    def __post_init__(self) -> None:
+        self._position_postures = {*self.exercise.setup.posture, *self.exercise.recognition.in_position}
+
     def add(self, state: FrameState) -> None:
         seen = state.frame.has_person
         self.posture_ok.append(seen and state.posture in self.exercise.setup.posture)
+        self.position_posture_ok.append(seen and state.posture in self._position_postures)
         self.view_ok.append(seen and state.view in VIEWS_ACCEPTED[self.exercise.setup.view])
         self.in_position.append(state.phase == "position")
         self.holding.append(state.hold_elapsed > 0)
@@ -72,6 +77,7 @@ class Trace:
     def arrays(self) -> dict[str, np.ndarray]:
         return {
             "posture_ok": self.posture_ok.values(),
+            "position_posture_ok": self.position_posture_ok.values(),
             "view_ok": self.view_ok.values(),
             "in_position": self.in_position.values(),
             "holding": self.holding.values(),

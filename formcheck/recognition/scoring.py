@@ -2,9 +2,12 @@
 
 An exercise scores high when its file's rules found what the file describes: the start
 posture most of the time (``setup.posture``), the view its camera advice asks for, and
-the position actually reached: reps counted, or a hold timed, with its checks passing.
-A clip that only resembles an exercise (a crunch beside a bridge) seldom gets all of
-these at once. The weights below were set on the renders and the tuning half of the
+the position actually reached: reps counted, or a hold timed, with its checks passing,
+the body still in the exercise's own postures while in it (``setup.posture`` and
+``recognition.in_position``), and some of the stretch spent there. A clip that only
+resembles an exercise (a crunch beside a bridge) seldom gets all of these at once: a
+standing calf raise can pass for a cobra's chest lift, but not standing up; a knee hug
+passes the leg stretch's rules now and then, but the knee to chest's all along. The weights below were set on the renders and the tuning half of the
 real clips (``benchmarks/recognition.py``); nothing here names an exercise.
 """
 
@@ -26,6 +29,9 @@ class ScoreParams:
     posture_full: float = 0.5  # the start posture seen in this share of the frames is enough
     fault_weight: float = 0.6  # how much failing checks in the position take off
     view_floor: float = 0.5  # the score kept when the view is never the advised one
+    position_posture_full: float = 0.7  # in its own postures this share of the time in position is enough
+    in_position_full: float = 0.15  # this share of the stretch in the position is enough...
+    in_position_floor: float = 0.5  # ...and the score kept when it is in the position only briefly
     none_below: float = 0.3  # a best score below this recognises nothing
 
 
@@ -66,7 +72,10 @@ def score(trace: Trace, evidence: Evidence, lo: int, hi: int, params: ScoreParam
     in_position = a["in_position"] & seen
     clean = 1.0 - params.fault_weight * _share(a["faulty"], in_position)
     view = params.view_floor + (1.0 - params.view_floor) * _share(a["view_ok"], seen)
-    return posture * doing * clean * view
+    held = min(_share(a["position_posture_ok"], in_position) / params.position_posture_full, 1.0)
+    stayed = min(float(in_position.mean()) / params.in_position_full, 1.0)
+    covered = params.in_position_floor + (1.0 - params.in_position_floor) * stayed
+    return posture * doing * clean * view * held * covered
 
 
 def recognise(evidence: Evidence, lo: int = 0, hi: int | None = None, params: ScoreParams | None = None) -> Recognition:
