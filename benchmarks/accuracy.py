@@ -29,8 +29,8 @@ import cv2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from formcheck.exercises.kinds import DEFAULT_SPACE, WORLD_KINDS
 from formcheck.exercises.loader import exercise_ids, load_exercise
-from formcheck.exercises.schema import DEFAULT_SPACE, WORLD_KINDS
 from formcheck.offline.analyze import analyze
 from formcheck.pose import create_estimator  # noqa: E402
 from formcheck.reports.report import build_report
@@ -197,7 +197,7 @@ def main() -> int:
         type=kind_space,
         metavar="KIND=SPACE",
         help="measure this kind (angle, height...) in this space (image, world, fused) instead of "
-        "the default (exercises.schema.DEFAULT_SPACE); repeatable",
+        "the default (exercises.kinds.DEFAULT_SPACE); repeatable",
     )
     args = parser.parse_args()
     if not (args.clips / "labels.csv").exists():

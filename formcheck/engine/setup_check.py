@@ -16,24 +16,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.core.body import Posture, View
+from formcheck.core.body import BODY_PARTS, Posture, View
 from formcheck.core.events import Event
 from formcheck.core.frame import PoseFrame
-from formcheck.core.landmarks import Landmark as L
 from formcheck.engine.checks import FaultTracker
 from formcheck.exercises.schema import Exercise, SetupSpec
 from formcheck.measures.measure_set import Reader
 
 FLOOR_POSTURES = frozenset({Posture.SUPINE, Posture.PRONE, Posture.QUADRUPED, Posture.KNEELING})
-
-PARTS: dict[str, tuple[L, ...]] = {
-    "head": (L.NOSE, L.LEFT_EAR, L.RIGHT_EAR),
-    "shoulders": (L.LEFT_SHOULDER, L.RIGHT_SHOULDER),
-    "hands": (L.LEFT_WRIST, L.RIGHT_WRIST),
-    "hips": (L.LEFT_HIP, L.RIGHT_HIP),
-    "knees": (L.LEFT_KNEE, L.RIGHT_KNEE),
-    "feet": (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL),
-}
 
 
 @dataclass(frozen=True)
@@ -72,7 +62,7 @@ def framing(frame: PoseFrame, p: SetupParams) -> tuple[dict[str, bool], float | 
         & (y <= (1 - p.edge_margin) * h)
     )
     seen = inside & (frame.visibility >= p.min_visibility)
-    parts = {part: bool(seen[list(points)].any()) for part, points in PARTS.items()}
+    parts = {part: bool(seen[list(points)].any()) for part, points in BODY_PARTS.items()}
     extent = max(np.ptp(x[seen]) / w, np.ptp(y[seen]) / h) if seen.sum() >= 4 else None
     return parts, extent
 

@@ -13,36 +13,10 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, field_validator, model_validator
 
-from formcheck.core.body import Posture
+from formcheck.core.body import BODY_PARTS, Posture
 from formcheck.core.landmarks import resolve_point, valid_point_names
 from formcheck.core.state import Sides
-
-#: Measure kinds that can be taken in the metric 3D landmarks. MediaPipe's 3D axes are
-#: the camera's, so a height (along its vertical) is one too; an inclination or an offset
-#: "above" a line is defined in the picture's plane and is not.
-WORLD_KINDS = ("angle", "distance", "height", "lateral")
-#: Kinds that can blend the two by how squarely the camera sees them (``measures``).
-FUSED_KINDS = ("angle", "height")
-#: Where each kind is measured when its file does not say: chosen by the rendered
-#: error grids in the README ("View-robust measures"). Fused angles are the picture's
-#: side-on and up to 30 degrees round, and close to the 3D ones from 60 degrees, where the
-#: picture's are 40-70 degrees off. Heights are closer to the body's in 3D at every
-#: azimuth (their reference length is not foreshortened), except small left-right
-#: differences such as a shoulder tilt, which a file then measures in the picture.
-DEFAULT_SPACE: dict[str, str] = {"angle": "fused", "height": "world"}
-
-POINT_COUNTS = {"angle": 3, "inclination": 2, "offset": 3, "distance": 2, "height": 2, "swing": 2, "lateral": 2}
-# The values each kind of measure can take (degrees; the others are ratios of a body
-# segment, a few at most): a threshold outside can never be reached, or always is.
-KIND_RANGES = {
-    "angle": (0.0, 180.0),
-    "inclination": (0.0, 90.0),
-    "swing": (-180.0, 180.0),
-    "offset": (-10.0, 10.0),
-    "distance": (0.0, 10.0),
-    "height": (-10.0, 10.0),
-    "lateral": (-10.0, 10.0),
-}
+from formcheck.exercises.kinds import DEFAULT_SPACE, FUSED_KINDS, KIND_NAMES, KINDS, PER_KINDS, WORLD_KINDS
 
 
 class _Strict(BaseModel):
@@ -63,7 +37,7 @@ class _Strict(BaseModel):
 class MeasureSpec(_Strict):
     """A number computed from landmarks each frame, on the working side."""
 
-    kind: Literal["angle", "inclination", "offset", "distance", "height", "swing", "lateral"]
+    kind: Literal[KIND_NAMES]  # type: ignore[valid-type]  # the names, from the one table in ``kinds``
     points: list[str]
     per: list[str] | None = Field(default=None, description="reference segment that normalises distance/height")
     description: str = ""
@@ -92,13 +66,14 @@ class MeasureSpec(_Strict):
 
     @model_validator(mode="after")
     def _shape(self) -> MeasureSpec:
-        want = POINT_COUNTS[self.kind]
-        if len(self.points) != want:
-            raise ValueError(f"a {self.kind} measure takes {want} points, got {len(self.points)}")
-        if self.kind in ("distance", "height", "lateral") and (self.per is None or len(self.per) != 2):
+        kind = KINDS[self.kind]
+        if len(self.points) != kind.points:
+            raise ValueError(f"a {self.kind} measure takes {kind.points} points, got {len(self.points)}")
+        if kind.needs_per and (self.per is None or len(self.per) != 2):
             raise ValueError(f"a {self.kind} measure needs 'per': the two points of a reference segment")
-        if self.kind not in ("distance", "height", "lateral") and self.per is not None:
-            raise ValueError(f"'per' only applies to distance, height and lateral measures, not {self.kind}")
+        if not kind.needs_per and self.per is not None:
+            per_kinds = f"{', '.join(PER_KINDS[:-1])} and {PER_KINDS[-1]}"
+            raise ValueError(f"'per' only applies to {per_kinds} measures, not {self.kind}")
         if self.space not in (None, "image") and self.kind not in WORLD_KINDS:
             raise ValueError(f"space {self.space!r} applies to {', '.join(WORLD_KINDS)} measures, not {self.kind}")
         if self.space == "fused" and self.kind not in FUSED_KINDS:
@@ -293,12 +268,9 @@ class RecognitionSpec(_Strict):
     )
 
 
-BODY_PARTS = ("head", "shoulders", "hands", "hips", "knees", "feet")
-
-
 class SetupSpec(_Strict):
     posture: list[Posture] = Field(min_length=1, description="postures accepted as the start position")
-    in_view: list[Literal["head", "shoulders", "hands", "hips", "knees", "feet"]] = Field(
+    in_view: list[Literal[tuple(BODY_PARTS)]] = Field(  # type: ignore[valid-type]  # names: ``core.body``
         default=["head", "shoulders", "hips", "knees", "feet"], description="body parts that must be in the picture"
     )
     view: Literal["side", "front", "oblique", "any"] = Field(
@@ -419,7 +391,8 @@ class Exercise(_Strict):
             for end in ("min", "max"):
                 values.append((f"{key}.{end}", measure, getattr(bounds, end), relative.get(key, False)))
         for key, measure, value, is_relative in values:
-            low, high = KIND_RANGES[self.measures[measure].kind]
+            kind = KINDS[self.measures[measure].kind]
+            low, high = kind.low, kind.high
             if is_relative:
                 low, high = -(high - low), high - low
             if value is not None and not low <= value <= high:
@@ -427,7 +400,8 @@ class Exercise(_Strict):
                     f"{key} ({value:g}) is outside what {'an offset of ' if is_relative else ''}the "
                     f"{self.measures[measure].kind} measure {measure!r} can take ({low:g} to {high:g})"
                 )
-        low, high = KIND_RANGES[self.measures[rep.measure].kind]
+        kind = KINDS[self.measures[rep.measure].kind]
+        low, high = kind.low, kind.high
         if rep.min_range > high - low:
             raise ValueError(
                 f"rep.min_range ({rep.min_range:g}) is wider than {rep.measure!r} can move ({high - low:g})"

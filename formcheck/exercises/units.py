@@ -7,9 +7,9 @@ their unit is that segment, named as a person would say it.
 
 from __future__ import annotations
 
+from formcheck.exercises.kinds import KINDS
 from formcheck.exercises.schema import MeasureSpec
 
-DEGREE_KINDS = frozenset({"angle", "inclination", "swing"})
 # The reference segments the exercise files use, by their two points.
 SEGMENTS = {
     frozenset({"shoulder", "hip"}): "trunk lengths",
@@ -24,7 +24,7 @@ SEGMENTS = {
 
 def unit_of(spec: MeasureSpec) -> str:
     """``degrees``, or the segment a ratio is measured in (``trunk lengths``)."""
-    if spec.kind in DEGREE_KINDS:
+    if KINDS[spec.kind].degrees:
         return "degrees"
     a, b = spec.points[1:3] if spec.kind == "offset" else (spec.per or ["", ""])
     return SEGMENTS.get(frozenset({a, b}), f"{a}-{b} lengths")
