@@ -14,7 +14,7 @@ import textwrap
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -41,7 +41,13 @@ from formcheck.history.store import record_session
 from formcheck.pose import BACKENDS, DEFAULT_BACKEND, create_estimator
 from formcheck.reports.reader import load_report
 from formcheck.reports.report import CAUTION, summary_lines, write_json
-from formcheck.reports.writers import PER_VIDEO, OutputRequest, add_report_options, write_outputs
+from formcheck.reports.writers import (
+    PER_VIDEO,
+    OutputRequest,
+    add_report_options,
+    write_outputs,
+    write_segment_outputs,
+)
 
 if TYPE_CHECKING:
     from formcheck.engine.evaluator import FrameState
@@ -207,7 +213,12 @@ def _analyze(
             on_state=_print_events(out) if events else None,
         )
         session, report = outcome.session, outcome.report
-        if session is None:  # nothing recognised: the JSON report only, no video or exercise outputs
+        out_video_asked = out_video is not None
+        if outcome.parts:  # several exercises: the JSON and HTML reports, no video or CSV
+            plan.discard()
+            written = write_segment_outputs(report, outcome.parts, outputs, plan)
+            out_video = None
+        elif session is None:  # nothing recognised: the JSON report only, no video or exercise outputs
             plan.discard()
             written = [("report", outputs.report)] if outputs.report else []
             if outputs.report:
@@ -219,9 +230,16 @@ def _analyze(
     for label, path in written + [("annotated video", out_video)]:
         if path is not None:
             print(f"  {label}: {path}", file=out)
+    if outcome.parts and (outputs.csv or out_video_asked):
+        print("  no CSV or annotated video of several exercises: analyse each part with -e for those", file=out)
+    kind = "track" if video.suffix.lower() == TRACK_SUFFIX else "file"
     if history is not None and session is not None:
-        record_session(session, report, history, "track" if video.suffix.lower() == TRACK_SUFFIX else "file", started)
+        record_session(session, report, history, kind, started)
         print(f"  recorded in history: {history}", file=out)
+    if history is not None and outcome.parts:  # one session per segment, at its own time
+        for part, segment in zip(outcome.parts, report.segments or [], strict=True):
+            record_session(part, segment.report, history, kind, started + timedelta(seconds=segment.start_s))
+        print(f"  recorded in history: {history} ({len(outcome.parts)} sessions)", file=out)
 
 
 def _limits(low: float | None, high: float | None, unit: Callable[[float], str]) -> str:

@@ -12,7 +12,8 @@ decoded again (not the pose model run again).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 
 from formcheck.core.errors import NoPoseError
@@ -22,6 +23,7 @@ from formcheck.engine.session import Session
 from formcheck.exercises.loader import load_all
 from formcheck.exercises.schema import Exercise
 from formcheck.offline.analyze import AnalysisOptions, FoundPoses, analyze, pose_pass
+from formcheck.offline.kept_poses import KeptPoses
 from formcheck.pose import PoseEstimator
 from formcheck.recognition import (
     Evidence,
@@ -32,6 +34,7 @@ from formcheck.recognition import (
     collect_evidence,
     recognise,
 )
+from formcheck.recognition.segments import Span, find_segments
 from formcheck.reports import model
 from formcheck.reports.report import build_report, unrecognised_report
 from formcheck.sources.track import Track
@@ -119,10 +122,12 @@ class Watch:
 
 @dataclass
 class Outcome:
-    """A recorded analysis: the session (None when no known exercise was recognised) and its report."""
+    """A recorded analysis: the session (None when no known exercise was recognised, or
+    several were) and its report; a routine recording has one session per segment."""
 
     session: Session | None
     report: model.Report
+    parts: list[Session] = field(default_factory=list)
 
 
 def both(*calls: Callable[[FrameState], None] | None) -> Callable[[FrameState], None]:
@@ -173,6 +178,9 @@ def analyze_recognised(
         raise NoPoseError(f"no person found in {path}: is the whole body in view?")
     evidence = stream.finish()
     recognition = recognise(evidence)
+    spans = find_segments(evidence)
+    if len(spans) > 1:
+        return _segmented(path, found, evidence, spans, estimator_factory, options, on_state)
     if recognition.exercise is None:
         return Outcome(None, _unrecognised(found, evidence, recognition))
     session = analyze(path, recognition.exercise, estimator_factory, replace(options, found=found), on_state)
@@ -190,8 +198,48 @@ def _found(recognition: Recognition) -> model.Recognition:
     )
 
 
-def _unrecognised(found: FoundPoses, evidence: Evidence, recognition: Recognition) -> model.Report:
+def _no_exercise(found: FoundPoses, evidence: Evidence) -> model.Report:
+    """The whole video's report without an exercise of its own (none, or one per segment)."""
     seen = int(evidence.seen.sum())
     duration = float(evidence.t[-1] - evidence.t[0])
-    report = unrecognised_report(found.info.name, found.info.fps, len(found.poses), seen, duration, list(found.notes))
-    return report.with_recognition(_found(recognition))
+    return unrecognised_report(found.info.name, found.info.fps, len(found.poses), seen, duration, list(found.notes))
+
+
+def _unrecognised(found: FoundPoses, evidence: Evidence, recognition: Recognition) -> model.Report:
+    return _no_exercise(found, evidence).with_recognition(_found(recognition))
+
+
+def _part(found: FoundPoses, span: Span) -> FoundPoses:
+    """The poses of one segment, as a clip cut to it would give them (its own video time)."""
+    info = replace(found.info, frame_count=span.hi - span.lo)
+    return FoundPoses(info, KeptPoses(islice(found.poses, span.lo, span.hi)), found.notes)
+
+
+def _segmented(
+    path: Path,
+    found: FoundPoses,
+    evidence: Evidence,
+    spans: list[Span],
+    estimator_factory: Callable[[], PoseEstimator],
+    options: AnalysisOptions,
+    on_state: Callable[[FrameState], None] | None,
+) -> Outcome:
+    """A routine recording: each segment counted from its own poses with its exercise's
+    rules (what ``-e`` gives on that stretch); no annotated video or key frames, whose
+    pictures follow one exercise's overlay."""
+    alone = replace(options, out_video=None, keyframes=None)
+    parts = [
+        analyze(path, span.exercise, estimator_factory, replace(alone, found=_part(found, span)), on_state)
+        for span in spans
+    ]
+    segments = [
+        model.Segment(
+            exercise=span.exercise.id,
+            start_s=round(span.start_s, 2),
+            end_s=round(span.end_s, 2),
+            confidence=round(span.confidence, 2),
+            report=build_report(session),
+        )
+        for span, session in zip(spans, parts, strict=True)
+    ]
+    return Outcome(None, _no_exercise(found, evidence).model_copy(update={"segments": segments}), parts)

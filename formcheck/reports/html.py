@@ -38,7 +38,11 @@ th { background: #eef1f5; } td.num { text-align: right; font-variant-numeric: ta
 .ok { color: #1b7a32; font-weight: 600; } .short { color: #a05a00; font-weight: 600; }
 img.plot { max-width: 100%; } figure { display: inline-block; vertical-align: top; margin: 0 1rem 1rem 0; max-width: 640px; }
 figure img { max-width: 100%; } figcaption { color: #445; }
+.timeline { display: flex; height: 2.2rem; background: #e4e7ec; border-radius: 4px; overflow: hidden; margin: .5rem 0; }
+.timeline div { color: #fff; font-size: .8rem; white-space: nowrap; overflow: hidden; padding: .55rem .3rem; box-sizing: border-box; }
 """
+#: One colour a segment, in turn (the gaps between them, set-up and transitions, stay grey).
+SEGMENT_COLOURS = ("#2f6fd6", "#3fa34d", "#b5651d", "#7b4fc4", "#c23b6b", "#1f8f8f")
 REP_COLOUR, HOLD_COLOUR, MISSED_COLOUR, FAULT_COLOUR = "#3fa34d", "#2f6fd6", "#9a9a9a", "#d64545"
 
 
@@ -292,25 +296,71 @@ def render_html(
         f'<p class="meta">Source: {escape(report.source)} · {report.duration_s:.1f} s · {report.frames} frames{escape(visible)} · '
         f"generated {escape(generated.strftime('%Y-%m-%d %H:%M'))} by formcheck {escape(report.formcheck_version)}</p>",
         f'<p class="caution">{escape(report.caution)}</p>',
-        "<h2>Summary</h2>",
-        _summary(report, ex),
-        *_plot_section(report, session),
-        "<h2>Reps</h2>",
-        _rep_table(report, ex),
+        *_report_sections(report, session),
     ]
     if keyframes is not None:
         sections += ["<h2>Key frames</h2>", _key_frames(report, ex, keyframes)]
     return page(title, "\n".join(sections))
 
 
-def _plot_section(report: Report, session: Session) -> list[str]:
+def _report_sections(report: Report, session: Session, heading: str = "h2") -> list[str]:
+    """One exercise's summary, measures and reps (the page's own, or one segment's)."""
+    ex = session.exercise
+    return [
+        f"<{heading}>Summary</{heading}>",
+        _summary(report, ex),
+        *_plot_section(report, session, heading),
+        f"<{heading}>Reps</{heading}>",
+        _rep_table(report, ex),
+    ]
+
+
+def timeline(report: Report) -> str:
+    """The segments of a routine recording as one coloured bar, to scale, gaps in grey."""
+    total = max(report.duration_s, 1e-9)
+    cells, at = [], 0.0
+    for i, seg in enumerate(report.segments or []):
+        if seg.start_s > at:
+            cells.append(f'<div style="width:{100 * (seg.start_s - at) / total:.2f}%"></div>')
+        label = f"{seg.report.exercise_name} {seg.start_s:.0f}-{seg.end_s:.0f} s"
+        colour = SEGMENT_COLOURS[i % len(SEGMENT_COLOURS)]
+        width = 100 * (seg.end_s - seg.start_s) / total
+        cells.append(
+            f'<div title="{escape(label)}" style="width:{width:.2f}%;background:{colour}">{escape(label)}</div>'
+        )
+        at = seg.end_s
+    return f'<div class="timeline">{"".join(cells)}</div>'
+
+
+def render_segments_html(report: Report, sessions: Sequence[Session], generated: datetime | None = None) -> str:
+    """A routine recording's report: the timeline, then each segment as its own report."""
+    generated = generated or datetime.now().astimezone()
+    title = "Exercises one after another — formcheck report"
+    sections = [
+        f"<h1>{escape(title)}</h1>",
+        f'<p class="meta">Source: {escape(report.source)} · {report.duration_s:.1f} s · {report.frames} frames · '
+        f"generated {escape(generated.strftime('%Y-%m-%d %H:%M'))} by formcheck {escape(report.formcheck_version)}</p>",
+        f'<p class="caution">{escape(report.caution)}</p>',
+        "<h2>Timeline</h2>",
+        timeline(report),
+    ]
+    for i, (seg, session) in enumerate(zip(report.segments or [], sessions, strict=True), 1):
+        sections.append(
+            f"<h2>{i}. {escape(seg.report.exercise_name or seg.exercise)}: {seg.start_s:.1f}-{seg.end_s:.1f} s "
+            f"(confidence {seg.confidence:.2f})</h2>"
+        )
+        sections += _report_sections(seg.report, session, "h3")
+    return page(title, "\n".join(sections))
+
+
+def _plot_section(report: Report, session: Session, heading: str = "h2") -> list[str]:
     """The measures over time (nothing for an exercise that measures no angle, as aerobics)."""
     ex = session.exercise
     if not ex.measures:
         return []
     plot = _data_uri("image/png", measures_plot_png(session, report))
     alt = f"{', '.join(ex.measures)} over time, with thresholds, reps and holds"
-    return ["<h2>Measures over time</h2>", f'<img class="plot" alt="{escape(alt)}" src="{plot}">']
+    return [f"<{heading}>Measures over time</{heading}>", f'<img class="plot" alt="{escape(alt)}" src="{plot}">']
 
 
 def page(title: str, body: str) -> str:
@@ -325,3 +375,8 @@ def page(title: str, body: str) -> str:
 def write_html(report: Report, session: Session, target: Path, keyframes: KeyFrameCollector | None = None) -> None:
     """Render, then write (to the temporary file a command's ``OutputPlan`` staged)."""
     target.write_text(render_html(report, session, keyframes), encoding="utf-8")
+
+
+def write_segments_html(report: Report, sessions: Sequence[Session], target: Path) -> None:
+    """Render a routine recording's report, then write it (to the staged temporary file)."""
+    target.write_text(render_segments_html(report, sessions), encoding="utf-8")

@@ -192,8 +192,21 @@ def _recognition_line(report: Report) -> list[str]:
     return [f"No known exercise recognised{named}"]
 
 
+def _segment_lines(report: Report) -> list[str]:
+    """A routine recording: one block per segment, each its own exercise's summary."""
+    segments = report.segments or []
+    lines = [f"Recognised {len(segments)} exercises, one after another: {report.source}"]
+    for i, seg in enumerate(segments, 1):
+        lines.append(f"Segment {i}: {seg.start_s:.1f}-{seg.end_s:.1f} s (confidence {seg.confidence:.2f})")
+        lines += [f"  {line}" for line in summary_lines(seg.report)[:-1]]
+    lines += [f"  note: {note}" for note in report.notes]
+    return [*lines, f"  {report.caution}"]
+
+
 def summary_lines(report: Report) -> list[str]:
     """The short human summary printed after an analysis."""
+    if report.segments:
+        return _segment_lines(report)
     lines = _recognition_line(report)
     if report.exercise is None:
         lines.append(f"  source: {report.source}")

@@ -9,7 +9,7 @@ reports with ``write_outputs`` when it ends; the plan commits them with the vide
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +18,7 @@ from formcheck.core.files import OutputPlan
 from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise
 from formcheck.reports.csv_rows import write_csv
-from formcheck.reports.html import write_html
+from formcheck.reports.html import write_html, write_segments_html
 from formcheck.reports.model import Report
 from formcheck.reports.report import write_json
 
@@ -117,3 +117,15 @@ def write_outputs(
         if own:
             plan.discard()
     return request.targets()
+
+
+def write_segment_outputs(
+    report: Report, sessions: Sequence[Session], request: OutputRequest, plan: OutputPlan
+) -> list[tuple[str, Path]]:
+    """A routine recording's JSON and HTML reports staged in ``plan`` (its segments
+    follow different exercises, so there is no one CSV of them); returns (label, path)."""
+    if request.report is not None:
+        plan.write(request.report, lambda path: write_json(report, path))
+    if request.html is not None:
+        plan.write(request.html, lambda path: write_segments_html(report, sessions, path))
+    return [(label, path) for label, path in request.targets() if path != request.csv]
