@@ -98,6 +98,6 @@ def test_keys_map_to_actions_and_others_do_nothing():
     ]
 
 
-def test_only_a_met_target_or_n_moves_a_routine_on():
-    assert {r for r in EndReason if r.moves_on} == {EndReason.TARGET, EndReason.NEXT}
+def test_only_a_met_target_n_or_the_next_exercise_started_moves_a_routine_on():
+    assert {r for r in EndReason if r.moves_on} == {EndReason.TARGET, EndReason.NEXT, EndReason.SWITCH}
     assert f"{EndReason.SOURCE}" == "source"  # the word the routine report carries

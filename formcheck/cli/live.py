@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from formcheck.cli.history import add_history_options, history_path
+from formcheck.core.ending import EndReason
 from formcheck.core.errors import CameraError, UsageError
 from formcheck.core.files import OutputPlan, with_companions
 from formcheck.exercises.loader import exercise_file, load_exercise
@@ -30,12 +31,16 @@ from formcheck.exercises.routine import (
     routine_file,
 )
 from formcheck.history.store import record_live_session
+from formcheck.reports.model import RoutineReport
 from formcheck.reports.report import CAUTION, build_report, summary_lines, write_json
 from formcheck.reports.routine import StepResult, routine_report, routine_summary
 
 if TYPE_CHECKING:
     from formcheck.feedback.display import Display
+    from formcheck.live.coach import LiveCoach
+    from formcheck.recognition.online import OnlineRecogniser
 
+AUTO = "auto"  # live -e auto: recognise the exercise (the default)
 WINDOW_TITLE = "formcheck"
 
 
@@ -47,7 +52,11 @@ def add_live_parsers(sub: Any, add_pose_options: Callable[[argparse.ArgumentPars
         description="Count reps and holds live from a camera (or a file played at its real pace), with an overlay and voice cues.",
     )
     live.add_argument(
-        "--exercise", "-e", required=True, help="exercise id (see 'formcheck list') or path to an exercise .toml"
+        "--exercise",
+        "-e",
+        default=AUTO,
+        help="exercise id (see 'formcheck list') or path to an exercise .toml; "
+        "auto (the default): recognise whichever exercise the person starts, and follow when they start another",
     )
     routine = sub.add_parser(
         "routine",
@@ -59,6 +68,12 @@ def add_live_parsers(sub: Any, add_pose_options: Callable[[argparse.ArgumentPars
         nargs="?",
         default=DEFAULT_ROUTINE,
         help="routine name (routines/NAME.toml) or path to a routine .toml (default: %(default)s)",
+    )
+    routine.add_argument(
+        "--move-on-early",
+        action="store_true",
+        help="move to the next exercise as soon as recognition sees the person start it, "
+        "before this one's target is met (the rest of this one is reported as not done)",
     )
     choose = routine.add_mutually_exclusive_group()
     choose.add_argument("--start", metavar="ID", help="begin at this exercise of the routine (id, any case)")
@@ -156,15 +171,39 @@ def _camera_advice(step: RoutineStep, out: TextIO) -> None:
         print("  Start facing the camera so formcheck can find you, then lie or kneel down side-on.", file=out)
 
 
+def _follow(coach: LiveCoach, follow: OnlineRecogniser, out: TextIO) -> tuple[list[StepResult], CameraError | None]:
+    """``live`` without -e: wait for a recognised exercise, coach it, switch when another is started."""
+    exercise, ended, error = coach.search(follow)
+    results: list[StepResult] = []
+    while exercise is not None:
+        note = f"Now: {exercise.name}"
+        coach.announce(note)
+        step = RoutineStep(exercise, exercise.rep.target or 1)
+        outcome = coach.run(exercise, None, step.intro() + [CAUTION], follow=follow, note=note)
+        results.append(StepResult(step, outcome.session, outcome.ended_by, outcome.target_met))
+        error = outcome.error
+        exercise = follow.proposal if outcome.ended_by is EndReason.SWITCH else None
+    if not results and ended is not None and ended is not EndReason.CAMERA:
+        print(f"No exercise recognised before {ended.words}.", file=out)
+    return results, error
+
+
 def _coach(
-    args: argparse.Namespace, steps: list[RoutineStep], routine: bool, out: TextIO, video: Path | None, plan: OutputPlan
+    args: argparse.Namespace,
+    steps: list[RoutineStep],
+    routine: bool,
+    out: TextIO,
+    video: Path | None,
+    plan: OutputPlan,
 ) -> tuple[list[StepResult], CameraError | None]:
     """Run the steps on one camera; returns what was counted and any camera failure.
     The annotated ``video`` is staged in ``plan``, committed by the caller."""
     from formcheck.feedback.voice import create_speaker
     from formcheck.live.coach import LiveCoach, LiveOptions, graceful_stop
     from formcheck.live.paced_writer import PacedWriter
+    from formcheck.offline.recognised import candidates
     from formcheck.pose import create_estimator
+    from formcheck.recognition.online import OnlineRecogniser
     from formcheck.sources.camera import (
         CameraSettings,
         LatestFrameGrabber,
@@ -192,12 +231,32 @@ def _coach(
                 show_stats=not args.no_stats,
                 mirrored=args.mirrored != args.mirror_window,  # a flipped picture swaps sides back
             )
-            with graceful_stop() as stop, LatestFrameGrabber(reader) as grabber:
+            following = not steps or (routine and args.move_on_early)
+            with (
+                graceful_stop() as stop,
+                LatestFrameGrabber(reader) as grabber,
+                OnlineRecogniser(candidates(), options.mirrored) if following else nullcontext() as follow,
+            ):
                 coach = LiveCoach(grabber, estimator, display, speaker, out, options, writer, stop)
-                for step in steps:
+                if not steps:
+                    results, error = _follow(coach, follow, out)
+                for i, step in enumerate(steps):
                     _camera_advice(step, out)
-                    speaker.say(f"{step.exercise.name}.", max_age_s=5.0)
-                    outcome = coach.run(step.exercise, step.reps if routine else None, step.intro() + [CAUTION])
+                    after = steps[i + 1].exercise.id if i + 1 < len(steps) else None
+                    started = bool(results) and results[-1].ended_by is EndReason.SWITCH  # already at it
+                    note = f"Now: {step.exercise.name}" if started else ""
+                    if note:
+                        coach.announce(note)
+                    else:
+                        speaker.say(f"{step.exercise.name}.", max_age_s=5.0)
+                    outcome = coach.run(
+                        step.exercise,
+                        step.reps if routine else None,
+                        step.intro() + [CAUTION],
+                        follow=follow,
+                        accept=lambda ex, after=after: ex.id == after,
+                        note=note,
+                    )
                     results.append(StepResult(step, outcome.session, outcome.ended_by, outcome.target_met))
                     error = outcome.error
                     if not outcome.ended_by.moves_on:
@@ -226,15 +285,25 @@ def _record(args: argparse.Namespace, results: list[StepResult], routine: Routin
         print(f"  recorded in history: {path}", file=out)
 
 
+def _followed(results: list[StepResult]) -> RoutineReport:
+    """The report of several exercises followed by ``live`` without -e: a routine's, of what was done."""
+    done = Routine("Live (recognised)", "formcheck live", "", "", [r.step for r in results])
+    return routine_report(done, results)
+
+
 def run_live_command(args: argparse.Namespace, out: TextIO) -> None:
     """``formcheck live`` and ``formcheck routine``."""
     from formcheck.sources.camera import is_camera_index
 
     print(f"Caution: {CAUTION}", file=out)
-    if args.command == "live":
+    routine: Routine | None = None
+    if args.command == "live" and args.exercise.lower() == AUTO:
+        steps: list[RoutineStep] = []  # recognised as the person starts
+        inputs = []
+        print("Start any exercise: formcheck recognises it and coaches it.", file=out)
+    elif args.command == "live":
         exercise = load_exercise(args.exercise)
         steps = [RoutineStep(exercise, exercise.rep.target or 1)]
-        routine: Routine | None = None
         inputs = [exercise_file(args.exercise)]
     else:
         routine = load_routine(args.routine)
@@ -260,9 +329,10 @@ def run_live_command(args: argparse.Namespace, out: TextIO) -> None:
         results, error = _coach(args, steps, routine is not None, out, args.out, plan)
         print("", file=out)
         if routine is None:
-            report = build_report(results[0].session) if results else None
-            if report is not None:
-                print("\n".join(summary_lines(report)), file=out)
+            reports = [build_report(r.session) for r in results]
+            for one in reports:
+                print("\n".join(summary_lines(one)), file=out)
+            report = reports[0] if len(reports) == 1 else _followed(results) if reports else None
         else:
             report = routine_report(routine, results)
             print("\n".join(routine_summary(routine, results)), file=out)

@@ -19,11 +19,12 @@ class EndReason(StrEnum):
     CAMERA = "camera"  # the camera failed
     FINISH = "finish"  # the web page's finish button
     CLOSED = "closed"  # the web page was closed
+    SWITCH = "switch"  # recognition saw the person start another exercise
 
     @property
     def moves_on(self) -> bool:
         """A routine goes on to its next exercise (every other ending stops it)."""
-        return self in (EndReason.TARGET, EndReason.NEXT)
+        return self in (EndReason.TARGET, EndReason.NEXT, EndReason.SWITCH)
 
     @property
     def words(self) -> str:
@@ -41,4 +42,5 @@ WORDS = {
     EndReason.CAMERA: "the camera disappeared",
     EndReason.FINISH: "you finished",
     EndReason.CLOSED: "the page was closed",
+    EndReason.SWITCH: "you started the next exercise",
 }

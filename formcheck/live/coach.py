@@ -26,7 +26,7 @@ from formcheck.core.ending import EndReason
 from formcheck.core.errors import CameraError
 from formcheck.core.state import Sides
 from formcheck.engine.evaluator import EngineParams, FrameState
-from formcheck.engine.pipeline import Pipeline
+from formcheck.engine.pipeline import Pipeline, PoseStage
 from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise
 from formcheck.feedback.cues import Cue, CueMaker
@@ -40,6 +40,7 @@ from formcheck.live.paced_writer import PacedWriter
 from formcheck.live.rate_watch import RateParams, RateWatch, SlowNotice, slow_words
 from formcheck.live.targets import TargetWatch
 from formcheck.pose import PoseEstimator
+from formcheck.recognition.online import OnlineRecogniser
 from formcheck.sources.camera import LatestFrameGrabber
 from formcheck.sources.video import VideoFrame
 
@@ -119,6 +120,14 @@ class ExerciseRun:
     counting: bool = False
     paused: bool = False  # the space key
     holding: bool = False  # a file held on one frame through the countdown
+    follow: OnlineRecogniser | None = None  # recognition that may end it for another exercise
+    accept: Callable[[Exercise], bool] | None = None  # which recognised exercises end it (None: any)
+    note: str = ""  # shown across the picture for the first NOTE_S (the exercise switched to)
+    started: float | None = None  # the time of its first frame
+
+
+SEARCHING = "Start any exercise"
+NOTE_S = 3.0
 
 
 class LiveCoach:
@@ -159,6 +168,10 @@ class LiveCoach:
         self._print(t, text)
         self.speaker.say(*((cue.text, cue.max_age_s, cue.repeat) if cue else (text, 4.0, False)))
 
+    def announce(self, text: str) -> None:
+        """Print and say ``text`` now (the exercise recognised)."""
+        self._tell(self.grabber.now(), text)
+
     def _stats_line(self) -> tuple[float, float]:
         recent = list(self._recent)
         if len(recent) < 2:
@@ -176,12 +189,12 @@ class LiveCoach:
         self,
         frame: VideoFrame,
         state: FrameState | None,
-        overlay: Overlay,
+        overlay: Overlay | None,
         banner: str,
         card: tuple[str, list[str]] | None,
     ) -> np.ndarray:
         image = frame.image_bgr.copy()
-        if state is not None:
+        if state is not None and overlay is not None:
             overlay.annotate(image, state)
         if card is not None:
             draw_card(image, *card)
@@ -197,9 +210,24 @@ class LiveCoach:
         return slow_words(notice, self.options.rate.min_fps, camera=not self.grabber.pausable)
 
     # -- the loop --------------------------------------------------------------------
-    def run(self, exercise: Exercise, target: int | None = None, intro: list[str] | None = None) -> StepOutcome:
-        """Coach one exercise until it ends; ``target`` reps (per side) for a routine."""
+    def run(
+        self,
+        exercise: Exercise,
+        target: int | None = None,
+        intro: list[str] | None = None,
+        follow: OnlineRecogniser | None = None,
+        accept: Callable[[Exercise], bool] | None = None,
+        note: str = "",
+    ) -> StepOutcome:
+        """Coach one exercise until it ends; ``target`` reps (per side) for a routine.
+
+        With ``follow``, the poses also go to live recognition, and an exercise it
+        proposes (that ``accept`` takes) ends this one (``EndReason.SWITCH``). A ``note``
+        (the exercise recognised) means the person is already at it: counting starts at
+        once, without the setup check and countdown."""
         pipeline = self._pipeline(exercise)
+        if follow is not None:
+            follow.follow(exercise)
         run = ExerciseRun(
             exercise,
             pipeline,
@@ -208,20 +236,61 @@ class LiveCoach:
             TargetWatch(target if target is not None else exercise.rep.target),
             CueMaker(exercise.sides is Sides.EACH),
             (exercise.name, (intro or []) + [f"Camera: {exercise.setup.camera}"]),
+            counting=bool(note),
+            follow=follow,
+            accept=accept,
+            note=note,
         )
         ended: EndReason | None = None
         error: CameraError | None = None
-        try:
-            while ended is None:
-                ended = self._tick(run)
-        except CameraError as exc:
-            ended, error = EndReason.CAMERA, exc
-        except KeyboardInterrupt:
-            ended = EndReason.INTERRUPTED
+        ended, error = self._loop(
+            lambda frame, again: self._frame(run, frame, again),
+            lambda action: self._act(run, action),
+            lambda: run.paused or run.holding,
+        )
         session = (run.pipeline if run.counting else self._pipeline(exercise)).finish()
         return StepOutcome(session, ended, target is not None and session.counts.met(target), error)
 
-    def _tick(self, run: ExerciseRun) -> EndReason | None:
+    def search(self, follow: OnlineRecogniser) -> tuple[Exercise | None, EndReason | None, CameraError | None]:
+        """ "Start any exercise" until live recognition proposes one: the exercise, or
+        how the session ended first (and the camera's error, if it failed)."""
+        follow.follow(None)
+        stage = PoseStage(self.estimator)
+
+        def frame_step(frame: VideoFrame, again: bool) -> tuple[EndReason | None, list[str]]:
+            if not again:
+                follow.put(stage.estimate(frame))
+            self._watch_rate(frame.timestamp_s)
+            image = self._render(frame, None, None, SEARCHING, None)
+            self._last = frame
+            return (EndReason.SWITCH if follow.proposal is not None else None), self._show(image, frame)
+
+        ended, error = self._loop(frame_step, self._act_always, lambda: False)
+        return (follow.proposal if ended is EndReason.SWITCH else None), ended, error
+
+    def _loop(
+        self,
+        frame_step: Callable[[VideoFrame, bool], tuple[EndReason | None, list[str]]],
+        act: Callable[[KeyAction], EndReason | None],
+        held: Callable[[], bool],
+    ) -> tuple[EndReason, CameraError | None]:
+        """Ticks until one ends the stage; how it ended, and the camera's error if it failed."""
+        ended: EndReason | None = None
+        try:
+            while ended is None:
+                ended = self._tick(frame_step, act, held)
+        except CameraError as exc:
+            return EndReason.CAMERA, exc
+        except KeyboardInterrupt:
+            return EndReason.INTERRUPTED, None
+        return ended, None
+
+    def _tick(
+        self,
+        frame_step: Callable[[VideoFrame, bool], tuple[EndReason | None, list[str]]],
+        act: Callable[[KeyAction], EndReason | None],
+        held: Callable[[], bool],
+    ) -> EndReason | None:
         """One pass: the newest frame (if any), then the window and its keys."""
         if self.stop:
             return EndReason.INTERRUPTED
@@ -234,13 +303,13 @@ class LiveCoach:
                 ended = EndReason.SOURCE
             keys = self.display.show(None)
         else:
-            ended, keys = self._frame(run, frame, again)
+            ended, keys = frame_step(frame, again)
         if self.display.closed:
             ended = ended or EndReason.WINDOW
         for action in key_actions(keys):
-            acted = self._act(run, action)  # every key acts; the first ending counts
+            acted = act(action)  # every key acts; the first ending counts
             ended = ended or acted
-        self._hold_source(run.paused or run.holding)
+        self._hold_source(held())
         return ended
 
     def _hold_source(self, held: bool) -> None:
@@ -258,24 +327,52 @@ class LiveCoach:
         if run.paused:
             banner = "Paused"
         else:
-            state = run.pipeline.process(frame)
+            state = self._process(run, frame, again)
             if run.counting:
                 ended = self._count(run, frame.timestamp_s, state)
+                banner = self._note(run, frame.timestamp_s)
             else:
                 banner, state = self._count_down(run, frame.timestamp_s, state)
+            ended = ended or self._switch(run)
         infer_s = time.perf_counter() - started
         if not (again or run.paused):
             self._watch_rate(frame.timestamp_s)
         image = self._render(frame, state, run.overlay, banner, None if run.counting else run.card)
-        keys = self.display.show(image)
-        if self.writer is not None:
-            self.writer.write(image, frame.timestamp_s)
+        keys = self._show(image, frame)
         self._last = frame
         if not again:
             timing = FrameTiming(frame.timestamp_s, self.grabber.now() - frame.timestamp_s, infer_s)
             self.timings.append(timing)
             self._recent.append(timing)
         return ended, keys
+
+    def _show(self, image: np.ndarray, frame: VideoFrame) -> list[str]:
+        """Display (and record, if asked) the drawn picture; the keys pressed meanwhile."""
+        keys = self.display.show(image)
+        if self.writer is not None:
+            self.writer.write(image, frame.timestamp_s)
+        return keys
+
+    def _process(self, run: ExerciseRun, frame: VideoFrame, again: bool) -> FrameState:
+        """The pipeline on a frame; its pose to live recognition too (a new frame's only)."""
+        if run.follow is None:
+            return run.pipeline.process(frame)
+        pose = run.pipeline.estimate(frame)
+        if not again:
+            run.follow.put(pose)
+        return run.pipeline.step(pose)
+
+    def _note(self, run: ExerciseRun, t: float) -> str:
+        if run.started is None:
+            run.started = t
+        return run.note if t - run.started < NOTE_S else ""
+
+    def _switch(self, run: ExerciseRun) -> EndReason | None:
+        """Recognition proposes another exercise (that the run accepts): end this one for it."""
+        proposal = run.follow.proposal if run.follow is not None else None
+        if proposal is None or proposal.id == run.exercise.id:
+            return None
+        return EndReason.SWITCH if run.accept is None or run.accept(proposal) else None
 
     def _watch_rate(self, t: float) -> None:
         """Warn, once a session on the console and on the overlay while it lasts, when
@@ -321,12 +418,16 @@ class LiveCoach:
             run.countdown.restart()
             run.targets = TargetWatch(run.targets.goal)
             run.cues = CueMaker(run.exercise.sides is Sides.EACH)
-        elif action is KeyAction.MUTE:
+        elif action is KeyAction.NEXT:
+            return EndReason.NEXT
+        return self._act_always(action)
+
+    def _act_always(self, action: KeyAction) -> EndReason | None:
+        """The keys that act whether an exercise is coached or not (m, i, q)."""
+        if action is KeyAction.MUTE:
             self.speaker.toggle_mute()
         elif action is KeyAction.STATS:
             self.show_stats = not self.show_stats
-        elif action is KeyAction.NEXT:
-            return EndReason.NEXT
         elif action is KeyAction.QUIT:
             return EndReason.QUIT
         return None
