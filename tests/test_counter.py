@@ -248,6 +248,29 @@ def test_a_rep_the_video_cuts_off_on_its_way_back_counts_once_past_half_way(last
     assert [e.data["reason"] for e in rejected] == ([] if counted else ["still in position when the video ended"])
 
 
+@pytest.mark.parametrize(("moved_back", "counted"), [(True, True), (False, False)])
+def test_a_rep_that_comes_back_short_of_the_exit_and_lies_still_to_the_end_counts_if_the_body_moved_back(
+    moved_back, counted
+):
+    # A third rep comes back down to 148 (short of the exit, 145: the rest read a little
+    # differently after the movement) and the body then lies still for the last second:
+    # it was left when the body last moved, not when the video ended. Without any
+    # movement on the way back the change is the tracking's, not the person's.
+    pieces = rep() + rep() + [(1.0, 130, 130), (1.0, 130, 175), (1.0, 175, 175), (0.8, 175, 148), (1.0, 148, 148)]
+    t, v = schedule(FPS, pieces)
+    counter, events = RepCounter(REP, None, None), []
+    for i, (ti, vi) in enumerate(zip(t, v)):
+        on_way_back = ti > t[-1] - 1.8
+        moving = abs(vi - v[i - 1]) * FPS > 0.05 if i and (moved_back or not on_way_back) else False
+        events += counter.update(RepInput(float(ti), float(vi), True, True, moving=moving))
+    events += counter.finish(float(t[-1]))
+    assert counter.count == 2 + counted
+    if counted:
+        assert kinds(events, EventKind.REP_COMPLETED)[-1].data.end_s == pytest.approx(t[-1] - 1.0, abs=0.1)
+    else:
+        assert "body stayed still" in kinds(events, EventKind.REP_REJECTED)[-1].data.reason
+
+
 def test_a_movement_that_turns_back_short_of_the_position_is_a_partial_rep_with_how_far_it_got():
     # Rest at 130, a real rep to 175, then one that reaches only 152 (exit 145, enter 160).
     counter, events = run(rep() + rep(high=152.0) + [(1.0, 130, 130)])

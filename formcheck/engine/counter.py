@@ -249,6 +249,7 @@ class RepCounter:
     entered_at: float = 0.0
     candidate: bool = False
     peak: float = math.nan
+    _peak_at: float = 0.0
     baseline: float = math.nan
     _rest_since: float | None = None
     _enter: _Pending = field(default_factory=_Pending)
@@ -338,13 +339,14 @@ class RepCounter:
             entered = self._enter.hold_for(t, (past_enter or recognised) and not blocked, spec.min_in_s)
             if entered is not None and measured:
                 self.in_position, self.entered_at, self.candidate = True, entered, self.armed
-                self.peak, self._attempt = value, math.nan  # an attempt that got there is a rep
+                self.peak, self._peak_at, self._attempt = value, t, math.nan  # an attempt that got there is a rep
                 self._exit.since = None
                 if self.candidate:
                     self._started = True
                     events.append(Event(EventKind.REP_STARTED, t, self.side, RepStarted(entered)))
         else:
-            self.peak = self._more_extreme(value, self.peak)
+            if self._more_extreme(value, self.peak) != self.peak:
+                self.peak, self._peak_at = value, t
             left = self._exit.hold_for(t, not self._beyond(value, exit_) and not recognised, spec.min_out_s)
             if left is not None and measured:
                 events += self._leave(t, left, value)
@@ -499,6 +501,14 @@ class RepCounter:
             return False
         return (self.peak - self._last_value) / excursion > self.RETURNED_FRACTION
 
+    def _came_back_at(self, t: float) -> float:
+        """When a rep the stream ended on the way back from (``_on_way_back``) was left:
+        the body's last movement since the peak, for the person may have lain still for a
+        while after coming back short of ``exit`` (a rendered knee roll ended 0.4 hip
+        widths from its rest, still for the last second); ``t`` if the body never moved
+        since, which ``_leave`` refuses as a tracking change."""
+        return self._last_moving if self._peak_at < self._last_moving < t else t
+
     def finish(self, t: float, why: str = "the video ended", keep_carried: bool = False) -> list[Event]:
         """The stream ended (or stopped counting, see ``disarm``): close the hold; a rep
         still in position does not count, unless it was already on its way back
@@ -506,7 +516,7 @@ class RepCounter:
         they lowered). A rep carried over a camera cut is dropped too, unless
         ``keep_carried`` (another cut)."""
         if self.in_position and self.candidate and self._on_way_back():
-            return self._leave(t, t, self._last_value)
+            return self._leave(t, self._came_back_at(t), self._last_value)
         events: list[Event] = self.hold.close(t) if self.hold is not None else []
         if self._carried is not None and not keep_carried:
             reason = f"still in position when {why} (after a camera cut)"
