@@ -177,3 +177,28 @@ def test_both_thighs_behind_the_body_is_not_a_hip_stretch():
     ex = next(e for e in load_all() if e.id == "hip_stretch")
     events = run(ex, [dict(v, front_thigh=-30.0) for v in script(ex, None)])
     assert not [e for e in events if e.kind in (EventKind.REP_COMPLETED, EventKind.HOLD_STARTED)]
+
+
+def test_a_knee_hug_counts_on_the_side_whose_knee_came_in_though_the_other_hip_dips_with_it():
+    # The right knee comes in to the chest (hip 130 -> 45) and stays 2 s; as it comes in,
+    # the left hip reads low too for half a second (the pose model puts both knees on the
+    # moving one). Only the right side may enter: "one knee at a time" (rep.require).
+    ex = next(e for e in load_all() if e.id == "knee_to_chest")
+
+    def hips(t: float) -> tuple[float, float]:
+        right = (
+            130.0 if t < 1.0 else max(45.0, 130.0 - 85.0 * (t - 1.0)) if t < 4.0 else min(130.0, 45 + 85 * (t - 4.0))
+        )
+        left = 50.0 if 1.5 <= t < 2.0 else 130.0
+        return left, right
+
+    def steps():
+        for i in range(int(7.0 * FPS)):
+            left, right = hips(i / FPS)
+            frame = PoseFrame(i, i / FPS, (640, 480), BODY_XY + SWAY_PX * (130 - right) / 85, np.zeros(33), np.ones(33))
+            yield frame, {"left": {"hip": left, "other_hip": right}, "right": {"hip": right, "other_hip": left}}
+
+    events, _, evaluator = run_scripted(ex, steps())
+    done = [e.side for e in events if e.kind is EventKind.REP_COMPLETED]
+    assert [str(side) for side in done] == ["right"], done
+    assert evaluator.counts().left == 0
