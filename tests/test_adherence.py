@@ -12,6 +12,7 @@ import pytest
 from formcheck.core.errors import ExerciseError
 from formcheck.exercises.loader import load_exercise, parse_exercise
 from formcheck.exercises.schema import PerDay
+from formcheck.feedback.wording import per_day_words
 from formcheck.history.adherence import adherence
 from tests.test_history import make_record
 
@@ -32,7 +33,7 @@ TWICE = PerDay(sessions=2)
 )
 def test_exercise_files_say_sessions_or_reps_a_day(exercise, words):
     per_day = load_exercise(exercise).per_day
-    assert (per_day.words() if per_day else None) == words
+    assert (per_day_words(per_day) if per_day else None) == words
 
 
 @pytest.mark.parametrize(

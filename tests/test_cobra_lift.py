@@ -14,6 +14,7 @@ import pytest
 from formcheck.core.events import Event, EventKind
 from formcheck.engine.counter import RepCounter, RepInput
 from formcheck.exercises.loader import load_exercise
+from formcheck.feedback.wording import say
 
 FPS = 30.0
 COBRA = load_exercise("cobra")
@@ -50,4 +51,6 @@ def test_a_low_cobra_is_a_partial_rep_saying_how_far_it_got(lying: float) -> Non
     assert not [e for e in events if e.kind is EventKind.REP_COMPLETED]
     partial = [e for e in events if e.kind is EventKind.REP_REJECTED]
     assert len(partial) == 2
-    assert all("partial rep" in e.data["reason"] and f"{lying + 0.25:.2f}" in e.data["reason"] for e in partial)
+    assert all(
+        "partial rep" in say(e.data["reason"]) and f"{lying + 0.25:.2f}" in say(e.data["reason"]) for e in partial
+    )

@@ -8,6 +8,7 @@ import pytest
 from formcheck.core.events import EventKind
 from formcheck.engine.counter import RepCounter, RepInput
 from formcheck.exercises.schema import HoldSpec, RepSpec
+from formcheck.feedback.wording import say
 from tests.synthetic import schedule
 
 FPS = 30.0
@@ -99,14 +100,14 @@ def test_last_raise_still_held_at_the_end_does_not_count():
     counter, events = run(rep() + [(1.0, 130, 130), (1.0, 130, 175), (3.0, 175, 175)])
     assert counter.count == 1
     rejected = kinds(events, EventKind.REP_REJECTED)
-    assert len(rejected) == 1 and "end" in rejected[0].data["reason"]
+    assert len(rejected) == 1 and "end" in say(rejected[0].data["reason"])
 
 
 def test_small_range_is_rejected():
     spec = REP.model_copy(update={"min_range": 40})
     counter, events = run(rep(low=140, high=170) + [(1.0, 140, 140)], spec=spec)
     assert counter.count == 0
-    assert "too small" in kinds(events, EventKind.REP_REJECTED)[0].data["reason"]
+    assert "too small" in say(kinds(events, EventKind.REP_REJECTED)[0].data["reason"])
 
 
 def test_falling_direction():
@@ -228,7 +229,7 @@ def test_leaving_the_position_without_moving_is_not_a_rep():
         still_at_exit = ti > 3.5  # moving on the way up only
         events += counter.update(RepInput(float(ti), float(vi), True, True, moving=not still_at_exit))
     assert counter.count == 0
-    assert "body stayed still" in kinds(events, EventKind.REP_REJECTED)[0].data["reason"]
+    assert "body stayed still" in say(kinds(events, EventKind.REP_REJECTED)[0].data["reason"])
 
 
 @pytest.mark.parametrize(
@@ -245,7 +246,7 @@ def test_a_rep_the_video_cuts_off_on_its_way_back_counts_once_past_half_way(last
     counter, events = run(pieces)
     assert counter.count == 2 + counted
     rejected = kinds(events, EventKind.REP_REJECTED)
-    assert [e.data["reason"] for e in rejected] == ([] if counted else ["still in position when the video ended"])
+    assert [say(e.data["reason"]) for e in rejected] == ([] if counted else ["still in position when the video ended"])
 
 
 @pytest.mark.parametrize(("moved_back", "counted"), [(True, True), (False, False)])
@@ -268,7 +269,7 @@ def test_a_rep_that_comes_back_short_of_the_exit_and_lies_still_to_the_end_count
     if counted:
         assert kinds(events, EventKind.REP_COMPLETED)[-1].data.end_s == pytest.approx(t[-1] - 1.0, abs=0.1)
     else:
-        assert "body stayed still" in kinds(events, EventKind.REP_REJECTED)[-1].data.reason
+        assert "body stayed still" in say(kinds(events, EventKind.REP_REJECTED)[-1].data.reason)
 
 
 def test_a_movement_that_turns_back_short_of_the_position_is_a_partial_rep_with_how_far_it_got():
@@ -276,7 +277,7 @@ def test_a_movement_that_turns_back_short_of_the_position_is_a_partial_rep_with_
     counter, events = run(rep() + rep(high=152.0) + [(1.0, 130, 130)])
     assert counter.count == 1
     (partial,) = kinds(events, EventKind.REP_REJECTED)
-    assert partial.data["reason"] == "partial rep: hip got to 152, short of 160 where the position starts"
+    assert say(partial.data["reason"]) == "partial rep: hip got to 152, short of 160 where the position starts"
     assert partial.data["start_s"] < partial.data["end_s"]
 
 

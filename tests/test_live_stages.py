@@ -8,10 +8,12 @@ import numpy as np
 from formcheck.core.body import Posture, View
 from formcheck.core.ending import EndReason
 from formcheck.core.frame import PoseFrame
+from formcheck.core.reasons import declared
 from formcheck.core.state import Counts, Phase, Side
 from formcheck.engine.evaluator import FrameState
 from formcheck.exercises.loader import load_exercise
 from formcheck.feedback.display import ESC
+from formcheck.feedback.wording import say
 from formcheck.live.countdown import GET_READY, Countdown
 from formcheck.live.keys import KeyAction, key_actions
 from formcheck.live.targets import TargetWatch
@@ -34,7 +36,7 @@ def _state(posture: Posture, person: bool = True, problems: list[str] | None = N
         motion=0.0,
         active_s=None,
         setup_problems=problems or [],
-        message="",
+        message=None,
     )
 
 
@@ -43,9 +45,9 @@ def test_countdown_needs_the_setup_right_for_the_whole_time():
     countdown = Countdown(bridge, 2.0, announce_after_s=0.5)
     lying, standing = _state(Posture.SUPINE), _state(Posture.STANDING)
     first = countdown.update(0.0, standing)
-    assert not first.done and first.banner == "" and first.message == bridge.setup.message
+    assert not first.done and first.banner == "" and say(first.message) == bridge.setup.message
     assert first.announce is None  # not steady yet
-    assert countdown.update(0.6, standing).announce == bridge.setup.message  # said once...
+    assert say(countdown.update(0.6, standing).announce) == bridge.setup.message  # said once...
     assert countdown.update(1.2, standing).announce is None  # ...and not again
     steps = [countdown.update(t, lying) for t in (1.3, 2.0, 2.4, 3.4)]
     assert [(s.banner, s.speak, s.done) for s in steps] == [
@@ -63,9 +65,11 @@ def test_countdown_starts_over_when_the_setup_goes_wrong():
     countdown = Countdown(load_exercise("bridge"), 1.0, announce_after_s=1.0)
     lying = _state(Posture.SUPINE)
     countdown.update(0.0, lying)
-    assert countdown.update(
-        0.5, _state(Posture.SUPINE, problems=["Move back: your feet are out of the picture."])
-    ).message.startswith("Move back")
+    assert say(
+        countdown.update(
+            0.5, _state(Posture.SUPINE, problems=[declared("Move back: your feet are out of the picture.")])
+        ).message
+    ).startswith("Move back")
     assert not countdown.update(1.2, lying).done  # the clock started again at 1.2
     assert countdown.update(2.2, lying).done
 

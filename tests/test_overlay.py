@@ -7,6 +7,7 @@ import pytest
 
 from formcheck.core.body import Posture, View
 from formcheck.core.frame import PoseFrame
+from formcheck.core.reasons import declared
 from formcheck.core.state import Counts
 from formcheck.engine.evaluator import FrameState
 from formcheck.exercises.loader import load_exercise
@@ -49,7 +50,7 @@ def _state(size: tuple[int, int], body: tuple[float, float, float, float], messa
         motion=0.0,
         active_s=None,
         setup_problems=[],
-        message=message,
+        message=declared(message),
     )
 
 

@@ -7,6 +7,7 @@ import pytest
 from formcheck.core.errors import ExerciseError
 from formcheck.exercises.loader import exercise_ids
 from formcheck.exercises.routine import load_routine, parse_routine
+from formcheck.feedback.wording import step_intro
 
 SEED_ORDER = [
     "lower_back_rotation",
@@ -30,7 +31,7 @@ def test_default_routine_is_the_seed_order_skipping_what_is_missing():
     assert routine.skipped == [i for i in SEED_ORDER if i not in known]
     assert routine.frequency == "twice a day"
     knee = next(s for s in routine.steps if s.exercise.id == "knee_to_chest")
-    assert any("opposite side" in line for line in knee.intro())
+    assert any("opposite side" in line for line in step_intro(knee))
 
 
 def test_targets_can_be_overridden():

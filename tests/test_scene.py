@@ -7,6 +7,7 @@ import numpy as np
 from formcheck.core.events import EventKind
 from formcheck.engine.evaluator import ExerciseEvaluator
 from formcheck.exercises.loader import load_exercise
+from formcheck.feedback.wording import say
 from formcheck.sources.scene import SceneWatch
 from tests.synthetic import bridge_frame, schedule
 
@@ -46,5 +47,5 @@ def test_a_cut_mid_rep_is_one_rep_once_the_start_is_seen_again_in_the_new_view()
 def test_a_cut_mid_rep_that_never_comes_back_down_is_not_a_rep():
     events = _bridge_with_a_cut([(1.0, 0, 0), (1.0, 0, 1), (3.0, 1, 1)], cut_s=3.0)
     assert [e for e in events if e.kind is EventKind.REP_COMPLETED] == []
-    rejected = [e.data["reason"] for e in events if e.kind is EventKind.REP_REJECTED]
+    rejected = [say(e.data["reason"]) for e in events if e.kind is EventKind.REP_REJECTED]
     assert rejected == ["still in position when the video ended (after a camera cut)"]

@@ -8,6 +8,7 @@ from formcheck.core.events import EventKind
 from formcheck.core.landmarks import Landmark as L
 from formcheck.engine.setup_check import SetupMonitor
 from formcheck.exercises.loader import load_exercise
+from formcheck.feedback.wording import say
 from formcheck.measures.posture import View, view_of
 from tests.synthetic import bridge_frame
 
@@ -36,12 +37,12 @@ def test_feet_out_of_the_picture():
 
     monitor, fired = run(crop)
     assert fired == ["setup.feet_in_view"]
-    assert monitor.problems()[0].startswith("Your feet are out of the picture")
+    assert say(monitor.problems()[0]).startswith("Your feet are out of the picture")
 
 
 def test_too_dark():
     monitor, fired = run(lambda f: f.with_scene(12.0))
-    assert fired == ["setup.too_dark"] and "too dark" in monitor.problems()[0]
+    assert fired == ["setup.too_dark"] and "too dark" in say(monitor.problems()[0])
 
 
 def test_too_far():
@@ -62,7 +63,7 @@ def test_facing_the_camera_for_a_side_view_exercise():
     frame = turn(bridge_frame(0, 0.0, 0.0))
     assert view_of(frame) is View.FRONT
     monitor, fired = run(turn)
-    assert "setup.view" in fired and "Turn side-on to the camera." in monitor.problems()
+    assert "setup.view" in fired and "Turn side-on to the camera." in [say(p) for p in monitor.problems()]
 
 
 def test_the_rotational_stretch_wants_the_camera_round_from_side_on():
@@ -74,7 +75,9 @@ def test_the_rotational_stretch_wants_the_camera_round_from_side_on():
     assert view_of(bridge_frame(0, 0.0, 0.0)) is View.SIDE
     assert view_of(oblique(bridge_frame(0, 0.0, 0.0))) is View.OBLIQUE
     monitor, fired = run(lambda f: f, exercise="lower_back_rotation")
-    assert fired == ["setup.view"] and monitor.problems()[0].startswith("Move the camera round to about 45 degrees")
+    assert fired == ["setup.view"] and say(monitor.problems()[0]).startswith(
+        "Move the camera round to about 45 degrees"
+    )
     _, fired = run(oblique, exercise="lower_back_rotation")
     assert fired == []
 
@@ -91,7 +94,7 @@ def test_more_than_one_person_is_a_notice_that_does_not_stop_counting():
     monitor, fired = run(lambda f: f.with_people(2))
     assert fired == ["setup.one_person"]
     assert monitor.problems() == []  # counting goes on: not a set-up problem
-    assert monitor.notices() == [
+    assert [say(n) for n in monitor.notices()] == [
         "More than one person is in view: formcheck follows only one. Ask others to step out of the picture."
     ]
 
@@ -115,7 +118,7 @@ def test_two_people_in_view_counting_goes_on_and_hold_coaching_comes_first():
     messages = []
     for i, (ti, li) in enumerate(zip(t, lift)):
         state = pipeline.step(bridge_frame(i, float(ti), float(li)).with_scene(120.0).with_people(2))
-        messages.append((state.phase, state.message))
+        messages.append((state.phase, say(state.message)))
     session = pipeline.finish()
     assert session.counts == {"total": 3}
     notice = "More than one person is in view: formcheck follows only one. Ask others to step out of the picture."

@@ -17,9 +17,9 @@ import pytest
 from formcheck.core.events import Event, EventKind
 from formcheck.core.frame import PoseFrame
 from formcheck.core.landmarks import Landmark as L
+from formcheck.core.reasons import Note, Reason, WantedView
 from formcheck.engine.counter import RepCounter, RepInput
 from formcheck.engine.evaluator import ExerciseEvaluator, FrameState
-from formcheck.engine.setup_check import WRONG_VIEW
 from formcheck.exercises.loader import load_exercise
 from formcheck.exercises.schema import HoldSpec, RepSpec
 from formcheck.offline.analyze import analyze
@@ -67,7 +67,7 @@ def test_a_video_starting_in_the_twist_times_it_on_the_near_shoulders_side(tmp_p
     late = states[-1]
     assert (late.side, late.phase) == (near, "position")
     assert late.hold_elapsed > 6.0
-    assert late.message == WRONG_VIEW["oblique"][1] and late.setup_problems == [late.message]
+    assert late.message == Note(Reason.WRONG_VIEW, WantedView("oblique")) and late.setup_problems == [late.message]
 
 
 def test_legs_lying_straight_are_not_a_twist(tmp_path: Path) -> None:

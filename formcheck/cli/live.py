@@ -30,6 +30,7 @@ from formcheck.exercises.routine import (
     load_routine,
     routine_file,
 )
+from formcheck.feedback.wording import step_intro
 from formcheck.history.store import record_live_session
 from formcheck.reports.model import RoutineReport
 from formcheck.reports.report import CAUTION, build_report, summary_lines, write_json
@@ -164,7 +165,7 @@ def _camera_advice(step: RoutineStep, out: TextIO) -> None:
 
     ex = step.exercise
     print(f"\n{ex.name}", file=out)
-    for line in step.intro():
+    for line in step_intro(step):
         print(f"  {line}", file=out)
     print(f"  Camera: {ex.setup.camera}", file=out)
     if is_floor_exercise(ex):
@@ -179,7 +180,7 @@ def _follow(coach: LiveCoach, follow: OnlineRecogniser, out: TextIO) -> tuple[li
         note = f"Now: {exercise.name}"
         coach.announce(note)
         step = RoutineStep(exercise, exercise.rep.target or 1)
-        outcome = coach.run(exercise, None, step.intro() + [CAUTION], follow=follow, note=note)
+        outcome = coach.run(exercise, None, step_intro(step) + [CAUTION], follow=follow, note=note)
         results.append(StepResult(step, outcome.session, outcome.ended_by, outcome.target_met))
         error = outcome.error
         exercise = follow.proposal if outcome.ended_by is EndReason.SWITCH else None
@@ -252,7 +253,7 @@ def _coach(
                     outcome = coach.run(
                         step.exercise,
                         step.reps if routine else None,
-                        step.intro() + [CAUTION],
+                        step_intro(step) + [CAUTION],
                         follow=follow,
                         accept=lambda ex, after=after: ex.id == after,
                         note=note,

@@ -37,6 +37,7 @@ from formcheck.core.text import PrintableOut, printable
 from formcheck.exercises.loader import AUTO, exercise_file, load_all, load_exercise
 from formcheck.exercises.schema import Bounds, Exercise
 from formcheck.exercises.units import amount
+from formcheck.feedback.wording import describe, per_day_words
 from formcheck.history.store import record_session
 from formcheck.pose import BACKENDS, DEFAULT_BACKEND, create_estimator
 from formcheck.reports.reader import load_report
@@ -166,7 +167,7 @@ def _add_verbosity(p: argparse.ArgumentParser, default: object) -> None:
 def _print_events(out: TextIO) -> Callable[[FrameState], None]:
     def show(state: FrameState) -> None:
         for event in state.events:
-            print(event.describe(), file=out, flush=True)
+            print(describe(event), file=out, flush=True)
 
     return show
 
@@ -320,7 +321,7 @@ def _show(exercise: Exercise, out: TextIO) -> None:
         )
         how_often = f"; {exercise.frequency}" if exercise.frequency else ""
         if exercise.per_day is not None:
-            how_often += f" ({exercise.per_day.words()}{' in all' if exercise.per_day.reps else ''})"
+            how_often += f" ({per_day_words(exercise.per_day)}{' in all' if exercise.per_day.reps else ''})"
         print(f"  target: {target} ({sides}){how_often}", file=out)
     if exercise.hold:
         print(

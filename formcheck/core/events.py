@@ -1,5 +1,7 @@
 """The event stream: what happened and when, consumed by the overlay, the console,
-the report and the voice, so that all of them agree.
+the report and the voice, so that all of them agree. What an event tells the person is
+a ``Note`` (``core/reasons.py``); ``feedback/wording.py`` puts it, and the console's
+line for an event, into words.
 
 Each kind of event carries its own frozen payload (``RepCompleted``, ``HoldEnded``, ...),
 written and read by attribute. A payload is also a read-only mapping of its fields, as
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field, fields
 from enum import Enum
 from typing import Any, TypeVar
 
+from formcheck.core.reasons import Note
 from formcheck.core.state import Side
 
 
@@ -73,7 +76,7 @@ class RepRejected(Payload):
     start_s: float
     end_s: float
     peak: float
-    reason: str
+    reason: Note
     range: float = math.nan  # known only when the movement came back out of the position
 
 
@@ -101,7 +104,7 @@ class HoldEnded(Payload):
 @dataclass(frozen=True)
 class FaultStarted(Payload):
     check: str
-    message: str
+    message: Note
     start_s: float
     value: float  # the check's value when it fired (NaN when it has none, as setup checks)
 
@@ -109,7 +112,7 @@ class FaultStarted(Payload):
 @dataclass(frozen=True)
 class FaultEnded(Payload):
     check: str
-    message: str
+    message: Note
     start_s: float
     end_s: float
 
@@ -142,44 +145,9 @@ class Event:
     side: Side | None = None
     data: Payload = field(default=NOTHING)
 
-    def describe(self) -> str:
-        """One human line, for the console and logs."""
-        who = f" ({self.side})" if self.side else ""
-        d = self.data
-        match d:
-            case RepCompleted():
-                text = f"rep {d.count} done"
-            case RepRejected():
-                text = f"not counted: {d.reason}"
-            case HoldCompleted():
-                text = f"hold target {d.target_s:.0f} s reached"
-            case HoldEnded():
-                text = f"held {d.duration_s:.1f} s"
-            case FaultStarted():
-                text = d.message
-            case FaultEnded():
-                text = f"fixed: {d.check}"
-            case ActiveEnded():
-                text = f"active for {d.duration_s:.0f} s"
-            case _:
-                text = _PLAIN[self.kind]
-        return f"{self.t:7.2f}s  {text}{who}"
-
 
 def payloads(events: Iterable[Event], kind: type[P]) -> Iterator[tuple[Event, P]]:
     """The events that carry a ``kind`` payload, each with it (typed, for reading by attribute)."""
     for event in events:
         if isinstance(event.data, kind):
             yield event, event.data
-
-
-#: What ``describe`` says of the kinds whose payload adds nothing to the line.
-_PLAIN = {
-    EventKind.READY: "start position seen, counting",
-    EventKind.REP_STARTED: "into position",
-    EventKind.HOLD_STARTED: "holding",
-    EventKind.SIDE_CHANGED: "switched side",
-    EventKind.ACTIVE_STARTED: "moving",
-    EventKind.POSE_LOST: "person not visible",
-    EventKind.POSE_FOUND: "person visible again",
-}

@@ -12,6 +12,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from formcheck.core.events import Event, EventKind, FaultEnded, FaultStarted
+from formcheck.core.reasons import Note, declared
 from formcheck.core.state import Side
 from formcheck.engine.rest import RestLevel
 from formcheck.exercises.schema import CheckSpec
@@ -22,7 +23,7 @@ class FaultTracker:
     """Turns a per-frame "failing" flag into debounced fault events."""
 
     check: str
-    message: str
+    message: Note  # what to tell the person while the fault lasts
     min_s: float
     side: Side | None
     active: bool = False
@@ -65,7 +66,7 @@ class CheckTracker(FaultTracker):
     (for a relative check, when its offset from the value at rest does)."""
 
     def __init__(self, spec: CheckSpec, side: Side | None) -> None:
-        super().__init__(spec.id, spec.message, spec.min_s, side)
+        super().__init__(spec.id, declared(spec.message), spec.min_s, side)
         self.spec = spec
         self.rest = RestLevel() if spec.relative else None
 

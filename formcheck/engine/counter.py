@@ -39,14 +39,10 @@ from formcheck.core.events import (
     RepRejected,
     RepStarted,
 )
+from formcheck.core.reasons import Interruption, Note, PartialRep, Reason, StillInPosition, TooSmall
 from formcheck.core.state import Side
 from formcheck.engine.rest import RestLevel
 from formcheck.exercises.schema import HoldSpec, RepSpec
-
-
-def _places(value: float) -> int:
-    """Decimals worth showing: whole degrees, but hundredths of a trunk length."""
-    return 0 if abs(value) >= 10 else 2
 
 
 @dataclass
@@ -403,10 +399,7 @@ class RepCounter:
         attempt, self._attempt = self._attempt, math.nan
         if math.isnan(attempt) or t - self._attempt_since < self.spec.min_in_s or self._beyond(attempt, enter):
             return []  # a flick past the edge, or far enough but kept out by a requirement (a plank)
-        reason = (
-            f"partial rep: {self.spec.measure} got to {attempt:.{_places(attempt)}f}, "
-            f"short of {enter:.{_places(enter)}f} where the position starts"
-        )
+        reason = Note(Reason.PARTIAL_REP, PartialRep(self.spec.measure, attempt, enter))
         return [Event(EventKind.REP_REJECTED, t, self.side, RepRejected(self._attempt_since, t, attempt, reason))]
 
     def saw_position(self, value: float) -> None:
@@ -464,7 +457,7 @@ class RepCounter:
                         self.entered_at,
                         left_at,
                         self.peak,
-                        "the measure changed while the body stayed still (tracking or camera change)",
+                        Note(Reason.STILL_BODY),
                         rep_range,
                     ),
                 )
@@ -483,7 +476,7 @@ class RepCounter:
                         self.entered_at,
                         left_at,
                         self.peak,
-                        f"movement too small ({rep_range:.0f} < {self.spec.min_range:.0f})",
+                        Note(Reason.TOO_SMALL, TooSmall(rep_range, self.spec.min_range)),
                         rep_range,
                     ),
                 )
@@ -509,7 +502,7 @@ class RepCounter:
         since, which ``_leave`` refuses as a tracking change."""
         return self._last_moving if self._peak_at < self._last_moving < t else t
 
-    def finish(self, t: float, why: str = "the video ended", keep_carried: bool = False) -> list[Event]:
+    def finish(self, t: float, why: Interruption = Interruption.VIDEO_ENDED, keep_carried: bool = False) -> list[Event]:
         """The stream ended (or stopped counting, see ``disarm``): close the hold; a rep
         still in position does not count, unless it was already on its way back
         (``_on_way_back``: the video, the view or the person's visibility ended while
@@ -519,7 +512,7 @@ class RepCounter:
             return self._leave(t, self._came_back_at(t), self._last_value)
         events: list[Event] = self.hold.close(t) if self.hold is not None else []
         if self._carried is not None and not keep_carried:
-            reason = f"still in position when {why} (after a camera cut)"
+            reason = Note(Reason.STILL_IN_POSITION, StillInPosition(why, after_cut=True))
             dropped = RepRejected(self._carried.start_s, t, self._carried.peak, reason)
             events.append(Event(EventKind.REP_REJECTED, t, self.side, dropped))
             self._carried = None
@@ -529,13 +522,13 @@ class RepCounter:
                     EventKind.REP_REJECTED,
                     t,
                     self.side,
-                    RepRejected(self.entered_at, t, self.peak, f"still in position when {why}"),
+                    RepRejected(self.entered_at, t, self.peak, Note(Reason.STILL_IN_POSITION, StillInPosition(why))),
                 )
             )
         self.candidate = False
         return events
 
-    def disarm(self, t: float, why: str, carry: bool = False) -> list[Event]:
+    def disarm(self, t: float, why: Interruption, carry: bool = False) -> list[Event]:
         """Require the start position again (the person was lost, or the view changed).
         ``carry``: a camera cut, after which a rep under way continues in the new view."""
         rep_range = abs(self.peak - self.baseline) if not math.isnan(self.baseline) else math.inf

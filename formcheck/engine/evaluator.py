@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from formcheck.core.body import Posture, View
 from formcheck.core.events import Event, EventKind, SideChanged
 from formcheck.core.frame import PoseFrame
+from formcheck.core.reasons import Interruption, Note, Reason, declared
 from formcheck.core.state import Counts, Phase, Side, Sides
 from formcheck.engine.activity import ActivityTracker
 from formcheck.engine.checks import CheckTracker, SpeedMeter
@@ -49,8 +50,8 @@ class FrameState:
     hold_target: float | None
     motion: float  # body speed, trunk lengths per second
     active_s: float | None  # time in motion, for activities (None otherwise)
-    setup_problems: list[str]  # what is wrong with the camera set-up now
-    message: str
+    setup_problems: list[Note]  # what is wrong with the camera set-up now
+    message: Note | None  # the one thing to tell the person now (None: nothing)
     events: list[Event] = field(default_factory=list)
 
 
@@ -62,7 +63,7 @@ class _Side:
         self.checks = [CheckTracker(spec, label) for spec in exercise.checks]
         self.speed = {name: SpeedMeter() for name in exercise.measures}
 
-    def disarm(self, t: float, why: str, carry: bool = False) -> list[Event]:
+    def disarm(self, t: float, why: Interruption, carry: bool = False) -> list[Event]:
         """The start position is needed again, and so are the checks' rest values: after
         a camera cut or a long absence, the old ones belong to another view. ``carry``
         (a cut): a rep under way goes on in the new view."""
@@ -108,7 +109,7 @@ class ExerciseEvaluator:
         cut_events: list[Event] = []
         if frame.scene_cut:  # a new camera view: counting needs the start position again
             for side in self._sides.values():
-                cut_events += side.disarm(t, "the camera view changed", carry=True)
+                cut_events += side.disarm(t, Interruption.VIEW_CHANGED, carry=True)
         near, posture, view, motion, values = seen.near, seen.posture, seen.view, seen.motion, seen.measures
         setup_ok = posture in self.exercise.setup.posture
         key = self.exercise.rep.measure if self.exercise.rep else None
@@ -257,7 +258,7 @@ class ExerciseEvaluator:
         if gone_for >= self.params.disarm_after_s:
             for state in self._sides.values():
                 if state.counter.armed or state.counter.in_position:
-                    events += state.disarm(t, "the person was out of view")
+                    events += state.disarm(t, Interruption.OUT_OF_VIEW)
         return events
 
     def _track_active_side(self, t: float, events: list[Event]) -> list[Event]:
@@ -269,27 +270,27 @@ class ExerciseEvaluator:
                     return [Event(EventKind.SIDE_CHANGED, t, event.side, SideChanged(previous))]
         return []
 
-    def _message(self, state: _Side | None, phase: Phase, setup_ok: bool) -> str:
+    def _message(self, state: _Side | None, phase: Phase, setup_ok: bool) -> Note | None:
         """The one thing to tell the person now, most basic first."""
         if self._lost:
-            return "Step back into view: the whole body must be visible."
+            return Note(Reason.STEP_INTO_VIEW)
         problems = self._setup.problems()
         if problems:
             return problems[0]
-        notices = self._setup.notices()
+        notice = next(iter(self._setup.notices()), None)
         if state is None:
-            return (notices[0] if notices else "") if phase is Phase.READY else self.exercise.setup.message
+            return notice if phase is Phase.READY else declared(self.exercise.setup.message)
         if phase is Phase.SETUP:
-            return self.exercise.setup.message if not setup_ok else "Hold still in the start position."
+            return declared(self.exercise.setup.message) if not setup_ok else Note(Reason.HOLD_STILL_AT_START)
         active = [c for c in state.checks if c.active]
         if active:
-            return active[-1].spec.message
+            return active[-1].message
         hold = state.counter.hold
         if phase is Phase.POSITION and hold is not None:
             if hold.current is not None and hold.current.completed:
-                return "Well held. Slowly return to the start."
-            return "Hold the position and breathe."
-        return notices[0] if notices else ""
+                return Note(Reason.WELL_HELD)
+            return Note(Reason.HOLD_POSITION)
+        return notice
 
     def counts(self) -> Counts:
         if not self._sides:

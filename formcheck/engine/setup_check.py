@@ -19,6 +19,7 @@ import numpy as np
 from formcheck.core.body import BODY_PARTS, Posture, View
 from formcheck.core.events import Event
 from formcheck.core.frame import PoseFrame
+from formcheck.core.reasons import FindMe, Note, OutOfView, Reason, WantedView, declared
 from formcheck.engine.checks import FaultTracker
 from formcheck.exercises.schema import Exercise, SetupSpec
 from formcheck.measures.measure_set import Reader
@@ -37,17 +38,10 @@ class SetupParams:
     min_s: float = 1.0  # a problem must last this long to be reported
 
 
-#: Per wanted view, the view that is refused and what to do about it. An oblique view
-#: (about 45 degrees) refuses side-on: there a movement across the line of sight, such as
-#: knees rolling away from the camera, is hidden behind the near side of the body.
-WRONG_VIEW: dict[str, tuple[View, str]] = {
-    "side": (View.FRONT, "Turn side-on to the camera."),
-    "front": (View.SIDE, "Face the camera."),
-    "oblique": (
-        View.SIDE,
-        "Move the camera round to about 45 degrees from your side: straight side-on, part of the movement is hidden.",
-    ),
-}
+#: Per wanted view, the view that is refused. An oblique view (about 45 degrees) refuses
+#: side-on: there a movement across the line of sight, such as knees rolling away from
+#: the camera, is hidden behind the near side of the body.
+REFUSED_VIEW: dict[str, View] = {"side": View.FRONT, "front": View.SIDE, "oblique": View.SIDE}
 
 
 def framing(frame: PoseFrame, p: SetupParams) -> tuple[dict[str, bool], float | None]:
@@ -73,26 +67,14 @@ class SetupMonitor:
         self.params = params or SetupParams()
         min_s = self.params.min_s
         self._parts = {
-            part: FaultTracker(f"setup.{part}_in_view", _out_of_view_message(part), min_s, None)
+            part: FaultTracker(f"setup.{part}_in_view", Note(Reason.OUT_OF_VIEW, OutOfView(part)), min_s, None)
             for part in setup.in_view
         }
-        self._too_far = FaultTracker(
-            "setup.too_far",
-            "You are too far from the camera: come closer so you fill more of the picture.",
-            min_s,
-            None,
-        )
-        self._too_dark = FaultTracker("setup.too_dark", "It is too dark: add light in front of you.", min_s, None)
-        refused = WRONG_VIEW.get(setup.view)  # None for "any"
-        self._refused_view: View | None = refused[0] if refused else None
-        wanted = refused[1] if refused else ""
-        self._view = FaultTracker("setup.view", wanted, min_s, None)
-        self._crowd = FaultTracker(
-            "setup.one_person",
-            "More than one person is in view: formcheck follows only one. Ask others to step out of the picture.",
-            min_s,
-            None,
-        )
+        self._too_far = FaultTracker("setup.too_far", Note(Reason.TOO_FAR), min_s, None)
+        self._too_dark = FaultTracker("setup.too_dark", Note(Reason.TOO_DARK), min_s, None)
+        self._refused_view = REFUSED_VIEW.get(setup.view)  # None for "any"
+        self._view = FaultTracker("setup.view", Note(Reason.WRONG_VIEW, WantedView(setup.view)), min_s, None)
+        self._crowd = FaultTracker("setup.one_person", Note(Reason.ONE_PERSON), min_s, None)
 
     def _trackers(self) -> list[FaultTracker]:
         return [*self._parts.values(), self._too_far, self._too_dark, self._view, self._crowd]
@@ -113,44 +95,32 @@ class SetupMonitor:
         events += self._view.update(t, view is self._refused_view)
         return events
 
-    def problems(self) -> list[str]:
-        """Messages of the problems active now, most basic first."""
+    def problems(self) -> list[Note]:
+        """The problems active now, most basic first."""
         return [tr.message for tr in (self._too_dark, *self._parts.values(), self._too_far, self._view) if tr.active]
 
-    def notices(self) -> list[str]:
-        """Messages worth saying that do not stop counting (more than one person)."""
+    def notices(self) -> list[Note]:
+        """What is worth saying but does not stop counting (more than one person)."""
         return [self._crowd.message] if self._crowd.active else []
 
     def finish(self, t: float) -> list[Event]:
         return [e for tr in self._trackers() for e in tr.end(t)]
 
 
-def _out_of_view_message(part: str) -> str:
-    verb = "is" if part == "head" else "are"
-    return f"Your {part} {verb} out of the picture: move the camera or step back so your whole body is visible."
-
-
 def is_floor_exercise(exercise: Exercise) -> bool:
     return all(p in FLOOR_POSTURES for p in exercise.setup.posture)
 
 
-def find_me_message(exercise: Exercise) -> str:
-    """What to do when nobody is found yet: the pose model finds people by the face."""
-    if is_floor_exercise(exercise):
-        return "Face the camera so I can find you, then get down into the start position."
-    return "Step in front of the camera so I can see you."
-
-
-def readiness_problem(exercise: Exercise, has_person: bool, problems: list[str], posture: Posture) -> str | None:
+def readiness_problem(exercise: Exercise, has_person: bool, problems: list[Note], posture: Posture) -> Note | None:
     """The one thing to fix before counting may start; None when ready.
 
     Live coaching waits for this to be None (and stay so through a countdown) before it
     starts counting.
     """
-    if not has_person:
-        return find_me_message(exercise)
+    if not has_person:  # the pose model finds people by the face
+        return Note(Reason.FIND_ME, FindMe(is_floor_exercise(exercise)))
     if problems:
         return problems[0]
     if posture not in exercise.setup.posture:
-        return exercise.setup.message
+        return declared(exercise.setup.message)
     return None

@@ -15,7 +15,7 @@ from pydantic import Field
 
 from formcheck.core.errors import ExerciseError, UsageError
 from formcheck.core.files import read_text_bounded
-from formcheck.core.state import Counts, Sides
+from formcheck.core.state import Counts
 from formcheck.exercises.loader import (
     did_you_mean,
     exercise_ids,
@@ -54,19 +54,6 @@ class RoutineStep:
     exercise: Exercise  # with the routine's hold target applied
     reps: int
     note: str = ""
-
-    def intro(self) -> list[str]:
-        """What to show before the exercise: the steps, the target, the sides."""
-        ex = self.exercise
-        lines = [f"{i}. {step}" for i, step in enumerate(ex.instructions, 1)]
-        target = f"Target: {self.reps} rep{'s' if self.reps != 1 else ''}"
-        if ex.sides is Sides.EACH:
-            target += " on each side: one side first, then repeat on the opposite side"
-        if ex.hold is not None:
-            target += f", holding {ex.hold.target_s:g} s"
-        lines.append(target + ".")
-        lines += [self.note] if self.note else []
-        return lines
 
     def target_met(self, counts: Counts) -> bool:
         """The step's rep target reached: on both sides for one-sided exercises."""

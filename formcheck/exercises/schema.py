@@ -307,11 +307,6 @@ class PerDay(_Strict):
         """``sessions`` or ``reps``: what a day's count is of."""
         return "sessions" if self.sessions is not None else "reps"
 
-    def words(self) -> str:
-        """``2 sessions a day``, ``10 reps a day``."""
-        one = {"sessions": "session", "reps": "rep"}[self.unit]
-        return f"{self.target} {one if self.target == 1 else self.unit} a day"
-
 
 class Exercise(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from formcheck.core.events import EventKind, FaultStarted, HoldCompleted, HoldEnded, HoldStarted, RepCompleted
 from formcheck.engine.evaluator import FrameState
+from formcheck.feedback.wording import say
 
 COUNTDOWN_FROM = 3
 
@@ -42,7 +43,7 @@ class CueMaker:
                 case HoldEnded():
                     self._counted_down = None
                 case FaultStarted(message=message):
-                    cues.append(Cue(message, max_age_s=4.0, repeat=False))
+                    cues.append(Cue(say(message), max_age_s=4.0, repeat=False))
                 case _ if event.kind is EventKind.POSE_LOST:
                     cues.append(Cue("I cannot see you.", max_age_s=3.0, repeat=False))
         if state.hold_target and state.hold_elapsed > 0:

@@ -6,7 +6,7 @@ in. Colours are RGB in the style and converted only at the cv2 call.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -15,6 +15,7 @@ from formcheck.core.landmarks import SKELETON
 from formcheck.core.state import Phase, Sides
 from formcheck.engine.evaluator import FrameState
 from formcheck.exercises.schema import Exercise
+from formcheck.feedback.wording import say
 from formcheck.measures.measure_set import MeasureSet
 from formcheck.reports.report import tenths
 
@@ -143,9 +144,10 @@ class Overlay:
         body = body_box(state, self.style.min_visibility)
         if state.frame.has_person:
             self._skeleton(image, state, scale)
+        message = say(state.message)
         if self.notice:  # said with the message, in its band (wrapped, placed off the body)
-            state = replace(state, message=f"{self.notice}. {state.message}" if state.message else self.notice)
-        band = self._message(image, state, scale, body)
+            message = f"{self.notice}. {message}" if message else self.notice
+        band = self._message(image, message, state.phase, scale, body)
         self._panel(image, state, scale, body, band)
         return image
 
@@ -173,14 +175,14 @@ class Overlay:
             org = _label_position(label, (int(x), int(y)), scale * 0.9, placed, img.shape[1::-1])
             _text(img, label, org, s.angle_text, scale * 0.9)
 
-    def _message(self, img: np.ndarray, state: FrameState, scale: float, body: Box | None) -> Box | None:
+    def _message(self, img: np.ndarray, message: str, phase: Phase, scale: float, body: Box | None) -> Box | None:
         """The feedback message, wrapped to the frame's width, in a band at the bottom or,
         when the body is there, at the top. Returns the band drawn."""
-        if not state.message:
+        if not message:
             return None
         h, w = img.shape[:2]
         margin = max(6, int(12 * scale / 0.6))
-        lines = wrap_to_width(state.message, scale, w - 2 * margin)
+        lines = wrap_to_width(message, scale, w - 2 * margin)
         step = text_size("Ag", scale)[1] + margin // 2
         height = step * len(lines) + margin
         width = min(w, max(text_size(line, scale)[0] for line in lines) + 2 * margin)
@@ -188,7 +190,7 @@ class Overlay:
         self._band = _least_covering(bands, body, self._band)
         box = bands[self._band]
         shade(img, box, self.style.panel, self.style.panel_alpha)
-        colour = self.style.warn if state.phase is not Phase.SETUP else self.style.text
+        colour = self.style.warn if phase is not Phase.SETUP else self.style.text
         for i, line in enumerate(lines):
             _text(img, line, (margin, box[1] + margin // 2 + step * (i + 1) - margin // 2), colour, scale)
         return box

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from formcheck.exercises.schema import PerDay
+from formcheck.feedback.wording import per_day_words
 from formcheck.history.adherence import Adherence, Day
 from formcheck.history.store import COLUMNS, SessionRecord
 from formcheck.reports.plotting import png, pyplot
@@ -78,7 +79,7 @@ def adherence_lines(a: Adherence, name: str, basis: str) -> list[str]:
     """One exercise's adherence as a calendar strip, one character a day (``#`` met,
     ``+`` some but short, ``.`` none), four weeks a line; ``basis`` says where the
     prescription comes from, e.g. 'from "twice a day"'."""
-    lines = [f"{name} ({a.exercise}): {a.per_day.words()} ({basis})"]
+    lines = [f"{name} ({a.exercise}): {per_day_words(a.per_day)} ({basis})"]
     for i in range(0, len(a.days), STRIP_DAYS):
         chunk = a.days[i : i + STRIP_DAYS]
         strip = "".join(_mark(d) for d in chunk)
@@ -122,7 +123,7 @@ def per_day_plot_png(
         ax.bar(x, values, color=["#3aa36b" if m else "#2b7bb9" for m in met], width=0.75)
         unit = wanted.unit if wanted is not None else "sessions"
         if wanted is not None:
-            ax.axhline(wanted.target, color="#d9822b", ls="--", lw=1.2, label=f"{wanted.words()} prescribed")
+            ax.axhline(wanted.target, color="#d9822b", ls="--", lw=1.2, label=f"{per_day_words(wanted)} prescribed")
             ax.legend(fontsize=8, loc="upper left")
         ax.set_ylabel(unit, fontsize=8)
         ax.set_title(ex if wanted is not None else f"{ex} (no daily number prescribed)", fontsize=9, loc="left")

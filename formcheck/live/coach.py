@@ -34,6 +34,7 @@ from formcheck.feedback.display import Display
 from formcheck.feedback.hud import LIVE_CORNERS, draw_banner, draw_card, draw_stats, draw_warning
 from formcheck.feedback.overlay import Overlay, OverlayStyle
 from formcheck.feedback.voice import Speaker
+from formcheck.feedback.wording import describe, say
 from formcheck.live.countdown import Countdown
 from formcheck.live.keys import KeyAction, key_actions
 from formcheck.live.paced_writer import PacedWriter
@@ -387,7 +388,8 @@ class LiveCoach:
         step = run.countdown.update(t, state)
         run.holding = self.grabber.pausable and not step.done and bool(step.banner)
         if step.announce:
-            self._tell(t, f"setup: {step.announce}", Cue(step.announce, 4.0, repeat=False))
+            words = say(step.announce)
+            self._tell(t, f"setup: {words}", Cue(words, 4.0, repeat=False))
         if step.done:
             run.counting, run.pipeline = True, self._pipeline(run.exercise)
             self._tell(t, "counting", Cue("Go", 1.5))
@@ -399,7 +401,7 @@ class LiveCoach:
     def _count(self, run: ExerciseRun, t: float, state: FrameState) -> EndReason | None:
         """Events printed, cues said, targets announced; a routine's met target ends it."""
         for event in state.events:
-            print(event.describe(), file=self.out, flush=True)
+            print(describe(event), file=self.out, flush=True)
         for cue in run.cues.update(state):
             self.speaker.say(cue.text, cue.max_age_s, cue.repeat)
         met = False

@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from formcheck.core.reasons import Note, Reason
 from formcheck.engine.evaluator import FrameState
 from formcheck.engine.setup_check import readiness_problem
 from formcheck.exercises.schema import Exercise
 
-GET_READY = "Get ready: counting starts soon."
+GET_READY = Note(Reason.GET_READY)
 
 
 class Steady:
@@ -22,11 +23,11 @@ class Steady:
 
     def __init__(self, after_s: float) -> None:
         self.after_s = after_s
-        self._value: str | None = None
+        self._value: Note | None = None
         self._since = 0.0
-        self._reported: str | None = None
+        self._reported: Note | None = None
 
-    def update(self, t: float, value: str | None) -> str | None:
+    def update(self, t: float, value: Note | None) -> Note | None:
         if value != self._value:
             self._value, self._since = value, t
         if value is not None and value != self._reported and t - self._since >= self.after_s:
@@ -41,8 +42,8 @@ class CountdownStep:
 
     done: bool  # the setup held for the whole countdown: counting starts now
     banner: str  # the seconds left, "" while the setup is not right
-    message: str  # the overlay's message: the problem to fix, or "get ready"
-    announce: str | None  # a problem steady long enough to be printed and said
+    message: Note | None  # the overlay's message: the problem to fix, or "get ready"
+    announce: Note | None  # a problem steady long enough to be printed and said
     speak: str | None  # a number of the countdown to say
 
 
@@ -69,7 +70,7 @@ class Countdown:
         left = self.seconds - (t - self._ok_since) if self._ok_since is not None else math.inf
         announce = self._announce.update(t, problem)
         if left <= 0:
-            return CountdownStep(True, "", "", announce, None)
+            return CountdownStep(True, "", None, announce, None)
         number = math.ceil(left) if math.isfinite(left) else None
         speak = None
         if number and number != self._spoken:

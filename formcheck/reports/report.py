@@ -14,6 +14,7 @@ from formcheck import __version__
 from formcheck.core.events import ActiveEnded, FaultEnded, HoldEnded, RepCompleted, RepRejected, payloads
 from formcheck.core.state import Side, Sides
 from formcheck.engine.session import Session
+from formcheck.feedback.wording import say
 from formcheck.reports.model import (
     CAUTION,
     SCHEMA,
@@ -61,7 +62,7 @@ def missing_holds(report: Report) -> list[str]:
 
 def _faults(session: Session) -> list[FaultEntry]:
     faults = [
-        FaultEntry(check=d.check, message=d.message, start_s=_r(d.start_s), end_s=_r(d.end_s), side=e.side)
+        FaultEntry(check=d.check, message=say(d.message), start_s=_r(d.start_s), end_s=_r(d.end_s), side=e.side)
         for e, d in payloads(session.events, FaultEnded)
     ]
     return sorted(faults, key=lambda f: f.start_s)
@@ -117,7 +118,7 @@ def build_report(session: Session) -> Report:
     faults = _faults(session)
     reps = _reps(session, holds, faults)
     not_counted = [
-        NotCounted(start_s=_r(d.start_s), end_s=_r(d.end_s), side=e.side, reason=d.reason)
+        NotCounted(start_s=_r(d.start_s), end_s=_r(d.end_s), side=e.side, reason=say(d.reason))
         for e, d in payloads(session.events, RepRejected)
     ]
     activity = [

@@ -25,7 +25,8 @@ from formcheck.engine.pipeline import Pipeline
 from formcheck.engine.setup_check import is_floor_exercise, readiness_problem
 from formcheck.exercises.routine import RoutineStep
 from formcheck.feedback.cues import CueMaker
-from formcheck.live.countdown import Steady
+from formcheck.feedback.wording import say, step_intro
+from formcheck.live.countdown import GET_READY, Steady
 from formcheck.pose import PoseEstimator
 from formcheck.reports.report import CAUTION
 from formcheck.reports.routine import StepResult
@@ -58,7 +59,7 @@ def step_info(step: RoutineStep) -> dict[str, Any]:
     return {
         "exercise": ex.id,
         "name": ex.name,
-        "intro": step.intro(),
+        "intro": step_intro(step),
         "camera": camera,
         "target": step.reps,
         "sides": ex.sides,
@@ -166,7 +167,7 @@ class WebCoach:
         state = live.pipeline.process(frame)
         cues, live.extra_cues = live.extra_cues, []
         countdown: int | None = None
-        message = state.message
+        message = say(state.message)
         if self.phase is Phase.SETUP:
             ex = self.step.exercise
             problem = readiness_problem(ex, state.frame.has_person, state.setup_problems, state.posture)
@@ -174,7 +175,7 @@ class WebCoach:
             left = self.countdown_s - (t - live.ok_since) if live.ok_since is not None else math.inf
             said = live.announce.update(t, problem)
             if said:
-                cues.append(said)
+                cues.append(say(said))
             if left <= 0:
                 self.phase, live.pipeline = Phase.COUNTING, self._pipeline()
                 cues.append("Go")
@@ -184,7 +185,7 @@ class WebCoach:
                 if countdown and countdown != live.spoken_number:
                     live.spoken_number = countdown
                     cues.append(str(countdown))
-                message = problem or "Get ready: counting starts soon."
+                message = say(problem or GET_READY)
         else:
             cues += [c.text for c in live.cues.update(state)]
             cues += self._targets(state)

@@ -1,0 +1,155 @@
+"""The words for what the engine says: one table from reason codes to English.
+
+The engine and the live stages say *what* to tell the person (a ``Note``, see
+``core/reasons.py``); the overlay, the voice, the console, the report and the web app
+turn it into words here, and nowhere else. Another language is one more table like
+``ENGLISH`` (a function per ``Reason``, given the note's detail) and one more entry in
+``LANGUAGES``. Words an exercise file declares (``Declared``) are said as the file
+wrote them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from formcheck.core.events import (
+    ActiveEnded,
+    Event,
+    EventKind,
+    FaultEnded,
+    FaultStarted,
+    HoldCompleted,
+    HoldEnded,
+    RepCompleted,
+    RepRejected,
+)
+from formcheck.core.reasons import Interruption, Note, Reason
+from formcheck.core.state import Sides
+from formcheck.exercises.routine import RoutineStep
+from formcheck.exercises.schema import PerDay
+
+Words = Callable[[Any], str]  # a note's detail -> the sentence
+
+
+def _places(value: float) -> int:
+    """Decimals worth showing: whole degrees, but hundredths of a trunk length."""
+    return 0 if abs(value) >= 10 else 2
+
+
+def _number(value: float) -> str:
+    return f"{value:.{_places(value)}f}"
+
+
+def _out_of_view(d: Any) -> str:
+    verb = "is" if d.part == "head" else "are"
+    return f"Your {d.part} {verb} out of the picture: move the camera or step back so your whole body is visible."
+
+
+_WRONG_VIEW = {
+    "side": "Turn side-on to the camera.",
+    "front": "Face the camera.",
+    "oblique": "Move the camera round to about 45 degrees from your side: "
+    "straight side-on, part of the movement is hidden.",
+}
+
+_INTERRUPTION = {
+    Interruption.VIDEO_ENDED: "the video ended",
+    Interruption.VIEW_CHANGED: "the camera view changed",
+    Interruption.OUT_OF_VIEW: "the person was out of view",
+}
+
+
+def _still_in_position(d: Any) -> str:
+    return f"still in position when {_INTERRUPTION[d.when]}" + (" (after a camera cut)" if d.after_cut else "")
+
+
+ENGLISH: dict[Reason, Words] = {
+    Reason.DECLARED: lambda d: d.text,
+    Reason.OUT_OF_VIEW: _out_of_view,
+    Reason.TOO_FAR: lambda _: "You are too far from the camera: come closer so you fill more of the picture.",
+    Reason.TOO_DARK: lambda _: "It is too dark: add light in front of you.",
+    Reason.WRONG_VIEW: lambda d: _WRONG_VIEW[d.view],
+    Reason.ONE_PERSON: lambda _: (
+        "More than one person is in view: formcheck follows only one. Ask others to step out of the picture."
+    ),
+    Reason.FIND_ME: lambda d: (
+        "Face the camera so I can find you, then get down into the start position."
+        if d.on_floor
+        else "Step in front of the camera so I can see you."
+    ),
+    Reason.STEP_INTO_VIEW: lambda _: "Step back into view: the whole body must be visible.",
+    Reason.HOLD_STILL_AT_START: lambda _: "Hold still in the start position.",
+    Reason.HOLD_POSITION: lambda _: "Hold the position and breathe.",
+    Reason.WELL_HELD: lambda _: "Well held. Slowly return to the start.",
+    Reason.GET_READY: lambda _: "Get ready: counting starts soon.",
+    Reason.PARTIAL_REP: lambda d: (
+        f"partial rep: {d.measure} got to {_number(d.reached)}, short of {_number(d.starts_at)} where the position starts"
+    ),
+    Reason.TOO_SMALL: lambda d: f"movement too small ({d.range:.0f} < {d.min_range:.0f})",
+    Reason.STILL_BODY: lambda _: "the measure changed while the body stayed still (tracking or camera change)",
+    Reason.STILL_IN_POSITION: _still_in_position,
+}
+
+LANGUAGES: dict[str, dict[Reason, Words]] = {"en": ENGLISH}
+
+
+def say(note: Note | None, language: str = "en") -> str:
+    """The words for a note ("" for nothing to say)."""
+    return LANGUAGES[language][note.reason](note.detail) if note is not None else ""
+
+
+def step_intro(step: RoutineStep) -> list[str]:
+    """What to show before a routine's exercise: its steps, the target, the sides."""
+    ex = step.exercise
+    lines = [f"{i}. {line}" for i, line in enumerate(ex.instructions, 1)]
+    target = f"Target: {step.reps} rep{'s' if step.reps != 1 else ''}"
+    if ex.sides is Sides.EACH:
+        target += " on each side: one side first, then repeat on the opposite side"
+    if ex.hold is not None:
+        target += f", holding {ex.hold.target_s:g} s"
+    lines.append(target + ".")
+    lines += [step.note] if step.note else []
+    return lines
+
+
+def per_day_words(per_day: PerDay) -> str:
+    """``2 sessions a day``, ``10 reps a day``: what an exercise file prescribes."""
+    one = {"sessions": "session", "reps": "rep"}[per_day.unit]
+    return f"{per_day.target} {one if per_day.target == 1 else per_day.unit} a day"
+
+
+#: What ``describe`` says of the kinds whose payload adds nothing to the line.
+_PLAIN = {
+    EventKind.READY: "start position seen, counting",
+    EventKind.REP_STARTED: "into position",
+    EventKind.HOLD_STARTED: "holding",
+    EventKind.SIDE_CHANGED: "switched side",
+    EventKind.ACTIVE_STARTED: "moving",
+    EventKind.POSE_LOST: "person not visible",
+    EventKind.POSE_FOUND: "person visible again",
+}
+
+
+def describe(event: Event) -> str:
+    """One human line for an event, for the console and logs."""
+    who = f" ({event.side})" if event.side else ""
+    d = event.data
+    match d:
+        case RepCompleted():
+            text = f"rep {d.count} done"
+        case RepRejected():
+            text = f"not counted: {say(d.reason)}"
+        case HoldCompleted():
+            text = f"hold target {d.target_s:.0f} s reached"
+        case HoldEnded():
+            text = f"held {d.duration_s:.1f} s"
+        case FaultStarted():
+            text = say(d.message)
+        case FaultEnded():
+            text = f"fixed: {d.check}"
+        case ActiveEnded():
+            text = f"active for {d.duration_s:.0f} s"
+        case _:
+            text = _PLAIN[event.kind]
+    return f"{event.t:7.2f}s  {text}{who}"
