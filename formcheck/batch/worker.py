@@ -26,7 +26,7 @@ from formcheck.offline.recognised import Watch, both, mismatch_note
 from formcheck.pose import PoseEstimator, create_estimator
 from formcheck.reports.model import Report
 from formcheck.reports.report import build_report
-from formcheck.reports.writers import OutputRequest, write_outputs
+from formcheck.reports.writers import FORMATS, JSON, VIDEO, OutputRequest, write_outputs
 from formcheck.sources.track import Track
 
 FRAMES_PER_TICK = 10  # progress is reported in steps of this many frames
@@ -91,13 +91,11 @@ class Worker:
 
     def _requests(self, job: VideoJob) -> tuple[OutputRequest, Path | None]:
         folder, wanted = self.settings.out_dir, self.settings.outputs
-        request = OutputRequest(
-            report=job.output(folder, ".json"),
-            html=job.output(folder, ".html") if wanted.html else None,
-            csv=job.output(folder, ".csv") if wanted.csv else None,
-            frames=wanted.frames,
+        request = OutputRequest.of(
+            wanted.frames,
+            **{f.name: job.output(folder, f.suffix) for f in FORMATS if f is JSON or getattr(wanted, f.name)},
         )
-        return request, job.output(folder, ".mp4") if wanted.video else None
+        return request, job.output(folder, VIDEO.suffix) if wanted.video else None
 
     def _saved_track(self, job: VideoJob) -> Path | None:
         """The kept track of this very video by this very pose backend, if there is one."""
@@ -119,7 +117,7 @@ class Worker:
         request, out_video = self._requests(job)
         if not job.source.exists():
             raise InputError(f"video not found: {job.source}")
-        request.report.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+        job.output(self.settings.out_dir, JSON.suffix).parent.mkdir(parents=True, exist_ok=True)
         with request.plan([job.source, self.settings.model], out_video).run() as plan:
             # A video output needs the pictures: such a run reads the video, not the track.
             saved = self._saved_track(job) if out_video is None else None

@@ -14,7 +14,7 @@ from formcheck.cli.history import opted_in_history
 from formcheck.core.errors import InputError, UsageError
 from formcheck.exercises.loader import AUTO, load_exercise
 from formcheck.pose import backend_label, create_estimator
-from formcheck.reports.writers import PER_VIDEO, OutputRequest
+from formcheck.reports.writers import PER_VIDEO, PER_VIDEO_OPTIONS, OutputRequest
 
 if TYPE_CHECKING:
     from formcheck.batch.plan import Outputs
@@ -48,7 +48,7 @@ def check_single(args: argparse.Namespace) -> None:
     """One video without --out-dir: the batch options and per-video outputs do not apply."""
     if args.video[0].is_dir():
         raise InputError(f"not a video file: {args.video[0]} (a folder: give --out-dir to analyse the videos in it)")
-    for name in ("html", "csv", "out"):
+    for name in PER_VIDEO_OPTIONS:
         if getattr(args, name) == PER_VIDEO:
             raise UsageError(f"--{name} needs a file name (or --out-dir, for one per video)")
     if args.jobs is not None or args.tracks is not None or args.engine != EngineKind.LOCAL.value:
@@ -61,7 +61,7 @@ def _batch_outputs(args: argparse.Namespace) -> Outputs:
     for name in SINGLE_ONLY:
         if getattr(args, name):
             raise UsageError(f"--{name} is for one video; with --out-dir each video gets its own files")
-    for name in ("html", "csv", "out"):
+    for name in PER_VIDEO_OPTIONS:
         value = getattr(args, name)
         if value is not None and value != PER_VIDEO:
             raise UsageError(f"with --out-dir, give --{name} without a file name: each video gets NAME.{name}")

@@ -35,6 +35,7 @@ from formcheck.history.store import record_live_session
 from formcheck.reports.model import RoutineReport
 from formcheck.reports.report import CAUTION, build_report, summary_lines, write_json
 from formcheck.reports.routine import StepResult, routine_report, routine_summary
+from formcheck.reports.writers import VIDEO, OutputRequest
 
 if TYPE_CHECKING:
     from formcheck.feedback.display import Display
@@ -324,9 +325,10 @@ def run_live_command(args: argparse.Namespace, out: TextIO) -> None:
     else:
         print("Keys: space pause/resume, r reset, n next exercise, m mute, i rate/delay, q or Esc quit.", file=out)
     source = None if is_camera_index(args.source) else Path(args.source)
-    outputs = [(label, path) for label, path in (("report", args.report), ("annotated video", args.out)) if path]
+    request = OutputRequest.of(report=args.report)
+    outputs = [*request.targets(), *([(VIDEO.label, args.out)] if args.out else [])]
     reads = [source, args.model, *inputs, *with_companions(history_path(args))]
-    with OutputPlan(outputs, [p for p in reads if p is not None]).run() as plan:
+    with request.plan(reads, args.out).run() as plan:
         results, error = _coach(args, steps, routine is not None, out, args.out, plan)
         print("", file=out)
         if routine is None:

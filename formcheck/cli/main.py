@@ -41,12 +41,15 @@ from formcheck.feedback.wording import describe, per_day_words
 from formcheck.history.store import record_session
 from formcheck.pose import BACKENDS, DEFAULT_BACKEND, create_estimator
 from formcheck.reports.reader import load_report
-from formcheck.reports.report import CAUTION, summary_lines, write_json
+from formcheck.reports.report import CAUTION, summary_lines
 from formcheck.reports.writers import (
+    CSV,
     PER_VIDEO,
+    VIDEO,
     OutputRequest,
     add_report_options,
     write_outputs,
+    write_report_only,
     write_segment_outputs,
 )
 
@@ -221,17 +224,15 @@ def _analyze(
             out_video = None
         elif session is None:  # nothing recognised: the JSON report only, no video or exercise outputs
             plan.discard()
-            written = [("report", outputs.report)] if outputs.report else []
-            if outputs.report:
-                plan.write(outputs.report, lambda path: write_json(report, path))
+            written = write_report_only(report, outputs, plan)
             out_video = None
         else:
             written = write_outputs(session, report, outputs, keyframes, plan)
     print("\n".join(summary_lines(report)), file=out)
-    for label, path in written + [("annotated video", out_video)]:
+    for label, path in written + [(VIDEO.label, out_video)]:
         if path is not None:
             print(f"  {label}: {path}", file=out)
-    if outcome.parts and (outputs.csv or out_video_asked):
+    if outcome.parts and (outputs.path(CSV) or out_video_asked):
         print("  no CSV or annotated video of several exercises: analyse each part with -e for those", file=out)
     kind = "track" if video.suffix.lower() == TRACK_SUFFIX else "file"
     if history is not None and session is not None:
@@ -385,7 +386,7 @@ def run(argv: Sequence[str], out: TextIO) -> None:
             DEMO_EXERCISE,
             DEFAULT_BACKEND,
             None,
-            OutputRequest(report=args.report),
+            OutputRequest.of(report=args.report),
             args.out,
             False,
             out,

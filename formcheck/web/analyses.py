@@ -133,7 +133,7 @@ class Analyses:
 
     def _analyse(self, job: Job) -> None:
         started = datetime.now(timezone.utc)
-        outputs = OutputRequest(
+        outputs = OutputRequest.of(
             report=job.folder / "report.json",
             html=job.folder / "report.html",
             csv=job.folder / "frames.csv",
