@@ -1,9 +1,10 @@
 """Is the camera set up so that the exercise can be judged? Checked on every frame.
 
 Before counting starts, and whenever it stops being true, the person is told what is
-wrong in words they can act on: a body part out of the picture, the wrong camera view,
-too far away, too dark. Each problem is a debounced fault (``setup.<id>``), so it shows
-in the overlay and in the report like any form fault.
+wrong, as something they can act on: a body part out of the picture, the wrong camera
+view, too far away, too dark (a ``Note`` each; ``feedback/wording.py`` has the words).
+Each problem is a debounced fault (``setup.<id>``), so it shows in the overlay and in
+the report like any form fault.
 
 More than one person in view is a notice, not a problem: the pose model stays on one
 person and counting goes on (a physiotherapist beside the patient is normal), but the
