@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from formcheck.feedback.wording import tenths
 from formcheck.reports.model import CAUTION, SCHEMA, Report
-from formcheck.reports.report import missing_holds, tenths
+from formcheck.reports.report import missing_holds
 
 
 @pytest.mark.parametrize(

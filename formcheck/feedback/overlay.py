@@ -15,9 +15,8 @@ from formcheck.core.landmarks import SKELETON
 from formcheck.core.state import Phase, Sides
 from formcheck.engine.evaluator import FrameState
 from formcheck.exercises.schema import Exercise
-from formcheck.feedback.wording import say
+from formcheck.feedback.wording import say, tenths
 from formcheck.measures.measure_set import MeasureSet
-from formcheck.reports.report import tenths
 
 RGB = tuple[int, int, int]
 

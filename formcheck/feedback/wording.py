@@ -10,6 +10,7 @@ wrote them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -92,6 +93,12 @@ ENGLISH: dict[Reason, Words] = {
 }
 
 LANGUAGES: dict[str, dict[Reason, Words]] = {"en": ENGLISH}
+
+
+def tenths(seconds: float) -> str:
+    """A duration to 0.1 s, rounded down: a 2.96 s hold reads "2.9 s" beside its 3 s
+    target, never "3.0 s" marked short."""
+    return f"{math.floor(seconds * 10 + 1e-6) / 10:.1f}"
 
 
 def say(note: Note | None, language: str = "en") -> str:

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 from formcheck.core.state import Counts, Sides
 from formcheck.engine.session import Session
 from formcheck.exercises.schema import Exercise, MeasureSpec
+from formcheck.feedback.wording import tenths
 from formcheck.reports.model import RepEntry, Report
 from formcheck.reports.plotting import png, pyplot
-from formcheck.reports.report import missing_holds, tenths
+from formcheck.reports.report import missing_holds
 
 if TYPE_CHECKING:
     from formcheck.reports.keyframes import KeyFrameCollector

@@ -7,14 +7,13 @@ an interrupted run never leaves a half-written file or destroys an earlier repor
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 from formcheck import __version__
 from formcheck.core.events import ActiveEnded, FaultEnded, HoldEnded, RepCompleted, RepRejected, payloads
 from formcheck.core.state import Side, Sides
 from formcheck.engine.session import Session
-from formcheck.feedback.wording import say
+from formcheck.feedback.wording import say, tenths
 from formcheck.reports.model import (
     CAUTION,
     SCHEMA,
@@ -31,12 +30,6 @@ from formcheck.reports.model import (
 
 def _r(x: float) -> float:
     return round(float(x), 2)
-
-
-def tenths(seconds: float) -> str:
-    """A duration to 0.1 s, rounded down: a 2.96 s hold reads "2.9 s" beside its 3 s
-    target, never "3.0 s" marked short."""
-    return f"{math.floor(seconds * 10 + 1e-6) / 10:.1f}"
 
 
 def missing_holds(report: Report) -> list[str]:
