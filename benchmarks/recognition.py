@@ -8,7 +8,11 @@ negatives called "none" (the ``looks_similar`` ones apart), whether the reps cou
 auto mode equal those with ``-e`` on the clips recognised right, and the time the
 recognition adds against the pose model's time per frame.
 
-    python benchmarks/recognition.py --cache DIR [--cache DIR ...] [--neg-cache DIR ...]
+    python benchmarks/recognition.py --cache DIR [--cache DIR ...] [--neg-cache DIR ...] [--why]
+
+``--why`` prints under each miss the factors of the score (``scoring.ScoreParts``) of the
+true exercise and of the one named: which evidence was absent, which made a look-alike
+look like it.
 
 ``--cache`` and ``--neg-cache`` hold landmark tracks (made on first use; keep them out
 of the repository). Several folders are searched in turn; missing tracks are made in
@@ -35,7 +39,8 @@ from formcheck.exercises.loader import load_exercise
 from formcheck.offline.analyze import AnalysisOptions, FoundPoses, analyze
 from formcheck.offline.recognised import candidates
 from formcheck.pose import create_estimator
-from formcheck.recognition import collect_evidence, recognise
+from formcheck.recognition import Evidence, collect_evidence, recognise
+from formcheck.recognition.scoring import ScoreParams, score_parts
 from formcheck.sources.track import Track
 from formcheck.sources.video import VideoFile
 
@@ -73,11 +78,21 @@ def find_track(video: Path, caches: list[Path]) -> Path:
     return landmark_source(video, caches[-1])
 
 
+def why(evidence: Evidence, ids: list[str]) -> None:
+    """The score factors of these exercises on the whole clip, one line each."""
+    for trace in evidence.traces:
+        if trace.exercise.id in ids:
+            parts = score_parts(trace, evidence, 0, len(evidence.t), ScoreParams())
+            factors = "  ".join(f"{name} {value:.2f}" for name, value in vars(parts).items())
+            print(f"     {trace.exercise.id:22s} {parts.total:.2f} = {factors}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clips", type=Path, default=ROOT.parent / "shared" / "clips")
     parser.add_argument("--cache", type=Path, action="append", required=True, help="folders for the clips' tracks")
     parser.add_argument("--neg-cache", type=Path, action="append", help="folders for the negatives' tracks")
+    parser.add_argument("--why", action="store_true", help="print the score factors under each miss")
     args = parser.parse_args()
     if not (args.clips / "labels.csv").exists():
         print(f"no labelled clips at {args.clips}", file=sys.stderr)
@@ -110,7 +125,8 @@ def main() -> int:
             print(f"{file[:48]:48s} cannot be read: {exc}")
             continue
         start = time.perf_counter()
-        verdict = recognise(collect_evidence(track.frames(), exercises))
+        evidence = collect_evidence(track.frames(), exercises)
+        verdict = recognise(evidence)
         rules_s += time.perf_counter() - start
         frames += len(track.t)
         got = verdict.exercise.id if verdict.exercise else NONE
@@ -126,6 +142,8 @@ def main() -> int:
             f"{'ok' if ok else 'XX'} {file[:46]:46s} {truth:20s} -> {got:22s} conf {verdict.confidence:.2f}"
             f"  (best {closest.id} {score:.2f})"
         )
+        if args.why and not ok:
+            why(evidence, sorted((accepted - {NONE}) | {closest.id}))
         if ok and verdict.exercise is not None:  # auto mode counts from the same track as -e would
             auto = analyze(
                 track_path,

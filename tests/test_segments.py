@@ -10,9 +10,8 @@ import numpy as np
 import pytest
 
 from formcheck.recognition.segments import NONE, SegmentParams, best_labels, label_runs, steady_labels
-from formcheck.sources.track import Track
 from tests.test_cli import cli
-from tests.truth_tracks import SAMPLES, truth_track
+from tests.truth_tracks import SAMPLES, stitched, truth_track
 
 PARAMS = SegmentParams(window_s=10.0, step_s=1.0, switch_after=3, min_s=8.0)
 
@@ -65,21 +64,12 @@ ROUTINE = ("knee_to_chest", "cat_stretch", "neck_stretch")
 def _stitched(folder: Path) -> tuple[Path, list[Path], list[float]]:
     """The rendered samples' true landmarks one after another in one track, each part's
     own track (its stretch of the same times) and where each part starts and ends."""
-    parts = [truth_track(SAMPLES / f"{name}.json") for name in ROUTINE]
-    times, cuts, at = [], [0.0], 0.0
-    for part in parts:
-        times.append(part.t - part.t[0] + at)
-        at = float(times[-1][-1]) + 1.0 / part.fps
-        cuts.append(at)
-    paths = []
-    for name, part, t in zip(ROUTINE, parts, times, strict=True):
-        paths.append(folder / f"{name}.npz")
-        Track(name, part.fps, part.image_size, t, part.xy, part.z, part.visibility).save(paths[-1])
-    whole = folder / "routine.npz"
-    fps, size = parts[0].fps, parts[0].image_size
-    stack = lambda name: np.concatenate([getattr(p, name) for p in parts])  # noqa: E731
-    Track("routine", fps, size, np.concatenate(times), stack("xy"), stack("z"), stack("visibility")).save(whole)
-    return whole, paths, cuts
+    whole, parts, cuts = stitched([truth_track(SAMPLES / f"{name}.json") for name in ROUTINE])
+    paths = [folder / f"{name}.npz" for name in ROUTINE]
+    for part, path in zip(parts, paths, strict=True):
+        part.save(path)
+    whole.save(folder / "routine.npz")
+    return folder / "routine.npz", paths, cuts
 
 
 @pytest.mark.slow

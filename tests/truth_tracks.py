@@ -10,6 +10,7 @@ in milliseconds.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -38,3 +39,20 @@ def truth_track(truth_json: Path) -> Track:
     size = (truth["width"], truth["height"])
     zeros, ones = np.zeros((n, NUM_LANDMARKS)), np.ones((n, NUM_LANDMARKS))
     return Track(str(truth_json), truth["fps"], size, np.array(truth["t"], float), xy, zeros, ones)
+
+
+def stitched(parts: list[Track], name: str = "routine") -> tuple[Track, list[Track], list[float]]:
+    """Tracks one after another on one timeline (a routine recording with no pause
+    between exercises), each part re-timed to its stretch of it, and where each part
+    starts and ends (the cuts: first start, every boundary, last end)."""
+    times, cuts, at = [], [0.0], 0.0
+    for part in parts:
+        times.append(part.t - part.t[0] + at)
+        at = float(times[-1][-1]) + 1.0 / part.fps
+        cuts.append(at)
+    timed = [replace(part, t=t) for part, t in zip(parts, times, strict=True)]
+    stack = lambda field: np.concatenate([getattr(p, field) for p in parts])  # noqa: E731
+    whole = Track(
+        name, parts[0].fps, parts[0].image_size, np.concatenate(times), stack("xy"), stack("z"), stack("visibility")
+    )
+    return whole, timed, cuts

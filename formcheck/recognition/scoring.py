@@ -53,29 +53,55 @@ def _share(values: np.ndarray, where: np.ndarray) -> float:
     return float(values[where].mean()) if where.any() else 0.0
 
 
-def score(trace: Trace, evidence: Evidence, lo: int, hi: int, params: ScoreParams) -> float:
-    """How well frames ``lo:hi`` look like the trace's exercise, 0 to 1."""
+@dataclass(frozen=True)
+class ScoreParts:
+    """The factors of a score, each 0 to 1, kept apart so a miss can be read: which
+    evidence made a look-alike look like the exercise, which was absent from a clip of it."""
+
+    posture: float  # the start posture seen
+    doing: float  # the position reached: reps counted, or a hold timed
+    clean: float  # its checks passing while in position
+    view: float  # the camera view its advice asks for
+    held: float  # in the exercise's own postures while in position
+    covered: float  # some of the stretch spent in position
+
+    @property
+    def total(self) -> float:
+        return self.posture * self.doing * self.clean * self.view * self.held * self.covered
+
+
+NOTHING = ScoreParts(0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+def score_parts(trace: Trace, evidence: Evidence, lo: int, hi: int, params: ScoreParams) -> ScoreParts:
+    """What frames ``lo:hi`` show of the trace's exercise, factor by factor."""
     ex = trace.exercise
     if ex.rep is None:  # activities are recognised only when their file allows it (see schema)
-        return 0.0
+        return NOTHING
     t, seen = evidence.t[lo:hi], evidence.seen[lo:hi]
     a = {name: v[lo:hi] for name, v in trace.arrays().items()}
     if not len(t) or not seen.any():
-        return 0.0
+        return NOTHING
     start, end = t[0], t[-1]
     reps = sum(start <= r <= end for r in trace.rep_times)
     dt = np.diff(t, prepend=t[0])
     hold_s = float((dt * a["holding"]).sum())
     hold_full = min(ex.hold.target_s, params.hold_full_s) if ex.hold else params.hold_full_s
-    doing = max(min(reps / params.reps_full, 1.0), params.hold_weight * min(hold_s / hold_full, 1.0))
-    posture = min(_share(a["posture_ok"], seen) / params.posture_full, 1.0)
     in_position = a["in_position"] & seen
-    clean = 1.0 - params.fault_weight * _share(a["faulty"], in_position)
-    view = params.view_floor + (1.0 - params.view_floor) * _share(a["view_ok"], seen)
-    held = min(_share(a["position_posture_ok"], in_position) / params.position_posture_full, 1.0)
     stayed = min(float(in_position.mean()) / params.in_position_full, 1.0)
-    covered = params.in_position_floor + (1.0 - params.in_position_floor) * stayed
-    return posture * doing * clean * view * held * covered
+    return ScoreParts(
+        posture=min(_share(a["posture_ok"], seen) / params.posture_full, 1.0),
+        doing=max(min(reps / params.reps_full, 1.0), params.hold_weight * min(hold_s / hold_full, 1.0)),
+        clean=1.0 - params.fault_weight * _share(a["faulty"], in_position),
+        view=params.view_floor + (1.0 - params.view_floor) * _share(a["view_ok"], seen),
+        held=min(_share(a["position_posture_ok"], in_position) / params.position_posture_full, 1.0),
+        covered=params.in_position_floor + (1.0 - params.in_position_floor) * stayed,
+    )
+
+
+def score(trace: Trace, evidence: Evidence, lo: int, hi: int, params: ScoreParams) -> float:
+    """How well frames ``lo:hi`` look like the trace's exercise, 0 to 1."""
+    return score_parts(trace, evidence, lo, hi, params).total
 
 
 def recognise(evidence: Evidence, lo: int = 0, hi: int | None = None, params: ScoreParams | None = None) -> Recognition:
