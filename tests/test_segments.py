@@ -97,3 +97,20 @@ def test_a_routine_of_three_exercises_gives_three_segments_counted_as_with_e(tmp
     assert page.count('class="timeline"') == 1 and all(s["report"]["exercise_name"] in page for s in segments)
     code, listed, _ = cli("history", "--history", str(history_db))
     assert code == 0 and all(name in listed for name in ROUTINE), listed
+
+
+@pytest.mark.slow
+def test_boundaries_follow_the_change_of_posture_where_the_windows_lag():
+    """Bridge, cobra, child's pose: a 10 s window still shows the cobra's reps seconds
+    into the child's pose (its posture, folded, reads as prone too), so the windows'
+    label changes late; the boundary is placed where the posture changes, at each cut."""
+    from formcheck.offline.recognised import candidates
+    from formcheck.recognition import collect_evidence
+    from formcheck.recognition.segments import find_segments
+
+    names = ("bridge", "cobra", "childs_pose")
+    whole, _, cuts = stitched([truth_track(SAMPLES / f"{name}.json") for name in names])
+    spans = find_segments(collect_evidence(whole.frames(), candidates()))
+    assert [s.exercise.id for s in spans] == list(names)
+    for i, span in enumerate(spans):
+        assert abs(span.start_s - cuts[i]) <= 1.0 and abs(span.end_s - cuts[i + 1]) <= 1.0, (span, cuts)

@@ -7,20 +7,24 @@ its start posture, its view and its position reached. The best exercise of each 
 leads for fewer than ``switch_after`` windows is a blip and keeps the label before it
 (hysteresis), equal neighbours merge, and runs of no exercise or shorter than
 ``min_s`` (set-up, walking over to the mat, a moment that looks like another
-exercise) belong to no segment. Each segment is then trimmed to the frames in its
-exercise's start posture and recognised again on its own stretch, so what a segment
-names is what the whole-clip recogniser says of that stretch. Nothing here names an
-exercise: every score comes from the exercise files.
+exercise) belong to no segment. Between two exercises the windows only say roughly
+where the change is (a 10 s window still shows the first exercise seconds after it
+ended, and a look-alike's rules may keep counting), so the boundary is placed where
+the body's posture and activity change from the first exercise's to the second's
+(``change_point``). Each segment is then trimmed to the frames in its exercise's start
+posture and recognised again on its own stretch, so what a segment names is what the
+whole-clip recogniser says of that stretch. Nothing here names an exercise: every
+score comes from the exercise files.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from formcheck.exercises.schema import Exercise
-from formcheck.recognition.evidence import Evidence
+from formcheck.recognition.evidence import Evidence, Trace
 from formcheck.recognition.scoring import ScoreParams, recognise, score
 
 NONE = -1  # the label of a window in which no exercise scores enough
@@ -135,6 +139,45 @@ def window_scores(
     return [trace.exercise for trace in traces], scores
 
 
+def support(trace: Trace) -> np.ndarray:
+    """Per frame, how much the body looks like the trace's exercise: 1 in its start
+    posture, 1 more in its position (the rules say so) in a posture of the position."""
+    a = trace.arrays()
+    return a["posture_ok"].astype(int) + (a["in_position"] & a["position_posture_ok"]).astype(int)
+
+
+def change_point(evidence: Evidence, before: Exercise, after: Exercise, lo: int, hi: int) -> int:
+    """The frame in ``lo:hi`` where ``before`` gives way to ``after``: the one that puts
+    the most frames that look more like ``before`` ahead of it and the most that look
+    more like ``after`` behind it (a cumulative sum of their ``support``). Frames that
+    look alike to both (a shared posture, a rest between reps) decide nothing: on a
+    plateau of equal splits the boundary is in its middle."""
+    traces = {trace.exercise.id: trace for trace in evidence.traces}
+    leaning = support(traces[before.id])[lo:hi] - support(traces[after.id])[lo:hi]
+    gain = np.concatenate([[0], np.cumsum(leaning)])
+    best = np.flatnonzero(gain == gain.max())
+    return lo + int(best[len(best) // 2])
+
+
+def placed(evidence: Evidence, exercises: list[Exercise], runs: list[Run], window_s: float) -> list[Run]:
+    """Runs whose boundary with the next run is moved to the ``change_point`` within a
+    window either side of where the windows put it. Two exercises less than a window
+    apart are one change, however the windows between them scored (a window that
+    straddles the change shows too little of either); the frames of the change that
+    are in neither's start posture are trimmed off later (``_trimmed``)."""
+    runs = list(runs)
+    for i in range(len(runs) - 1):
+        first, second = runs[i], runs[i + 1]
+        if second.start_s - first.end_s > window_s:
+            continue  # set-up between them: each ends at its own windows' edge
+        lo = int(np.searchsorted(evidence.t, max(first.start_s, first.end_s - window_s)))
+        hi = int(np.searchsorted(evidence.t, min(second.end_s, second.start_s + window_s), side="right"))
+        cut = change_point(evidence, exercises[first.label], exercises[second.label], lo, hi)
+        at = float(evidence.t[min(cut, len(evidence.t) - 1)])
+        runs[i], runs[i + 1] = replace(first, end_s=at), replace(second, start_s=at)
+    return runs
+
+
 def _trimmed(evidence: Evidence, exercise: Exercise, lo: int, hi: int) -> tuple[int, int]:
     """Frames ``lo:hi`` without the set-up before and after: from the first to the last
     frame in the exercise's start posture (unchanged when it is never seen)."""
@@ -152,7 +195,8 @@ def find_segments(
     starts = window_starts(evidence.t, params)
     exercises, scores = window_scores(evidence, starts, params.window_s, score_params)
     spans: list[Span] = []
-    for run in label_runs(starts, scores, score_params.none_below, params):
+    runs = placed(evidence, exercises, label_runs(starts, scores, score_params.none_below, params), params.window_s)
+    for run in runs:
         lo = int(np.searchsorted(evidence.t, run.start_s, side="left"))
         hi = int(np.searchsorted(evidence.t, run.end_s, side="right"))
         lo, hi = _trimmed(evidence, exercises[run.label], lo, hi)
