@@ -6,7 +6,10 @@ accuracy on the seed clips for the tuning and the checking half apart (``CHECKIN
 ``benchmarks/accuracy.py``; a cat-cow clip is right as either cat or cow), the share of
 negatives called "none" (the ``looks_similar`` ones apart), whether the reps counted in
 auto mode equal those with ``-e`` on the clips recognised right, and the time the
-recognition adds against the pose model's time per frame.
+recognition adds against the pose model's time per frame. Then, for routine recordings
+(the rendered samples' true landmarks stitched one after another: the seed routine of
+``routines/default.toml`` in its order, and two three-exercise routines), the segments
+found against those stitched and each segment's start and end error against the cuts.
 
     python benchmarks/recognition.py --cache DIR [--cache DIR ...] [--neg-cache DIR ...] [--why]
 
@@ -36,15 +39,22 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.accuracy import CHECKING, SPLIT_LABELS, landmark_source
 from formcheck.core.errors import FormcheckError
 from formcheck.exercises.loader import load_exercise
+from formcheck.exercises.routine import load_routine
 from formcheck.offline.analyze import AnalysisOptions, FoundPoses, analyze
 from formcheck.offline.recognised import candidates
 from formcheck.pose import create_estimator
 from formcheck.recognition import Evidence, collect_evidence, recognise
 from formcheck.recognition.scoring import ScoreParams, score_parts
+from formcheck.recognition.segments import find_segments
 from formcheck.sources.track import Track
 from formcheck.sources.video import VideoFile
+from tests.truth_tracks import SAMPLES, stitched, truth_track
 
 NONE = "none"
+#: Routines besides the seed one: the one ``tests/test_segments.py`` counts through the
+#: CLI, and one whose cobra and child's pose share a posture (folded, the child's pose
+#: reads as prone).
+ROUTINES = (("knee_to_chest", "cat_stretch", "neck_stretch"), ("bridge", "cobra", "childs_pose"))
 
 
 def truths(label: str) -> set[str]:
@@ -85,6 +95,25 @@ def why(evidence: Evidence, ids: list[str]) -> None:
             parts = score_parts(trace, evidence, 0, len(evidence.t), ScoreParams())
             factors = "  ".join(f"{name} {value:.2f}" for name, value in vars(parts).items())
             print(f"     {trace.exercise.id:22s} {parts.total:.2f} = {factors}")
+
+
+def routine_segments(names: tuple[str, ...]) -> None:
+    """The segments of the rendered samples ``names`` stitched into one track, and how far
+    each segment's start and end are from the cuts between the parts."""
+    whole, _, cuts = stitched([truth_track(SAMPLES / f"{name}.json") for name in names])
+    spans = find_segments(collect_evidence(whole.frames(), candidates()))
+    found = [span.exercise.id for span in spans]
+    print(
+        f"{' > '.join(names)}: {len(spans)} segments of {len(names)}" + ("" if found == list(names) else f" ({found})")
+    )
+    if found != list(names):
+        return
+    errors = [err for i, span in enumerate(spans) for err in (span.start_s - cuts[i], span.end_s - cuts[i + 1])]
+    for name, span, (early, late) in zip(names, spans, zip(errors[::2], errors[1::2], strict=True), strict=True):
+        print(f"  {name:24s} {span.start_s:6.1f}-{span.end_s:6.1f} s  start {early:+.1f} s, end {late:+.1f} s")
+    print(
+        f"  boundary errors: max {max(abs(e) for e in errors):.1f} s, mean {sum(abs(e) for e in errors) / len(errors):.2f} s"
+    )
 
 
 def main() -> int:
@@ -172,6 +201,9 @@ def main() -> int:
         f"recognition {rules_ms:.1f} ms/frame (every exercise's rules), pose model {pose_ms:.1f} ms/frame: "
         f"adds {100.0 * rules_ms / pose_ms:.0f} % to the pose model's time"
     )
+    print("\nroutine recordings (rendered samples' true landmarks, stitched)")
+    for names in (tuple(step.exercise.id for step in load_routine().steps), *ROUTINES):
+        routine_segments(names)
     return 0
 
 
