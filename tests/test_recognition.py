@@ -4,6 +4,7 @@ pose model, no dev clips."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from formcheck.sources.video import VideoFile
 from tests.fakes import TrackEstimator, two_bridges
 from tests.test_cli import cli
 from tests.test_stride import clip_for
-from tests.truth_tracks import SAMPLES, truth_track
+from tests.truth_tracks import SAMPLES, stitched, truth_track
 
 RECOGNISABLE = [ex.id for ex in load_all() if ex.recognition.auto]
 
@@ -237,3 +238,19 @@ def test_the_overlay_says_the_mismatch_once_the_video_so_far_shows_it(tracks):
     assert said and said[0] > 0 and watch.notice() == "This looks like Bridges, not Cobra"
     assert session.counts.total == 0
     assert mismatch_note(verdict, load_exercise("cobra")) == "This looks like Bridges, not Cobra"
+
+
+def test_a_pose_filmed_already_held_is_recognised_without_its_start_posture():
+    """The rendered child's pose cut to its two holds (7.5 s folded forward; the kneeling
+    start posture never seen): in the position, in a posture the file declares for it,
+    the whole time, which counts as the body in the exercise's postures."""
+    track = truth_track(SAMPLES / "childs_pose.json")
+    holds = [(3.4, 7.0), (12.0, 15.9)]  # inside the render's holds (3.3-7.0 s, 11.9-15.9 s)
+
+    def cut(start: float, end: float) -> Track:
+        kept = (track.t >= start) & (track.t <= end)
+        return replace(track, t=track.t[kept], xy=track.xy[kept], z=track.z[kept], visibility=track.visibility[kept])
+
+    folded, _, _ = stitched([cut(*hold) for hold in holds])
+    verdict = recognise_track(folded)
+    assert verdict.exercise is not None and verdict.exercise.id == "childs_pose", verdict.scores[:3]

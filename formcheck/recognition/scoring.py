@@ -1,8 +1,10 @@
 """Scores each exercise on a stretch of the collected evidence, and names the winner.
 
-An exercise scores high when its file's rules found what the file describes: the start
-posture most of the time (``setup.posture``), the view its camera advice asks for, and
-the position actually reached: reps counted, or a hold timed, with its checks passing,
+An exercise scores high when its file's rules found what the file describes: the body in
+the exercise's postures most of the time (its start posture, ``setup.posture``, or in
+the position in a posture of the position: a child's pose filmed already folded never
+shows the kneeling start, but is in the position, folded, all along), the view its
+camera advice asks for, and the position actually reached: reps counted, or a hold timed, with its checks passing,
 the body still in the exercise's own postures while in it (``setup.posture`` and
 ``recognition.in_position``), and some of the stretch spent there. A clip that only
 resembles an exercise (a crunch beside a bridge) seldom gets all of these at once: a
@@ -58,7 +60,7 @@ class ScoreParts:
     """The factors of a score, each 0 to 1, kept apart so a miss can be read: which
     evidence made a look-alike look like the exercise, which was absent from a clip of it."""
 
-    posture: float  # the start posture seen
+    posture: float  # the start posture seen, or the position in a posture of it
     doing: float  # the position reached: reps counted, or a hold timed
     clean: float  # its checks passing while in position
     view: float  # the camera view its advice asks for
@@ -88,9 +90,10 @@ def score_parts(trace: Trace, evidence: Evidence, lo: int, hi: int, params: Scor
     hold_s = float((dt * a["holding"]).sum())
     hold_full = min(ex.hold.target_s, params.hold_full_s) if ex.hold else params.hold_full_s
     in_position = a["in_position"] & seen
+    posed = a["posture_ok"] | (in_position & a["position_posture_ok"])
     stayed = min(float(in_position.mean()) / params.in_position_full, 1.0)
     return ScoreParts(
-        posture=min(_share(a["posture_ok"], seen) / params.posture_full, 1.0),
+        posture=min(_share(posed, seen) / params.posture_full, 1.0),
         doing=max(min(reps / params.reps_full, 1.0), params.hold_weight * min(hold_s / hold_full, 1.0)),
         clean=1.0 - params.fault_weight * _share(a["faulty"], in_position),
         view=params.view_floor + (1.0 - params.view_floor) * _share(a["view_ok"], seen),
