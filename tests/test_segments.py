@@ -9,7 +9,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.recognition.segments import NONE, SegmentParams, best_labels, label_runs, steady_labels
+from formcheck.exercises.loader import load_exercise
+from formcheck.recognition.evidence import Evidence, Trace
+from formcheck.recognition.segments import (
+    NONE,
+    SegmentParams,
+    best_labels,
+    change_point,
+    label_runs,
+    steady_labels,
+)
 from tests.test_cli import cli
 from tests.truth_tracks import SAMPLES, stitched, truth_track
 
@@ -56,6 +65,34 @@ def test_one_exercise_throughout_is_one_run_and_nothing_is_none():
     assert [r.label for r in label_runs(np.arange(30.0), scores_of([1] * 30), 0.3, PARAMS)] == [1]
     assert label_runs(np.arange(30.0), scores_of([NONE] * 30), 0.3, PARAMS) == []
     assert label_runs(np.zeros(0), np.zeros((0, 3)), 0.3, PARAMS) == []
+
+
+def _trace(exercise: str, posture: list[int], in_position: list[int]) -> Trace:
+    """A trace with these per-frame start-posture and in-position flags (the position in
+    a posture of the position whenever it is in position)."""
+    trace = Trace(load_exercise(exercise))
+    for posed, inside in zip(posture, in_position, strict=True):
+        for column, value in (
+            (trace.posture_ok, posed),
+            (trace.in_position, inside),
+            (trace.position_posture_ok, inside),
+        ):
+            column.append(bool(value))
+    return trace
+
+
+def test_the_boundary_is_where_the_posture_changes_and_a_shared_stretch_decides_nothing():
+    """Frames 0-9 in the first exercise's posture (reps at 3-5), 10-13 in both postures
+    (a rest alike to both), 14-19 in the second's: the boundary is in the middle of the
+    shared stretch, wherever the windows put it."""
+    first = _trace("bridge", [1] * 14 + [0] * 6, [0, 0, 0, 1, 1, 1] + [0] * 14)
+    second = _trace("cobra", [0] * 10 + [1] * 10, [0] * 16 + [1, 1, 0, 0])
+    evidence = Evidence(np.arange(20.0), np.ones(20, bool), [first, second])
+    assert change_point(evidence, first.exercise, second.exercise, 0, 20) == 12
+    assert change_point(evidence, first.exercise, second.exercise, 5, 20) == 12
+    alike = _trace("cobra", [1] * 20, [0] * 20)  # one posture throughout: only activity decides
+    evidence = Evidence(np.arange(20.0), np.ones(20, bool), [first, alike])
+    assert 6 <= change_point(evidence, first.exercise, alike.exercise, 0, 20) <= 14
 
 
 ROUTINE = ("knee_to_chest", "cat_stretch", "neck_stretch")
