@@ -112,8 +112,8 @@ def routine_segments(names: tuple[str, ...]) -> None:
     if found != list(names):
         return
     errors = [err for i, span in enumerate(spans) for err in (span.start_s - cuts[i], span.end_s - cuts[i + 1])]
-    for name, span, (early, late) in zip(names, spans, zip(errors[::2], errors[1::2], strict=True), strict=True):
-        print(f"  {name:24s} {span.start_s:6.1f}-{span.end_s:6.1f} s  start {early:+.1f} s, end {late:+.1f} s")
+    for name, span, (off_start, off_end) in zip(names, spans, zip(errors[::2], errors[1::2], strict=True), strict=True):
+        print(f"  {name:24s} {span.start_s:6.1f}-{span.end_s:6.1f} s  start {off_start:+.1f} s, end {off_end:+.1f} s")
     print(
         f"  boundary errors: max {max(abs(e) for e in errors):.1f} s, mean {sum(abs(e) for e in errors) / len(errors):.2f} s"
     )
