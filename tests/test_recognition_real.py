@@ -1,6 +1,6 @@
 """Recognition on the real, labelled clips (skipped when ../shared/clips is absent).
 
-The bar stored here is what ``benchmarks/recognition.py`` printed on 2026-12-02; the test
+The bar stored here is what ``benchmarks/recognition.py`` printed on 2026-12-03; the test
 fails if fewer seed clips are named right, or if a clip recognised right counts other
 reps than ``-e`` does.
 """
@@ -11,7 +11,7 @@ from tests.shared_clips import CLIPS, REAL_CLIP_MARKS
 
 pytestmark = REAL_CLIP_MARKS
 
-MIN_SEED_NAMED_RIGHT = 16  # of the 20 labelled clips of seed exercises (tuning 14 of 16, checking 2 of 4)
+MIN_SEED_NAMED_RIGHT = 18  # of the 20 labelled clips of seed exercises (tuning 15 of 16, checking 3 of 4)
 
 
 def test_seed_clips_are_recognised_and_counted_as_with_e(tmp_path_factory):
