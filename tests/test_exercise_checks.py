@@ -197,7 +197,11 @@ def test_a_knee_hug_counts_on_the_side_whose_knee_came_in_though_the_other_hip_d
         for i in range(int(7.0 * FPS)):
             left, right = hips(i / FPS)
             frame = PoseFrame(i, i / FPS, (640, 480), BODY_XY + SWAY_PX * (130 - right) / 85, np.zeros(33), np.ones(33))
-            yield frame, {"left": {"hip": left, "other_hip": right}, "right": {"hip": right, "other_hip": left}}
+            bent = {"knee": 60.0}  # both knees bent (the file requires the working one drawn in)
+            yield (
+                frame,
+                {"left": {"hip": left, "other_hip": right, **bent}, "right": {"hip": right, "other_hip": left, **bent}},
+            )
 
     events, _, evaluator = run_scripted(ex, steps())
     done = [e.side for e in events if e.kind is EventKind.REP_COMPLETED]
