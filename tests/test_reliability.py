@@ -387,7 +387,8 @@ def _signal_child(sig: int) -> Callable[[Path, pytest.MonkeyPatch], Callable[[],
                 [sys.executable, "-m", "formcheck", *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE
             )
             deadline = time.monotonic() + 60
-            while not list(d.glob(".old.mp4.*")) and time.monotonic() < deadline and proc.poll() is None:
+            # the staged video (".old.mp4.XXXX.mp4"), not the write probe that comes before it
+            while not list(d.glob(".old.mp4.*.mp4")) and time.monotonic() < deadline and proc.poll() is None:
                 time.sleep(0.05)
             time.sleep(0.3)
             proc.send_signal(sig)

@@ -200,8 +200,9 @@ def _coach(
 ) -> tuple[list[StepResult], CameraError | None]:
     """Run the steps on one camera; returns what was counted and any camera failure.
     The annotated ``video`` is staged in ``plan``, committed by the caller."""
+    from formcheck.core.interrupts import stop_requests
     from formcheck.feedback.voice import create_speaker
-    from formcheck.live.coach import LiveCoach, LiveOptions, graceful_stop
+    from formcheck.live.coach import LiveCoach, LiveOptions
     from formcheck.live.paced_writer import PacedWriter
     from formcheck.offline.recognised import candidates
     from formcheck.pose import create_estimator
@@ -235,7 +236,7 @@ def _coach(
             )
             following = not steps or (routine and args.move_on_early)
             with (
-                graceful_stop() as stop,
+                stop_requests() as stop,
                 LatestFrameGrabber(reader) as grabber,
                 OnlineRecogniser(candidates(), options.mirrored) if following else nullcontext() as follow,
             ):

@@ -190,6 +190,7 @@ def _analyze(
 ) -> None:
     """Analyse (recognising the exercise unless one is named), then commit every output
     together, only if the analysis succeeded."""
+    from formcheck.core.interrupts import stop_requests
     from formcheck.engine.stride import StrideParams
     from formcheck.offline.analyze import TRACK_SUFFIX, AnalysisOptions
     from formcheck.offline.recognised import analyze_recognised
@@ -202,20 +203,23 @@ def _analyze(
         print(f"Caution: {CAUTION}", file=out)
         started = datetime.now(timezone.utc)
         keyframes = outputs.keyframe_collector(exercise) if exercise else None
-        outcome = analyze_recognised(
-            video,
-            exercise,
-            lambda: create_estimator(backend, model),
-            AnalysisOptions(
-                out_video=plan.stage(out_video) if out_video else None,
-                out_video_name=out_video,
-                progress=True,
-                keyframes=keyframes,
-                mirrored=mirrored,
-                stride=StrideParams() if stride else None,
-            ),
-            on_state=_print_events(out) if events else None,
-        )
+        with stop_requests() as stop:
+            outcome = analyze_recognised(
+                video,
+                exercise,
+                lambda: create_estimator(backend, model),
+                AnalysisOptions(
+                    out_video=plan.stage(out_video) if out_video else None,
+                    out_video_name=out_video,
+                    progress=True,
+                    keyframes=keyframes,
+                    mirrored=mirrored,
+                    stride=StrideParams() if stride else None,
+                    stop=stop,
+                ),
+                on_state=_print_events(out) if events else None,
+            )
+            stop.raise_if_set()  # a signal after the last frame: nothing is committed either
         session, report = outcome.session, outcome.report
         out_video_asked = out_video is not None
         if outcome.parts:  # several exercises: the JSON and HTML reports, no video or CSV

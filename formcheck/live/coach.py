@@ -10,13 +10,10 @@ was counted: the caller saves it.
 
 from __future__ import annotations
 
-import signal
 import statistics
-import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TextIO
 
@@ -24,6 +21,7 @@ import numpy as np
 
 from formcheck.core.ending import EndReason
 from formcheck.core.errors import CameraError
+from formcheck.core.interrupts import StopFlag
 from formcheck.core.state import Sides
 from formcheck.engine.evaluator import EngineParams, FrameState
 from formcheck.engine.pipeline import Pipeline, PoseStage
@@ -70,40 +68,6 @@ class StepOutcome:
     ended_by: EndReason
     target_met: bool
     error: CameraError | None = None
-
-
-class StopFlag:
-    """Set by Ctrl-C or SIGTERM; the loop ends at the next frame and saves."""
-
-    def __init__(self) -> None:
-        self._event = threading.Event()
-
-    def set(self) -> None:
-        self._event.set()
-
-    def __bool__(self) -> bool:
-        return self._event.is_set()
-
-
-@contextmanager
-def graceful_stop() -> Iterator[StopFlag]:
-    """SIGINT and SIGTERM set the flag; a second signal interrupts at once."""
-    flag = StopFlag()
-    if threading.current_thread() is not threading.main_thread():
-        yield flag
-        return
-
-    def handler(signum: int, _frame: object) -> None:
-        if flag:
-            raise KeyboardInterrupt
-        flag.set()
-
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield flag
-    finally:
-        for sig, old in previous.items():
-            signal.signal(sig, old)
 
 
 @dataclass

@@ -16,6 +16,7 @@ import numpy as np
 from tqdm import tqdm
 
 from formcheck.core.frame import PoseFrame
+from formcheck.core.interrupts import StopFlag
 from formcheck.core.threads import Behind, Prefetch
 from formcheck.engine.evaluator import EngineParams, FrameState
 from formcheck.engine.pipeline import Pipeline, PoseStage
@@ -55,6 +56,9 @@ class AnalysisOptions:
     #: shows it), asked for each frame as it is evaluated.
     notice: Callable[[], str] | None = None
     found: FoundPoses | None = None  # this video's poses, already found (recognition's pose pass): no pose model runs
+    #: Ctrl-C or SIGTERM, asked between frames (``core/interrupts``): the analysis then
+    #: unwinds from the frame loop, where no thread's queue is mid-wait.
+    stop: StopFlag | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,11 @@ def _drawing_stage(
     return Behind(draw_frame, DRAW_BEHIND, "draw")
 
 
+def _raise_if_stopped(options: AnalysisOptions) -> None:
+    if options.stop is not None:
+        options.stop.raise_if_set()
+
+
 def _progress_bar(info: SourceInfo, shown: bool) -> tqdm:
     """A frame bar on a terminal only (a log file or a pipe gets none)."""
     return tqdm(total=info.frame_count or None, unit="frame", disable=not shown or not sys.stderr.isatty(), leave=False)
@@ -198,6 +207,7 @@ def analyze(
         try:
             with drawing if drawing is not None else nullcontext():
                 for pose, video_frame in _posed(frames, pipeline.pose, options):
+                    _raise_if_stopped(options)
                     state = pipeline.step(pose)
                     if on_state is not None:
                         on_state(state)
@@ -229,6 +239,7 @@ def pose_pass(
     poses = KeptPoses()
     try:
         for pose, _ in _posed(frames, PoseStage(estimator) if estimator else None, options):
+            _raise_if_stopped(options)
             poses.append(pose)
             if on_pose is not None:
                 on_pose(pose)

@@ -1,0 +1,55 @@
+"""Ctrl-C and SIGTERM during an analysis: recorded as a request while the work runs,
+answered at a frame boundary, and a second signal still interrupts at once."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+
+import pytest
+
+from formcheck.core.errors import Terminated
+from formcheck.core.interrupts import stop_requests
+from formcheck.engine.evaluator import FrameState
+from formcheck.exercises.loader import load_exercise
+from formcheck.offline.analyze import AnalysisOptions, analyze
+from tests.synthetic import bridge_track, schedule
+
+
+def test_a_signal_inside_the_block_only_sets_the_flag() -> None:
+    with stop_requests() as stop:
+        signal.raise_signal(signal.SIGINT)
+        assert stop
+        with pytest.raises(KeyboardInterrupt) as raised:
+            stop.raise_if_set()
+    assert not isinstance(raised.value, Terminated)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # restored
+
+
+def test_sigterm_unwinds_as_terminated_and_a_second_signal_at_once() -> None:
+    with stop_requests() as stop:
+        signal.raise_signal(signal.SIGTERM)
+        with pytest.raises(Terminated):
+            stop.raise_if_set()
+        with pytest.raises(Terminated):
+            signal.raise_signal(signal.SIGTERM)  # the second one does not wait for a frame
+
+
+def test_a_stop_ends_the_analysis_at_the_next_frame_and_its_threads(tmp_path: Path) -> None:
+    t, lift = schedule(30.0, [(1.0, 0.0, 0.0), (2.0, 0.0, 1.0), (2.0, 1.0, 0.0)] * 4)
+    path = tmp_path / "bridge.npz"
+    bridge_track(lift, t).save(path)
+    seen: list[float] = []
+    with stop_requests() as stop:
+
+        def signal_at_frame_20(state: FrameState) -> None:
+            seen.append(state.t)
+            if len(seen) == 20:
+                signal.raise_signal(signal.SIGINT)
+
+        options = AnalysisOptions(out_video=tmp_path / "out.mp4", stop=stop)
+        with pytest.raises(KeyboardInterrupt):
+            analyze(path, load_exercise("bridge"), lambda: None, options, on_state=signal_at_frame_20)
+    assert len(seen) == 20  # not one frame more
+    assert not [th.name for th in threading.enumerate() if th.name in {"draw", "decode", "recognition"}]
