@@ -21,6 +21,7 @@ from formcheck.cli.history import add_history_options, history_path
 from formcheck.core.ending import EndReason
 from formcheck.core.errors import CameraError, UsageError
 from formcheck.core.files import OutputPlan, with_companions
+from formcheck.core.reasons import Declared, Note, Reason
 from formcheck.exercises.loader import exercise_file, load_exercise
 from formcheck.exercises.routine import (
     DEFAULT_ROUTINE,
@@ -30,7 +31,7 @@ from formcheck.exercises.routine import (
     load_routine,
     routine_file,
 )
-from formcheck.feedback.wording import step_intro
+from formcheck.feedback.wording import say, step_intro
 from formcheck.history.store import record_live_session
 from formcheck.reports.model import RoutineReport
 from formcheck.reports.report import CAUTION, build_report, summary_lines, write_json
@@ -168,9 +169,9 @@ def _camera_advice(step: RoutineStep, out: TextIO) -> None:
     print(f"\n{ex.name}", file=out)
     for line in step_intro(step):
         print(f"  {line}", file=out)
-    print(f"  Camera: {ex.setup.camera}", file=out)
+    print(f"  {say(Note(Reason.CAMERA_ADVICE, Declared(ex.setup.camera)))}", file=out)
     if is_floor_exercise(ex):
-        print("  Start facing the camera so formcheck can find you, then lie or kneel down side-on.", file=out)
+        print(f"  {say(Note(Reason.FLOOR_ADVICE))}", file=out)
 
 
 def _follow(coach: LiveCoach, follow: OnlineRecogniser, out: TextIO) -> tuple[list[StepResult], CameraError | None]:
@@ -178,7 +179,7 @@ def _follow(coach: LiveCoach, follow: OnlineRecogniser, out: TextIO) -> tuple[li
     exercise, ended, error = coach.search(follow)
     results: list[StepResult] = []
     while exercise is not None:
-        note = f"Now: {exercise.name}"
+        note = Note(Reason.NOW, Declared(exercise.name))
         coach.announce(note)
         step = RoutineStep(exercise, exercise.rep.target or 1)
         outcome = coach.run(exercise, None, step_intro(step) + [CAUTION], follow=follow, note=note)
@@ -247,11 +248,11 @@ def _coach(
                     _camera_advice(step, out)
                     after = steps[i + 1].exercise.id if i + 1 < len(steps) else None
                     started = bool(results) and results[-1].ended_by is EndReason.SWITCH  # already at it
-                    note = f"Now: {step.exercise.name}" if started else ""
-                    if note:
+                    note = Note(Reason.NOW, Declared(step.exercise.name)) if started else None
+                    if note is not None:
                         coach.announce(note)
                     else:
-                        speaker.say(f"{step.exercise.name}.", max_age_s=5.0)
+                        speaker.say(say(Note(Reason.EXERCISE_NAME, Declared(step.exercise.name))), max_age_s=5.0)
                     outcome = coach.run(
                         step.exercise,
                         step.reps if routine else None,
@@ -266,7 +267,7 @@ def _coach(
                         break
                 else:
                     if routine and results:
-                        speaker.say("Routine finished. Well done.", max_age_s=5.0)
+                        speaker.say(say(Note(Reason.ROUTINE_FINISHED)), max_age_s=5.0)
         finally:
             if display is not None:
                 display.close()

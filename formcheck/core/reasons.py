@@ -35,6 +35,27 @@ class Reason(str, Enum):
     TOO_SMALL = "too_small"  # in and out of the position, but less than min_range (TooSmall)
     STILL_BODY = "still_body"  # the measure changed while the body stayed still
     STILL_IN_POSITION = "still_in_position"  # in position when counting stopped (StillInPosition)
+    # Live coaching around the count, the same code in the live window and the web page.
+    SEARCHING = "searching"  # live recognition waits for any exercise (the banner)
+    NOW = "now"  # the exercise recognised or switched to (Declared: its name)
+    EXERCISE_NAME = "exercise_name"  # said as an exercise's set-up begins (Declared: its name)
+    CAMERA_ADVICE = "camera_advice"  # the exercise file's camera advice, labelled (Declared)
+    FLOOR_ADVICE = "floor_advice"  # a floor exercise: found standing, then down side-on
+    PAUSED = "paused"  # the banner while paused
+    GO = "go"  # said as counting starts
+    COUNTING = "counting"  # the web page's message as counting starts
+    COUNTING_STARTED = "counting_started"  # the console's line as counting starts
+    REP_COUNTED = "rep_counted"  # said as a rep is counted (RepCount)
+    HOLD = "hold"  # said as a hold starts
+    HOLD_DONE = "hold_done"  # said as a hold reaches its target
+    CANNOT_SEE = "cannot_see"  # said as the person is lost
+    SIDE_DONE = "side_done"  # the console's line as one side's target is met (SideDone)
+    SWITCH_SIDES = "switch_sides"  # said then
+    TARGET_REACHED = "target_reached"  # the console's line as the whole target is met (Goal)
+    WELL_DONE = "well_done"  # said then
+    ROUTINE_FINISHED = "routine_finished"  # said as the last step of a routine ends
+    TOO_SLOW = "too_slow"  # the console's warning: too few frames a second to count (Slow)
+    TOO_SLOW_SHORT = "too_slow_short"  # the same on the overlay, short (Slow)
 
 
 class Interruption(str, Enum):
@@ -43,6 +64,13 @@ class Interruption(str, Enum):
     VIDEO_ENDED = "video_ended"
     VIEW_CHANGED = "view_changed"  # a camera cut
     OUT_OF_VIEW = "out_of_view"  # the person was out of view too long
+
+
+class Bottleneck(Enum):
+    """Why live processing is too slow to count: what helps depends on it."""
+
+    PROCESSING = "processing"  # frames arrive faster than they are processed (some are dropped)
+    CAMERA = "camera"  # the camera itself sends too few (nothing is dropped)
 
 
 @dataclass(frozen=True)
@@ -87,6 +115,30 @@ class TooSmall(Detail):
 class StillInPosition(Detail):
     when: Interruption
     after_cut: bool = False  # the rep had been carried over a camera cut
+
+
+@dataclass(frozen=True)
+class RepCount(Detail):
+    count: int  # the side's count for a one-sided exercise, else the total
+    side: str = ""  # a one-sided exercise's side ("" when both sides count together)
+
+
+@dataclass(frozen=True)
+class SideDone(Detail):
+    side: str  # the side whose target was met first
+
+
+@dataclass(frozen=True)
+class Goal(Detail):
+    reps: int  # the rep target met
+
+
+@dataclass(frozen=True)
+class Slow(Detail):
+    fps: float  # the frames processed a second
+    min_fps: float  # what counting needs
+    bottleneck: Bottleneck
+    camera: bool  # a live camera (a file has no --camera-size or --fps to help)
 
 
 NO_DETAIL = Detail()

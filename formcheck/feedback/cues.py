@@ -1,7 +1,8 @@
 """What to say, from the event stream: rep counts, the hold countdown, form messages.
 
 Pure logic (no audio): ``CueMaker.update(state)`` returns the cues for one frame, and
-the ``Speaker`` decides whether there is time to say them.
+the ``Speaker`` decides whether there is time to say them. The words are
+``feedback/wording.py``'s, by reason code; a cue's timing is its own.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from formcheck.core.events import EventKind, FaultStarted, HoldCompleted, HoldEnded, HoldStarted, RepCompleted
+from formcheck.core.reasons import Note, Reason, RepCount
 from formcheck.engine.evaluator import FrameState
 from formcheck.feedback.wording import say
 
@@ -34,18 +36,19 @@ class CueMaker:
             match event.data:
                 case RepCompleted(count=done):
                     count = state.counts.of(event.side) if state.counts else done
-                    cues.append(Cue(f"{event.side} {count}" if self.one_sided and event.side else f"{count}"))
+                    side = event.side if self.one_sided and event.side else ""
+                    cues.append(Cue(say(Note(Reason.REP_COUNTED, RepCount(count, side)))))
                 case HoldStarted():
                     self._counted_down = None
-                    cues.append(Cue("Hold"))
+                    cues.append(Cue(say(Note(Reason.HOLD))))
                 case HoldCompleted():
-                    cues.append(Cue("done"))
+                    cues.append(Cue(say(Note(Reason.HOLD_DONE))))
                 case HoldEnded():
                     self._counted_down = None
                 case FaultStarted(message=message):
                     cues.append(Cue(say(message), max_age_s=4.0, repeat=False))
                 case _ if event.kind is EventKind.POSE_LOST:
-                    cues.append(Cue("I cannot see you.", max_age_s=3.0, repeat=False))
+                    cues.append(Cue(say(Note(Reason.CANNOT_SEE)), max_age_s=3.0, repeat=False))
         if state.hold_target and state.hold_elapsed > 0:
             left = math.ceil(state.hold_target - state.hold_elapsed)
             if (

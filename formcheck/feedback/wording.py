@@ -2,7 +2,9 @@
 
 The engine and the live stages say *what* to tell the person (a ``Note``, see
 ``core/reasons.py``); the overlay, the voice, the console, the report and the web app
-turn it into words here, and nowhere else. Another language is one more table like
+turn it into words here, and nowhere else: the front ends' own words too (a banner, the
+"Go", "Switch sides" and "Well done" said alike in the live window and on the web page,
+the slow-rate warning). Another language is one more table like
 ``ENGLISH`` (a function per ``Reason``, given the note's detail) and one more entry in
 ``LANGUAGES``. Words an exercise file declares (``Declared``) are said as the file
 wrote them.
@@ -25,7 +27,7 @@ from formcheck.core.events import (
     RepCompleted,
     RepRejected,
 )
-from formcheck.core.reasons import Interruption, Note, Reason
+from formcheck.core.reasons import Bottleneck, Interruption, Note, Reason
 from formcheck.core.state import Sides
 from formcheck.exercises.routine import RoutineStep
 from formcheck.exercises.schema import PerDay
@@ -65,6 +67,24 @@ def _still_in_position(d: Any) -> str:
     return f"still in position when {_INTERRUPTION[d.when]}" + (" (after a camera cut)" if d.after_cut else "")
 
 
+def _too_slow(d: Any) -> str:
+    """The console's warning: what is wrong, what it costs and what helps."""
+    got = f"only {d.fps:.1f} frames a second"
+    if d.bottleneck is Bottleneck.CAMERA:
+        helps = "more light (cameras slow down in the dark)" + (" or a higher --fps" if d.camera else "")
+        return f"the {'camera' if d.camera else 'video'} sends {got}, counting needs {d.min_fps:g}: reps may be missed; {helps} helps"
+    helps = "a smaller --camera-size (e.g. 640x480) or closing other programs" if d.camera else "closing other programs"
+    return f"processing keeps up with {got}, counting needs {d.min_fps:g}: reps may be missed; {helps} helps"
+
+
+def _too_slow_short(d: Any) -> str:
+    """The overlay's form of ``_too_slow``, short enough for a corner of the picture."""
+    if d.bottleneck is Bottleneck.CAMERA:
+        return f"Camera too slow to count ({d.fps:.0f} fps): more light helps"
+    short = "smaller --camera-size, close other programs" if d.camera else "close other programs"
+    return f"Too slow to count ({d.fps:.0f} fps): {short}"
+
+
 ENGLISH: dict[Reason, Words] = {
     Reason.DECLARED: lambda d: d.text,
     Reason.OUT_OF_VIEW: _out_of_view,
@@ -90,6 +110,26 @@ ENGLISH: dict[Reason, Words] = {
     Reason.TOO_SMALL: lambda d: f"movement too small ({d.range:.0f} < {d.min_range:.0f})",
     Reason.STILL_BODY: lambda _: "the measure changed while the body stayed still (tracking or camera change)",
     Reason.STILL_IN_POSITION: _still_in_position,
+    Reason.SEARCHING: lambda _: "Start any exercise",
+    Reason.NOW: lambda d: f"Now: {d.text}",
+    Reason.EXERCISE_NAME: lambda d: f"{d.text}.",
+    Reason.CAMERA_ADVICE: lambda d: f"Camera: {d.text}",
+    Reason.FLOOR_ADVICE: lambda _: "Start facing the camera so formcheck can find you, then lie or kneel down side-on.",
+    Reason.PAUSED: lambda _: "Paused",
+    Reason.GO: lambda _: "Go",
+    Reason.COUNTING: lambda _: "Counting.",
+    Reason.COUNTING_STARTED: lambda _: "counting",
+    Reason.REP_COUNTED: lambda d: f"{d.side} {d.count}" if d.side else f"{d.count}",
+    Reason.HOLD: lambda _: "Hold",
+    Reason.HOLD_DONE: lambda _: "done",
+    Reason.CANNOT_SEE: lambda _: "I cannot see you.",
+    Reason.SIDE_DONE: lambda d: f"{d.side} side done: switch sides",
+    Reason.SWITCH_SIDES: lambda _: "Switch sides",
+    Reason.TARGET_REACHED: lambda d: f"target of {d.reps} reached",
+    Reason.WELL_DONE: lambda _: "Well done",
+    Reason.ROUTINE_FINISHED: lambda _: "Routine finished. Well done.",
+    Reason.TOO_SLOW: _too_slow,
+    Reason.TOO_SLOW_SHORT: _too_slow_short,
 }
 
 LANGUAGES: dict[str, dict[Reason, Words]] = {"en": ENGLISH}

@@ -22,6 +22,7 @@ import numpy as np
 from formcheck.core.ending import EndReason
 from formcheck.core.errors import CameraError
 from formcheck.core.interrupts import StopFlag
+from formcheck.core.reasons import Declared, Note, Reason, Slow
 from formcheck.core.state import Sides
 from formcheck.engine.evaluator import EngineParams, FrameState
 from formcheck.engine.pipeline import Pipeline, PoseStage
@@ -33,10 +34,10 @@ from formcheck.feedback.hud import LIVE_CORNERS, draw_banner, draw_card, draw_st
 from formcheck.feedback.overlay import Overlay, OverlayStyle
 from formcheck.feedback.voice import Speaker
 from formcheck.feedback.wording import describe, say
-from formcheck.live.countdown import Countdown
+from formcheck.live.countdown import GO, Countdown
 from formcheck.live.keys import KeyAction, key_actions
 from formcheck.live.paced_writer import PacedWriter
-from formcheck.live.rate_watch import RateParams, RateWatch, SlowNotice, slow_words
+from formcheck.live.rate_watch import RateParams, RateWatch, SlowNotice
 from formcheck.live.targets import TargetWatch
 from formcheck.pose import PoseEstimator
 from formcheck.recognition.online import OnlineRecogniser
@@ -87,11 +88,13 @@ class ExerciseRun:
     holding: bool = False  # a file held on one frame through the countdown
     follow: OnlineRecogniser | None = None  # recognition that may end it for another exercise
     accept: Callable[[Exercise], bool] | None = None  # which recognised exercises end it (None: any)
-    note: str = ""  # shown across the picture for the first NOTE_S (the exercise switched to)
+    note: Note | None = None  # shown across the picture for the first NOTE_S (the exercise switched to)
     started: float | None = None  # the time of its first frame
 
 
-SEARCHING = "Start any exercise"
+SEARCHING = Note(Reason.SEARCHING)
+PAUSED = Note(Reason.PAUSED)
+COUNTING_STARTED = Note(Reason.COUNTING_STARTED)
 NOTE_S = 3.0
 
 
@@ -133,9 +136,9 @@ class LiveCoach:
         self._print(t, text)
         self.speaker.say(*((cue.text, cue.max_age_s, cue.repeat) if cue else (text, 4.0, False)))
 
-    def announce(self, text: str) -> None:
-        """Print and say ``text`` now (the exercise recognised)."""
-        self._tell(self.grabber.now(), text)
+    def announce(self, note: Note) -> None:
+        """Print and say ``note`` now (the exercise recognised)."""
+        self._tell(self.grabber.now(), say(note))
 
     def _stats_line(self) -> tuple[float, float]:
         recent = list(self._recent)
@@ -172,7 +175,9 @@ class LiveCoach:
         return image
 
     def _slow_words(self, notice: SlowNotice) -> tuple[str, str]:
-        return slow_words(notice, self.options.rate.min_fps, camera=not self.grabber.pausable)
+        """(the console line, the overlay's short form): what is wrong and what helps."""
+        slow = Slow(notice.fps, self.options.rate.min_fps, notice.bottleneck, camera=not self.grabber.pausable)
+        return say(Note(Reason.TOO_SLOW, slow)), say(Note(Reason.TOO_SLOW_SHORT, slow))
 
     # -- the loop --------------------------------------------------------------------
     def run(
@@ -182,7 +187,7 @@ class LiveCoach:
         intro: list[str] | None = None,
         follow: OnlineRecogniser | None = None,
         accept: Callable[[Exercise], bool] | None = None,
-        note: str = "",
+        note: Note | None = None,
     ) -> StepOutcome:
         """Coach one exercise until it ends; ``target`` reps (per side) for a routine.
 
@@ -200,8 +205,8 @@ class LiveCoach:
             Countdown(exercise, self.options.countdown_s, self.options.announce_after_s),
             TargetWatch(target if target is not None else exercise.rep.target),
             CueMaker(exercise.sides is Sides.EACH),
-            (exercise.name, (intro or []) + [f"Camera: {exercise.setup.camera}"]),
-            counting=bool(note),
+            (exercise.name, (intro or []) + [say(Note(Reason.CAMERA_ADVICE, Declared(exercise.setup.camera)))]),
+            counting=note is not None,
             follow=follow,
             accept=accept,
             note=note,
@@ -226,7 +231,7 @@ class LiveCoach:
             if not again:
                 follow.put(stage.estimate(frame))
             self._watch_rate(frame.timestamp_s)
-            image = self._render(frame, None, None, SEARCHING, None)
+            image = self._render(frame, None, None, say(SEARCHING), None)
             self._last = frame
             return (EndReason.SWITCH if follow.proposal is not None else None), self._show(image, frame)
 
@@ -290,7 +295,7 @@ class LiveCoach:
         started = time.perf_counter()
         banner, state, ended = "", None, None
         if run.paused:
-            banner = "Paused"
+            banner = say(PAUSED)
         else:
             state = self._process(run, frame, again)
             if run.counting:
@@ -330,7 +335,7 @@ class LiveCoach:
     def _note(self, run: ExerciseRun, t: float) -> str:
         if run.started is None:
             run.started = t
-        return run.note if t - run.started < NOTE_S else ""
+        return say(run.note) if t - run.started < NOTE_S else ""
 
     def _switch(self, run: ExerciseRun) -> EndReason | None:
         """Recognition proposes another exercise (that the run accepts): end this one for it."""
@@ -356,7 +361,7 @@ class LiveCoach:
             self._tell(t, f"setup: {words}", Cue(words, 4.0, repeat=False))
         if step.done:
             run.counting, run.pipeline = True, self._pipeline(run.exercise)
-            self._tell(t, "counting", Cue("Go", 1.5))
+            self._tell(t, say(COUNTING_STARTED), Cue(say(GO), 1.5))
             return "", None
         if step.speak:
             self.speaker.say(step.speak, 0.8)

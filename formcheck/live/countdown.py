@@ -16,6 +16,7 @@ from formcheck.engine.setup_check import readiness_problem
 from formcheck.exercises.schema import Exercise
 
 GET_READY = Note(Reason.GET_READY)
+GO = Note(Reason.GO)  # said as the countdown ends and counting starts
 
 
 class Steady:

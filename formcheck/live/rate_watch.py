@@ -7,19 +7,16 @@ and 0 of 5 reps. The real clips' landmark tracks, thinned to fewer frames a seco
 15 of 22 counts exact at 8 to 15 frames a second (16 at their own 24-60) and 12 at 6
 (README, "Live coaching"): the default of 10 leaves a margin, since a live rate is an
 average over uneven gaps. The warning comes once the rate has been low for a whole window, says what
-helps, and clears (with some margin) once the rate is back.
+helps (``Reason.TOO_SLOW``, worded in ``feedback/wording.py``), and clears (with some
+margin) once the rate is back.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
-from enum import Enum
 
-
-class Bottleneck(Enum):
-    PROCESSING = "processing"  # frames arrive faster than they are processed (some are dropped)
-    CAMERA = "camera"  # the camera itself sends too few (nothing is dropped)
+from formcheck.core.reasons import Bottleneck
 
 
 @dataclass(frozen=True)
@@ -70,16 +67,3 @@ class RateWatch:
         dropping = dropped > self._frames[0][1]
         self.slow = SlowNotice(fps, Bottleneck.PROCESSING if dropping else Bottleneck.CAMERA)
         return self.slow
-
-
-def slow_words(notice: SlowNotice, min_fps: float, camera: bool) -> tuple[str, str]:
-    """(the console line, the overlay's short form): what is wrong and what helps."""
-    got = f"only {notice.fps:.1f} frames a second"
-    if notice.bottleneck is Bottleneck.CAMERA:
-        helps = "more light (cameras slow down in the dark)" + (" or a higher --fps" if camera else "")
-        line = f"the {'camera' if camera else 'video'} sends {got}, counting needs {min_fps:g}: reps may be missed; {helps} helps"
-        return line, f"Camera too slow to count ({notice.fps:.0f} fps): more light helps"
-    helps = "a smaller --camera-size (e.g. 640x480) or closing other programs" if camera else "closing other programs"
-    line = f"processing keeps up with {got}, counting needs {min_fps:g}: reps may be missed; {helps} helps"
-    short = "smaller --camera-size, close other programs" if camera else "close other programs"
-    return line, f"Too slow to count ({notice.fps:.0f} fps): {short}"

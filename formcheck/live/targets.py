@@ -5,8 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from formcheck.core.reasons import Goal, Note, Reason, SideDone
 from formcheck.core.state import Counts, Side
 from formcheck.feedback.cues import Cue
+from formcheck.feedback.wording import say
+
+SWITCH_SIDES = Note(Reason.SWITCH_SIDES)
+WELL_DONE = Note(Reason.WELL_DONE)
 
 
 @dataclass(frozen=True)
@@ -34,8 +39,10 @@ class TargetWatch:
             if side not in self._sides:
                 self._sides.add(side)
                 if len(self._sides) < 2:
-                    news.append(TargetNews(f"{side} side done: switch sides", Cue("Switch sides", 3.0), False))
+                    done = Note(Reason.SIDE_DONE, SideDone(side))
+                    news.append(TargetNews(say(done), Cue(say(SWITCH_SIDES), 3.0), False))
         if not self._met and counts.met(self.goal):
             self._met = True
-            news.append(TargetNews(f"target of {self.goal} reached", Cue("Well done", 3.0), True))
+            met = Note(Reason.TARGET_REACHED, Goal(self.goal))
+            news.append(TargetNews(say(met), Cue(say(WELL_DONE), 3.0), True))
         return news

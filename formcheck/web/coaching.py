@@ -19,6 +19,7 @@ import numpy as np
 
 from formcheck.core.ending import EndReason
 from formcheck.core.landmarks import SKELETON
+from formcheck.core.reasons import Declared, Note, Reason
 from formcheck.core.state import Sides
 from formcheck.engine.evaluator import EngineParams, FrameState
 from formcheck.engine.pipeline import Pipeline
@@ -26,14 +27,16 @@ from formcheck.engine.setup_check import is_floor_exercise, readiness_problem
 from formcheck.exercises.routine import RoutineStep
 from formcheck.feedback.cues import CueMaker
 from formcheck.feedback.wording import say, step_intro
-from formcheck.live.countdown import GET_READY, Steady
+from formcheck.live.countdown import GET_READY, GO, Steady
+from formcheck.live.targets import SWITCH_SIDES, WELL_DONE
 from formcheck.pose import PoseEstimator
 from formcheck.reports.report import CAUTION
 from formcheck.reports.routine import StepResult
 from formcheck.sources.video import SourceInfo, VideoFrame
 
 SOURCE_NAME = "browser camera"
-FLOOR_ADVICE = "Start facing the camera so formcheck can find you, then lie or kneel down side-on."
+FLOOR_ADVICE = Note(Reason.FLOOR_ADVICE)
+COUNTING = Note(Reason.COUNTING)
 
 
 class Phase(str, Enum):
@@ -55,7 +58,7 @@ class Action(str, Enum):
 def step_info(step: RoutineStep) -> dict[str, Any]:
     """What the page shows before an exercise: instructions, camera advice, target."""
     ex = step.exercise
-    camera = [ex.setup.camera] + ([FLOOR_ADVICE] if is_floor_exercise(ex) else [])
+    camera = [ex.setup.camera] + ([say(FLOOR_ADVICE)] if is_floor_exercise(ex) else [])
     return {
         "exercise": ex.id,
         "name": ex.name,
@@ -113,7 +116,8 @@ class WebCoach:
 
     def _start(self) -> _Live:
         ex = self.step.exercise
-        return _Live(self._pipeline(), CueMaker(ex.sides is Sides.EACH), Steady(1.0), extra_cues=[f"{ex.name}."])
+        name = say(Note(Reason.EXERCISE_NAME, Declared(ex.name)))
+        return _Live(self._pipeline(), CueMaker(ex.sides is Sides.EACH), Steady(1.0), extra_cues=[name])
 
     def _pipeline(self) -> Pipeline:
         return Pipeline(self.step.exercise, self.info, self.estimator, self.params)
@@ -178,8 +182,8 @@ class WebCoach:
                 cues.append(say(said))
             if left <= 0:
                 self.phase, live.pipeline = Phase.COUNTING, self._pipeline()
-                cues.append("Go")
-                message = "Counting."
+                cues.append(say(GO))
+                message = say(COUNTING)
             else:
                 countdown = math.ceil(left) if math.isfinite(left) else None
                 if countdown and countdown != live.spoken_number:
@@ -198,10 +202,10 @@ class WebCoach:
         for side in state.counts.sides_done(step.reps):
             if side not in live.done:
                 live.done.add(side)
-                cues += [] if step.target_met(state.counts) else ["Switch sides"]
+                cues += [] if step.target_met(state.counts) else [say(SWITCH_SIDES)]
         if step.target_met(state.counts) and "all" not in live.done:
             live.done.add("all")
-            cues.append("Well done")
+            cues.append(say(WELL_DONE))
             if self.stop_at_target:
                 self._end_step(EndReason.TARGET)
         return cues
