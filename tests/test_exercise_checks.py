@@ -180,6 +180,18 @@ def test_both_thighs_behind_the_body_is_not_a_hip_stretch():
     assert not [e for e in events if e.kind in (EventKind.REP_COMPLETED, EventKind.HOLD_STARTED)]
 
 
+def test_a_crunch_lowering_back_down_is_not_a_bridge():
+    # Curled up in a crunch the hip angle reads about 66 degrees; lowering the shoulders
+    # back down opens it to about 100, a rise as large as a bridge's, but nowhere near
+    # the straight knee-to-shoulder line: a bridge's position starts at 120 (rep.require).
+    ex = next(e for e in load_all() if e.id == "bridge")
+    rest, _ = rep_levels(ex, good_values(ex))
+    for start, reps in ((rest, 1), (66.0, 0)):
+        frames = [dict(v, hip=v["hip"] - rest + start) for v in script(ex, None)]
+        events = run(ex, frames)
+        assert len([e for e in events if e.kind is EventKind.REP_COMPLETED]) == reps, start
+
+
 def test_a_knee_hug_counts_on_the_side_whose_knee_came_in_though_the_other_hip_dips_with_it():
     # The right knee comes in to the chest (hip 130 -> 45) and stays 2 s; as it comes in,
     # the left hip reads low too for half a second (the pose model puts both knees on the
