@@ -30,7 +30,12 @@ NEAREST_RECORDED = {
 
 def truth_track(truth_json: Path) -> Track:
     """The track of a rendered clip's true landmark positions."""
-    truth = json.loads(truth_json.read_text())
+    return track_of_truth(json.loads(truth_json.read_text()), str(truth_json))
+
+
+def track_of_truth(truth: dict, name: str) -> Track:
+    """The track of a ground-truth document (``tools/render``'s JSON, or
+    ``tools.render.clip.ground_truth`` for a clip that was never drawn)."""
     n = truth["frames"]
     xy = np.full((n, NUM_LANDMARKS, 2), np.nan)
     for landmark in Landmark:
@@ -38,7 +43,7 @@ def truth_track(truth_json: Path) -> Track:
         xy[:, landmark] = np.array(truth["joints2d"].get(name) or truth["joints2d"][NEAREST_RECORDED[name]], float)
     size = (truth["width"], truth["height"])
     zeros, ones = np.zeros((n, NUM_LANDMARKS)), np.ones((n, NUM_LANDMARKS))
-    return Track(str(truth_json), truth["fps"], size, np.array(truth["t"], float), xy, zeros, ones)
+    return Track(name, truth["fps"], size, np.array(truth["t"], float), xy, zeros, ones)
 
 
 def stitched(parts: list[Track], name: str = "routine") -> tuple[Track, list[Track], list[float]]:

@@ -1,7 +1,8 @@
 """Render one clip: schedule -> poses -> skinned mesh -> frames + ground truth.
 
 ``render_clip`` is the Python entry point (used by the CLI and meant for
-benchmarks): it takes a ``ClipSpec`` and returns the video and JSON paths.
+benchmarks): it takes a ``ClipSpec`` and returns the video and JSON paths;
+``ground_truth`` gives the same clip's ground truth alone, without drawing it.
 """
 
 from __future__ import annotations
@@ -191,11 +192,21 @@ def stool_for(body: Body, verts: np.ndarray):
     return Box((centre_x, 0.0, 0.0), (0.36, top, 0.36), (0.30, 0.22, 0.16))
 
 
-def render_clip(spec: ClipSpec) -> tuple[Path, Path]:
-    """Render ``spec`` to ``spec.out`` (mp4) and the ground truth beside it (json)."""
-    from tools.render.raster import Renderer
-    from tools.render.video import VideoWriter
+@dataclass(frozen=True)
+class Motion:
+    """A clip's movement before any pixel is drawn: the posed mesh of every frame, the
+    landmarks' true 3D positions, the camera of every frame and the timeline."""
 
+    exercise: Exercise
+    body: Body
+    timeline: Timeline  # on the clip's own clock (a clip that starts mid-rep starts at 0)
+    frames: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # (vertices, normals, joints) per frame
+    points3d: np.ndarray
+    cameras: CameraPath
+
+
+def plan_motion(spec: ClipSpec) -> Motion:
+    """Poses of every frame, and the camera that frames the whole motion."""
     exercise = EXERCISES[spec.exercise]
     body = load_body(spec.body)
     dims = Dims.of(body)
@@ -203,8 +214,6 @@ def render_clip(spec: ClipSpec) -> tuple[Path, Path]:
     t0 = 0.0 if spec.start_at is None else timeline.start_of(spec.start_at)
     n_frames = int(round((timeline.duration_s - t0) * spec.fps))
     times = t0 + np.arange(n_frames) / spec.fps
-
-    # First pass: poses and the bounding box of the whole motion.
     frames = [posed(body, pose_at(exercise, timeline, dims, t, spec.seed, spec.variant)) for t in times]
     lo = np.min([v.min(axis=0) for v, _, _ in frames], axis=0)
     hi = np.max([v.max(axis=0) for v, _, _ in frames], axis=0)
@@ -213,27 +222,49 @@ def render_clip(spec: ClipSpec) -> tuple[Path, Path]:
     if spec.crop_feet:
         cameras = crop_feet(cameras, points3d)
     check_inside_room(cameras)
+    return Motion(exercise, body, timeline.shifted(t0), frames, points3d, cameras)
 
+
+def truth_of(spec: ClipSpec, motion: Motion) -> dict:
+    """The ground-truth document of a clip (``groundtruth.build``, plus its variations)."""
+    doc = groundtruth.build(
+        spec.exercise, motion.timeline, motion.cameras, spec.body, spec.fps,
+        spec.sides if motion.exercise.sided else "none", motion.points3d, spec.include_3d,
+    )  # fmt: skip
+    return doc | variations(spec)
+
+
+def ground_truth(spec: ClipSpec) -> dict:
+    """The ground truth of ``spec`` without rendering it: the true landmarks of every
+    frame from any view in seconds, where drawing and encoding the pictures take minutes
+    (tests of what needs no pose model, such as recognition from several views)."""
+    return truth_of(spec, plan_motion(spec))
+
+
+def render_clip(spec: ClipSpec) -> tuple[Path, Path]:
+    """Render ``spec`` to ``spec.out`` (mp4) and the ground truth beside it (json)."""
+    from tools.render.raster import Renderer
+    from tools.render.video import VideoWriter
+
+    motion = plan_motion(spec)
     spec.out.parent.mkdir(parents=True, exist_ok=True)
+    first_vertices = motion.frames[0][0]
     renderer = Renderer(
-        spec.width, spec.height, body.faces, stool=stool_for(body, frames[0][0]) if exercise.seated else None
+        spec.width,
+        spec.height,
+        motion.body.faces,
+        stool=stool_for(motion.body, first_vertices) if motion.exercise.seated else None,
     )
-    renderer.set_colours(vertex_colours(body, spec.colours))
+    renderer.set_colours(vertex_colours(motion.body, spec.colours))
     writer = VideoWriter(spec.out, spec.width, spec.height, spec.fps)
     try:
-        for i, (verts, normals, _) in enumerate(frames):
-            writer.write(renderer.render(cameras.at(i), verts, normals))
+        for i, (verts, normals, _) in enumerate(motion.frames):
+            writer.write(renderer.render(motion.cameras.at(i), verts, normals))
     finally:
         writer.close()
         renderer.release()
-
-    doc = groundtruth.build(
-        spec.exercise, timeline.shifted(t0), cameras, spec.body, spec.fps,
-        spec.sides if exercise.sided else "none", points3d, spec.include_3d,
-    )  # fmt: skip
-    doc |= variations(spec)
     gt_path = spec.out.with_suffix(".json")
-    groundtruth.write(doc, gt_path)
+    groundtruth.write(truth_of(spec, motion), gt_path)
     return spec.out, gt_path
 
 
