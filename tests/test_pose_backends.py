@@ -7,6 +7,8 @@ is tested with the bundle formcheck assembles from the wheel's own models.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -133,6 +135,45 @@ def test_the_people_sampler_counts_every_interval_and_holds_between():
     seen = [sampler.update(np.full((2, 2, 3), 1 + (t >= 3.0), np.uint8), t) for t in np.arange(0.0, 5.0, 0.5)]
     sampler.close()
     assert seen == [None, None, 1, 1, 1, 1, 2, 2, 2, 2] and counter.calls == [1, 2]
+
+
+def test_the_people_counter_opens_at_the_sixth_frame_after_its_bundle_is_built():
+    """The two-step load that keeps the peak memory down: the bundle is built at once,
+    the counter opened only once the pose model has run its first frames, and not
+    while one runs (``update`` returns with it open)."""
+    import threading
+
+    from formcheck.pose.people import WARM_FRAMES, PeopleSampler
+
+    order: list[str] = []
+    prepared = threading.Event()
+
+    class Counter:
+        def count(self, image_rgb: np.ndarray) -> int:
+            return 1
+
+        def close(self) -> None:
+            order.append("closed")
+
+    def prepare() -> None:
+        order.append("prepared")
+        prepared.set()
+
+    def make() -> Counter:
+        order.append("opened")
+        return Counter()
+
+    sampler = PeopleSampler(make, every_s=2.0, first_s=1.0, prepare=prepare)
+    assert prepared.wait(5)
+    picture = np.zeros((2, 2, 3), np.uint8)
+    for frame in range(1, WARM_FRAMES + 1):
+        time.sleep(0.02)  # time for a load started too early to show
+        assert order == ["prepared"] or frame == WARM_FRAMES
+        assert sampler.update(picture, frame / 30) is None  # counts start at first_s
+    assert order == ["prepared", "opened"]
+    assert sampler.update(picture, 1.0) == 1
+    sampler.close()
+    assert order == ["prepared", "opened", "closed"]
 
 
 def test_the_default_backend_reports_people_in_view():

@@ -19,13 +19,28 @@ _M_ARENA_MAX = -8  # glibc's malloc.h
 
 
 @cache
+def _libc() -> ctypes.CDLL | None:
+    """glibc, or None where there is none (macOS, musl: nothing here changes anything there)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+
+
+@cache
 def use_one_malloc_arena() -> bool:
     """Cap glibc's arenas at one (once per process); False where there is no glibc
     ``mallopt`` (macOS, musl), which changes nothing else."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return bool(libc.mallopt(_M_ARENA_MAX, 1))
-    except (OSError, AttributeError):
-        return False
+    libc = _libc()
+    return libc is not None and bool(libc.mallopt(_M_ARENA_MAX, 1))
+
+
+def release_free_memory() -> bool:
+    """Give the memory malloc holds but nobody uses back to the system (glibc's
+    ``malloc_trim``): a model's load frees its build buffers, but the pages stay
+    resident, and the next load would add its own on top. Whether any was given back."""
+    libc = _libc()
+    return libc is not None and bool(libc.malloc_trim(0))

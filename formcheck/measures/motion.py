@@ -46,8 +46,8 @@ class BodyMotion:
     ) -> None:
         self.window_s = window_s
         self.min_visibility = min_visibility
-        self.points = list(points)
-        self.reduce = np.max if fastest else np.median
+        self.points = np.array(points, dtype=np.intp)  # an index array: a list is converted on every call
+        self.reduce = np.ndarray.max if fastest else np.median  # the method: np.max's own wrapping costs more
         self._history: deque[tuple[float, np.ndarray]] = deque()
 
     def update(self, frame: PoseFrame) -> float:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from formcheck.core.errors import NoPoseError
 from formcheck.core.threads import Behind
-from formcheck.engine.evaluator import FrameState
+from formcheck.engine.evaluator import EngineParams, FrameState
 from formcheck.engine.session import Session
 from formcheck.exercises.loader import load_all
 from formcheck.exercises.schema import Exercise
@@ -84,11 +84,17 @@ class Watch:
 
     The rules run on their own thread, behind the analysis (``core/threads.Behind``):
     the pose model releases the GIL while it works, so on two cores their time mostly
-    hides in the model's. Used as a context manager, whose end stops the thread."""
+    hides in the model's. The asked exercise's own rules are not run again: the
+    analysis's states of it are used (``shared``: the analysis runs them with the
+    default ``EngineParams``, as the watch runs the others). Used as a context manager,
+    whose end stops the thread."""
 
-    def __init__(self, asked: Exercise) -> None:
+    def __init__(self, asked: Exercise, shared: bool = True) -> None:
         self.asked = asked
-        self.collector = EvidenceCollector(candidates(asked))
+        exercises = candidates(asked)
+        # (an exercise file named like a bundled one but not the same is not the one watched)
+        given = next((ex for ex in exercises if ex == asked), None) if shared else None
+        self.collector = EvidenceCollector(exercises, given=given)
         self.note = ""  # set on the watch's thread, read on the analysis's (one reference: atomic)
         self._next_check = CHECK_EVERY_S
         self._behind: Behind[FrameState] = Behind(self._update, RULES_BEHIND, "recognition")
@@ -97,7 +103,7 @@ class Watch:
         self._behind.put(state)
 
     def _update(self, state: FrameState) -> None:
-        self.collector.update(state.frame)
+        self.collector.update(state.frame, state)
         if state.t < self._next_check:
             return
         self._next_check = state.t + CHECK_EVERY_S
@@ -149,7 +155,7 @@ def analyze_asked(
     on_state: Callable[[FrameState], None] | None = None,
 ) -> Outcome:
     """``analyze -e X``: the analysis as always, plus a note when the video does not look like X."""
-    with Watch(asked) as watch:
+    with Watch(asked, shared=options.params == EngineParams()) as watch:
         session = analyze(path, asked, estimator_factory, replace(options, notice=watch.notice), both(on_state, watch))
         if session.frames_with_pose == 0:
             raise NoPoseError(f"no person found in {path}: is the whole body in view?")

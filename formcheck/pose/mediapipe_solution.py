@@ -8,7 +8,7 @@ import numpy as np
 from formcheck.core.frame import PoseFrame
 from formcheck.pose.base import import_mediapipe
 from formcheck.pose.normalised import frame_from_normalised
-from formcheck.pose.people import BundledPeopleCounter, PeopleSampler
+from formcheck.pose.people import BundledCounterLoad, PeopleSampler
 
 
 def _world_of(landmarks: object) -> np.ndarray | None:
@@ -37,11 +37,8 @@ class MediaPipeSolutionEstimator:
             min_detection_confidence=min_confidence,
             min_tracking_confidence=min_confidence,
         )
-        self._people = (
-            PeopleSampler(lambda: BundledPeopleCounter(min_confidence=min_confidence), people_every_s)
-            if people_every_s
-            else None
-        )
+        load = BundledCounterLoad(min_confidence)
+        self._people = PeopleSampler(load, people_every_s, prepare=load.prepare) if people_every_s else None
 
     def estimate(self, image_rgb: np.ndarray, index: int, timestamp_s: float) -> PoseFrame:
         height, width = image_rgb.shape[:2]

@@ -10,6 +10,7 @@ the wheel's own files (``formcheck.pose.bundled_model``).
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Protocol
@@ -17,6 +18,8 @@ from typing import Protocol
 import numpy as np
 
 from formcheck.core.errors import InputError
+from formcheck.core.memory import release_free_memory
+from formcheck.pose import bundled_model
 from formcheck.pose.base import import_mediapipe
 from formcheck.pose.bundled_model import open_pose_landmarker
 
@@ -32,8 +35,13 @@ class PeopleCounter(Protocol):
 class BundledPeopleCounter:
     """Multi-person ``PoseLandmarker`` on single pictures (each call detects afresh)."""
 
-    def __init__(self, max_people: int = 3, min_confidence: float = 0.5, same_person_iou: float = 0.5) -> None:
-        self._landmarker = open_pose_landmarker(None, video=False, max_people=max_people, min_confidence=min_confidence)
+    def __init__(
+        self, max_people: int = 3, min_confidence: float = 0.5, same_person_iou: float = 0.5, model: bytes | None = None
+    ) -> None:
+        """``model``: the task bundle, built beforehand (``bundled_task_model``; None: built here)."""
+        self._landmarker = open_pose_landmarker(
+            None, video=False, max_people=max_people, min_confidence=min_confidence, model=model
+        )
         self.same_person_iou = same_person_iou
 
     def count(self, image_rgb: np.ndarray) -> int:
@@ -45,6 +53,23 @@ class BundledPeopleCounter:
 
     def close(self) -> None:
         self._landmarker.close()
+
+
+class BundledCounterLoad:
+    """A ``BundledPeopleCounter`` loaded in two steps, for ``PeopleSampler``: ``prepare``
+    builds the model bundle (37 MiB at its peak, 9 MB kept), the call opens the
+    landmarker on it (about 110 MiB) and lets the bundle go."""
+
+    def __init__(self, min_confidence: float = 0.5) -> None:
+        self.min_confidence = min_confidence
+        self._model: bytes | None = None
+
+    def prepare(self) -> None:
+        self._model = bundled_model.bundled_task_model()
+
+    def __call__(self) -> BundledPeopleCounter:
+        model, self._model = self._model, None
+        return BundledPeopleCounter(min_confidence=self.min_confidence, model=model)
 
 
 def distinct_people(poses_xy: list[np.ndarray], same_person_iou: float = 0.5) -> list[int]:
@@ -76,28 +101,58 @@ def box_iou(a: np.ndarray, b: np.ndarray) -> float:
     return float(inter / union) if union > 0 else 0.0
 
 
+#: The pose model allocates its buffers over its first few frames (240 -> 290 MiB).
+#: Opening the counter's landmarker (about 90 MiB) while they ran, or while later
+#: frames ran, peaked at 415-432 MiB on a 24 s sample (``formcheck analyze``); opened
+#: after the sixth frame with the pose model waiting for it, at 366-370 MiB.
+WARM_FRAMES = 6
+
+
 class PeopleSampler:
     """Counts people every ``every_s`` seconds of video and holds the last count between.
 
     Counting costs about 40 ms a picture, so it is sampled: every 2 s adds 2-3 % to an
     analysis and still reports a second person within the setup check's 1 s debounce of
-    the next sample. Loading the counter's model takes about 0.6 s, so it loads on a
-    background thread while the pose model starts on the first second of video; the
-    first count is at ``first_s``. If the model cannot load, one warning says so and the
-    analysis goes on without counts.
+    the next sample. The counter is loaded in two steps, to keep the peak memory down:
+    ``prepare`` (building its model bundle, about 0.3 s) on a background thread from
+    the start, beside the pose model's own start-up, and ``make_counter`` (opening the
+    landmarker, about 0.1 s) at the ``WARM_FRAMES``-th frame, the pose model waiting for
+    it, with the memory the first step freed given back first
+    (``core/memory.release_free_memory``). The first count is at ``first_s``. If the
+    model cannot load, one warning says so and the analysis goes on without counts.
     """
 
-    def __init__(self, make_counter: Callable[[], PeopleCounter], every_s: float = 2.0, first_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        make_counter: Callable[[], PeopleCounter],
+        every_s: float = 2.0,
+        first_s: float = 1.0,
+        prepare: Callable[[], None] | None = None,
+    ) -> None:
+        self._make_counter = make_counter
+        self._prepare = prepare
+        self._warm = threading.Event()
+        self._frames = 0
         self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formcheck-people")
-        self._loading: Future[PeopleCounter] | None = self._loader.submit(make_counter)
+        self._loading: Future[PeopleCounter] | None = self._loader.submit(self._load)
         self._counter: PeopleCounter | None = None
         self.every_s = every_s
         self.first_s = first_s
         self._last_t: float | None = None
         self._last: int | None = None
 
+    def _load(self) -> PeopleCounter:
+        if self._prepare is not None:
+            self._prepare()
+        self._warm.wait()
+        release_free_memory()
+        counter = self._make_counter()
+        release_free_memory()
+        return counter
+
     def _ready_counter(self) -> PeopleCounter | None:
         if self._loading is not None:
+            self._warm.set()  # needed now (or closed early: the load ends, to be closed)
             loading, self._loading = self._loading, None
             try:
                 self._counter = loading.result()
@@ -108,6 +163,9 @@ class PeopleSampler:
 
     def update(self, image_rgb: np.ndarray, timestamp_s: float) -> int | None:
         """The people count for this frame; None until the first sample."""
+        self._frames += 1
+        if self._frames == WARM_FRAMES:
+            self._ready_counter()  # loaded now, the pose model waiting: the two never allocate at once
         due = self._last_t is None or timestamp_s - self._last_t >= self.every_s or timestamp_s < self._last_t
         if due and timestamp_s >= self.first_s:
             counter = self._ready_counter()

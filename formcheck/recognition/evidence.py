@@ -87,25 +87,42 @@ class Trace:
 
 
 class EvidenceCollector:
-    """Every exercise's evaluator on one smoothed stream; one verb, ``update``."""
+    """Every exercise's evaluator on one smoothed stream; one verb, ``update``.
 
-    def __init__(self, exercises: list[Exercise], params: EngineParams | None = None) -> None:
+    ``given``: one of the exercises whose rules the caller already runs on the same
+    stream with the same ``params`` (an analysis of it, ``offline/recognised.Watch``):
+    its states come with each frame (``update``'s ``state``) instead of being worked
+    out twice."""
+
+    def __init__(
+        self, exercises: list[Exercise], params: EngineParams | None = None, given: Exercise | None = None
+    ) -> None:
         params = params or EngineParams()
         readings = FrameReadings(params.min_visibility, params.side_switch_s)  # read once for all
-        self.evaluators = [
-            ExerciseEvaluator(ex, params, FrameObserver(ex, params.min_visibility, params.side_switch_s, readings))
+        self.evaluators: list[ExerciseEvaluator | None] = [
+            None
+            if ex is given
+            else ExerciseEvaluator(ex, params, FrameObserver(ex, params.min_visibility, params.side_switch_s, readings))
             for ex in exercises
         ]
+        if given is not None and None not in self.evaluators:
+            raise ValueError(f"the given exercise {given.id!r} is not one of the exercises")
         self.traces = [Trace(ex) for ex in exercises]
         self.t = Column(float)
         self.seen = Column(bool)
 
-    def update(self, frame: PoseFrame) -> None:
-        """One smoothed frame through every exercise's rules."""
+    def update(self, frame: PoseFrame, state: FrameState | None = None) -> None:
+        """One smoothed frame through every exercise's rules (``state``: the given
+        exercise's, on this frame)."""
         self.t.append(frame.timestamp_s)
         self.seen.append(frame.has_person)
         for evaluator, trace in zip(self.evaluators, self.traces, strict=True):
-            trace.add(evaluator.update(frame))
+            if evaluator is not None:
+                trace.add(evaluator.update(frame))
+            elif state is None or state.frame is not frame:
+                raise ValueError("the given exercise's state of this frame is needed")
+            else:
+                trace.add(state)
 
     def so_far(self) -> Evidence:
         """The verdicts of the frames seen so far (reps under way not yet counted)."""
@@ -114,7 +131,8 @@ class EvidenceCollector:
     def finish(self) -> Evidence:
         """End of stream: reps still under way are not counted (the rules' own verdict)."""
         for evaluator in self.evaluators:
-            evaluator.finish()
+            if evaluator is not None:  # (the given exercise's rules are finished by the caller)
+                evaluator.finish()
         return self.so_far()
 
 
