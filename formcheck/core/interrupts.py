@@ -1,14 +1,15 @@
 """Ctrl-C and SIGTERM as a request that the work loops answer between frames.
 
 Python raises ``KeyboardInterrupt`` wherever the main thread happens to be when the
-signal arrives. Inside the wait of a queue shared with a worker thread, that can leave
-the queue's lock released by the wrong thread or held by nobody, and the clean-up that
-then stops the worker waits for ever: a recorded analysis, signalled while its drawing
-thread was encoding, once hung instead of exiting. So while ``stop_requests`` is active
-the handler only records the signal; the frame loops ask the flag at a frame boundary,
-where no lock is held, and end (live) or raise (recorded analysis) from there. A second
-signal raises at once, for someone who presses Ctrl-C again because nothing seemed to
-happen.
+signal arrives. Inside the wait of a queue shared with a worker thread, an exception
+raised while a lock is re-acquired can leave the queue's lock released by the wrong
+thread or held by nobody, and the clean-up that then stops the worker waits for ever
+(the likely cause of a CI run in which a recorded analysis, signalled while its
+drawing thread was encoding, hung for a minute instead of exiting). So while
+``stop_requests`` is active the handler only records the signal; the frame loops ask
+the flag at a frame boundary, where no lock is held, and end (live) or raise (recorded
+analysis) from there. A second signal raises at once, for someone who presses Ctrl-C
+again because nothing seemed to happen.
 """
 
 from __future__ import annotations
