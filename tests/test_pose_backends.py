@@ -116,6 +116,19 @@ def test_the_bundled_people_counter_counts_nobody_one_and_two():
         counter.close()
 
 
+def test_the_bundle_is_passed_as_a_buffer_where_there_is_no_memfd(monkeypatch):
+    """macOS has no ``os.memfd_create``: the landmarker then gets the bundle's bytes."""
+    from formcheck.pose import bundled_model
+    from formcheck.pose.people import BundledPeopleCounter
+
+    monkeypatch.delattr(bundled_model.os, "memfd_create")
+    counter = BundledPeopleCounter()
+    try:
+        assert counter.count(_sample_picture()) == 1
+    finally:
+        counter.close()
+
+
 def test_the_people_sampler_counts_every_interval_and_holds_between():
     from formcheck.pose.people import PeopleSampler
 

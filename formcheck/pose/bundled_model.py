@@ -79,8 +79,9 @@ def open_pose_landmarker(
     import_mediapipe()
     from mediapipe.tasks.python import BaseOptions, vision
 
-    with _model_file(model or bundled_task_model()) if model_path is None else nullcontext(model_path) as path:
-        base = BaseOptions(model_asset_path=str(path)) if path is not None else BaseOptions(model_asset_buffer=model)
+    bundle = (model or bundled_task_model()) if model_path is None else None
+    with _model_file(bundle) if bundle is not None else nullcontext(model_path) as path:
+        base = BaseOptions(model_asset_path=str(path)) if path is not None else BaseOptions(model_asset_buffer=bundle)
         options = vision.PoseLandmarkerOptions(
             base_options=base,
             running_mode=vision.RunningMode.VIDEO if video else vision.RunningMode.IMAGE,
@@ -105,7 +106,8 @@ def _model_file(model: bytes) -> Iterator[str | None]:
         return
     fd = os.memfd_create("formcheck-pose-landmarker.task", os.MFD_CLOEXEC)
     try:
-        os.write(fd, model)
+        with os.fdopen(os.dup(fd), "wb") as file:  # writes it all (one os.write may stop short)
+            file.write(model)
         yield f"/proc/self/fd/{fd}"
     finally:
         os.close(fd)  # MediaPipe's mapping keeps what it needs
