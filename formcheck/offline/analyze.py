@@ -108,6 +108,18 @@ def _open(
 def _posed(
     frames: Iterable[tuple[PoseFrame | None, VideoFrame | None]], stage: PoseStage | None, options: AnalysisOptions
 ) -> Iterator[tuple[PoseFrame, VideoFrame | None]]:
+    """Every frame with its pose (``_estimated``), unwinding at the frame boundary when
+    a stop was asked for (``options.stop``): every frame loop of a recorded analysis
+    reads its frames from here."""
+    for posed in _estimated(frames, stage, options):
+        if options.stop is not None:
+            options.stop.raise_if_set()
+        yield posed
+
+
+def _estimated(
+    frames: Iterable[tuple[PoseFrame | None, VideoFrame | None]], stage: PoseStage | None, options: AnalysisOptions
+) -> Iterator[tuple[PoseFrame, VideoFrame | None]]:
     """Every frame with its pose: a track's own, else the pose model's (strided while
     all is still, when asked)."""
     if stage is None:
@@ -171,11 +183,6 @@ def _drawing_stage(
     return Behind(draw_frame, DRAW_BEHIND, "draw")
 
 
-def _raise_if_stopped(options: AnalysisOptions) -> None:
-    if options.stop is not None:
-        options.stop.raise_if_set()
-
-
 def _progress_bar(info: SourceInfo, shown: bool) -> tqdm:
     """A frame bar on a terminal only (a log file or a pipe gets none)."""
     return tqdm(total=info.frame_count or None, unit="frame", disable=not shown or not sys.stderr.isatty(), leave=False)
@@ -207,7 +214,6 @@ def analyze(
         try:
             with drawing if drawing is not None else nullcontext():
                 for pose, video_frame in _posed(frames, pipeline.pose, options):
-                    _raise_if_stopped(options)
                     state = pipeline.step(pose)
                     if on_state is not None:
                         on_state(state)
@@ -239,7 +245,6 @@ def pose_pass(
     poses = KeptPoses()
     try:
         for pose, _ in _posed(frames, PoseStage(estimator) if estimator else None, options):
-            _raise_if_stopped(options)
             poses.append(pose)
             if on_pose is not None:
                 on_pose(pose)
