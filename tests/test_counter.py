@@ -18,7 +18,7 @@ REP = RepSpec(
 HOLD = HoldSpec(target_s=3.0, min_s=1.0, grace_s=0.5)
 
 
-def run(pieces, setup_ok=True, hold_ok=None, spec=REP, hold=HOLD, jitter=0.0):
+def run(pieces, setup_ok=True, hold_ok=None, spec=REP, hold=HOLD, jitter=0.0, still=None):
     t, v = schedule(FPS, pieces)
     if jitter:
         v = v + np.random.default_rng(0).normal(0, jitter, v.shape)
@@ -26,7 +26,8 @@ def run(pieces, setup_ok=True, hold_ok=None, spec=REP, hold=HOLD, jitter=0.0):
     events = []
     for ti, vi in zip(t, v):
         ok = True if hold_ok is None else hold_ok(ti)
-        events += counter.update(RepInput(float(ti), float(vi), setup_ok, ok))
+        is_still = True if still is None else still(ti)
+        events += counter.update(RepInput(float(ti), float(vi), setup_ok, ok, still=is_still))
     events += counter.finish(float(t[-1]))
     return counter, events
 
@@ -133,6 +134,31 @@ def test_hold_clock_stops_while_a_hold_check_fails_but_bridges_short_breaks():
     assert len(holds) == 2
     assert holds[0]["end_s"] == pytest.approx(5.0, abs=0.05)
     assert holds[1]["start_s"] == pytest.approx(6.5, abs=0.05)
+
+
+def test_moving_inside_the_held_position_pauses_the_clock_without_ending_the_hold():
+    # Moving for 1.2 s (longer than grace 0.5) while in position, 2 s into a 6 s top.
+    counter, events = run(rep(top=6.0) + [(1.0, 130, 130)], still=lambda t: not 4.0 <= t < 5.2)
+    (hold,) = [e.data for e in kinds(events, EventKind.HOLD_ENDED)]
+    assert hold["start_s"] < 2.0 and hold["end_s"] > 8.0  # one hold, the moving time inside it
+
+
+def test_moving_before_the_hold_counts_is_a_break():
+    # Moving from 0.3 s after reaching the position (before min_s 1.0): still settling in.
+    counter, events = run(rep(top=6.0) + [(1.0, 130, 130)], still=lambda t: not 2.0 <= t < 3.2)
+    (hold,) = [e.data for e in kinds(events, EventKind.HOLD_ENDED)]
+    assert hold["start_s"] == pytest.approx(3.2, abs=0.05)
+
+
+def test_moving_out_of_the_hold_tolerance_ends_the_hold():
+    # In position (past 160) the whole time, but sliding from 175 to 195 while moving.
+    hold = HoldSpec(target_s=3.0, min_s=1.0, grace_s=0.5, tolerance=10.0)
+    pieces = [(1.0, 130, 130), (1.0, 130, 175), (2.0, 175, 175), (1.5, 175, 195), (2.0, 195, 195), (1.0, 195, 130)]
+    counter, events = run(pieces + [(1.0, 130, 130)], hold=hold, still=lambda t: not 4.0 <= t < 5.5)
+    holds = [e.data for e in kinds(events, EventKind.HOLD_ENDED)]
+    assert len(holds) == 2
+    assert holds[0]["end_s"] == pytest.approx(4.0, abs=0.05)
+    assert holds[1]["start_s"] == pytest.approx(5.5, abs=0.05)
 
 
 def test_dwell_shorter_than_min_hold_is_not_a_hold():

@@ -20,7 +20,7 @@ each of those is ruled out here by one mechanism:
   that stops while the person lowers) is complete: it is no longer held.
 
 The hold clock runs only while in position, the hold checks pass and the person is
-still; breaks shorter than ``grace_s`` are bridged.
+still (``engine/hold.py``).
 """
 
 from __future__ import annotations
@@ -29,151 +29,12 @@ import math
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from formcheck.core.events import (
-    Event,
-    EventKind,
-    HoldCompleted,
-    HoldEnded,
-    HoldStarted,
-    RepCompleted,
-    RepRejected,
-    RepStarted,
-)
+from formcheck.core.events import Event, EventKind, RepCompleted, RepRejected, RepStarted
 from formcheck.core.reasons import Interruption, Note, PartialRep, Reason, StillInPosition, TooSmall
 from formcheck.core.state import Side
+from formcheck.engine.hold import Holding, HoldTracker, RunningMean
 from formcheck.engine.rest import RestLevel
 from formcheck.exercises.schema import HoldSpec, RepSpec
-
-
-@dataclass
-class RunningMean:
-    """The mean of the values added so far (NaN, an unseen measure, is left out)."""
-
-    total: float = 0.0
-    n: int = 0
-
-    def add(self, value: float) -> None:
-        if not math.isnan(value):
-            self.total += value
-            self.n += 1
-
-    def clear(self) -> None:
-        self.total, self.n = 0.0, 0
-
-    @property
-    def mean(self) -> float:
-        return self.total / self.n if self.n else math.nan
-
-
-@dataclass
-class HoldState:
-    start: float
-    last_ok: float
-    announced: bool = False
-    completed: bool = False
-    held: RunningMean = field(default_factory=RunningMean)  # the rep measure over the hold, for the tolerance
-
-    @property
-    def duration(self) -> float:
-        return self.last_ok - self.start
-
-    def near(self, value: float, tolerance: float | None) -> bool:
-        """Within ``tolerance`` of the mean value held so far (always, without one)."""
-        if tolerance is None or self.held.n == 0 or math.isnan(value):
-            return True
-        return abs(value - self.held.mean) <= tolerance
-
-
-class HoldTracker:
-    """Turns a per-frame "holding correctly" flag into hold intervals."""
-
-    def __init__(self, spec: HoldSpec, side: Side | None) -> None:
-        self.spec = spec
-        self.side = side
-        self.current: HoldState | None = None
-        self._ok_since: float | None = None
-
-    #: After a break, the position must be held again this long before the clock resumes:
-    #: a movement that turns round (lowering after overshooting) is briefly "still".
-    SETTLE_S = 0.25
-
-    #: Landmarks hidden for up to this long (a knee pulled in behind the body) do not
-    #: end a hold: not seeing the position is not leaving it.
-    UNSEEN_S = 1.5
-
-    def update(self, t: float, ok: bool | None, value: float = math.nan) -> list[Event]:
-        """``ok``: in position, still and passing the hold checks; None when the measure
-        cannot be seen. ``value``: the rep measure, which must stay within the spec's
-        tolerance of its mean over the hold."""
-        events: list[Event] = []
-        hold = self.current
-        if ok is None:
-            if hold is not None and t - hold.last_ok > self.spec.grace_s + self.UNSEEN_S:
-                events += self.close(t)
-            return events
-        if ok and hold is not None and not hold.near(value, self.spec.tolerance):
-            if hold.announced:
-                ok = False  # drifting out of the held position
-            else:
-                # Not held long enough to count yet, so the body was still settling
-                # into the position: the hold starts where the value comes to rest.
-                hold = self.current = None
-        if not ok:
-            self._ok_since = None
-        elif self._ok_since is None:
-            self._ok_since = t
-        # Continuing without a break, or back in position for long enough after one.
-        resumed = (
-            hold is not None
-            and self._ok_since is not None
-            and (self._ok_since <= hold.last_ok or t - self._ok_since >= self.SETTLE_S)
-        )
-        if ok and (hold is None or resumed):
-            if hold is None:
-                hold = self.current = HoldState(start=t, last_ok=t)
-            hold.last_ok = t
-            hold.held.add(value)
-            if not hold.announced and hold.duration >= self.spec.min_s:
-                hold.announced = True
-                events.append(Event(EventKind.HOLD_STARTED, t, self.side, HoldStarted(hold.start, self.spec.target_s)))
-            if hold.announced and not hold.completed and hold.duration >= self.spec.target_s:
-                hold.completed = True
-                events.append(
-                    Event(EventKind.HOLD_COMPLETED, t, self.side, HoldCompleted(hold.start, self.spec.target_s))
-                )
-        elif hold is not None:
-            # The break lasts until the current "ok" streak began (or until now).
-            break_end = self._ok_since if self._ok_since is not None else t
-            if break_end - hold.last_ok > self.spec.grace_s:
-                events += self.close(t)
-                if ok:  # back in position after a long break: a new hold starts now
-                    events += self.update(t, ok, value)
-        return events
-
-    def close(self, t: float) -> list[Event]:
-        """End the current hold (if it lasted ``min_s``, report it)."""
-        hold, self.current = self.current, None
-        if hold is None or not hold.announced:
-            return []
-        return [
-            Event(
-                EventKind.HOLD_ENDED,
-                t,
-                self.side,
-                HoldEnded(
-                    hold.start,
-                    hold.last_ok,
-                    hold.duration,
-                    self.spec.target_s,
-                    bool(hold.duration >= self.spec.target_s),
-                ),
-            )
-        ]
-
-    @property
-    def elapsed(self) -> float:
-        """Seconds held so far (0 when not holding), for the overlay's timer."""
-        return self.current.duration if self.current is not None and self.current.announced else 0.0
 
 
 @dataclass(frozen=True)
@@ -209,7 +70,7 @@ class RepInput:
     t: float
     value: float  # the rep measure (NaN when it cannot be seen)
     setup_ok: bool  # the start posture is seen
-    hold_ok: bool  # the hold checks pass and the person is still
+    hold_ok: bool  # the hold checks pass
     #: This side may not enter the position now (another side is in position, or one of
     #: the rep's requirements fails).
     blocked: bool = False
@@ -222,6 +83,9 @@ class RepInput:
     #: crossing's debounce but never start or end a rep on their own: that waits for the
     #: next measured frame that agrees).
     measured: bool = True
+    #: The body is within the hold's speed limits: moving in the position pauses the hold
+    #: clock without ending the hold (``engine/hold.py``).
+    still: bool = True
 
 
 @dataclass
@@ -300,7 +164,7 @@ class RepCounter:
             self._last_moving = t
         if math.isnan(value):
             if self.hold is not None:
-                events += self.hold.update(t, None if self.in_position else False)
+                events += self.hold.update(t, Holding.UNSEEN if self.in_position else Holding.BROKEN)
             return events
         spec = self.spec
         self._last_value = value
@@ -347,8 +211,14 @@ class RepCounter:
             if left is not None and measured:
                 events += self._leave(t, left, value)
         if self.hold is not None:
-            events += self.hold.update(t, self.in_position and hold_ok, value)
+            events += self.hold.update(t, self._holding(hold_ok, frame.still), value)
         return events
+
+    def _holding(self, hold_ok: bool, still: bool) -> Holding:
+        """What this frame shows of the held position."""
+        if not (self.in_position and hold_ok):
+            return Holding.BROKEN
+        return Holding.HELD if still else Holding.MOVING
 
     def _settle_below_rest(self, t: float, value: float, moving: bool) -> list[Event]:
         """Learn the rest again when counting began at a level that was not the rest.

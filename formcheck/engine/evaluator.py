@@ -187,7 +187,7 @@ class ExerciseEvaluator:
                 spec = check.spec
                 value = speeds[spec.measure] if spec.of == "speed" else vals[spec.measure]
                 events += check.check_value(t, value, spec.when in phases, at_rest=at_rest and counter.armed)
-            hold_ok = still and not any(c.active for c in state.checks if c.spec.gates_hold)
+            hold_ok = not any(c.active for c in state.checks if c.spec.gates_hold)
             # One side at a time; sides are updated in turn, so two sides reaching the
             # position in the same frame cannot both start a rep.
             blocked = any(
@@ -205,6 +205,7 @@ class ExerciseEvaluator:
                     moving,
                     label in recognised,
                     not seen.frame.interpolated,
+                    still,
                 )
             )
         # The start position is a whole-body thing: once one side has seen it while no
