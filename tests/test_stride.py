@@ -27,7 +27,7 @@ from formcheck.reports.video_writer import open_video_writer
 from formcheck.sources.track import Track
 from formcheck.sources.video import VideoFile, VideoFrame
 from tests.fakes import FPS, TrackEstimator, textured_frame, two_bridges
-from tests.synthetic import SIZE
+from tests.synthetic import SIZE, bridge_track, schedule
 from tests.test_counter import REP
 
 
@@ -145,3 +145,18 @@ def test_a_measured_frame_that_agrees_starts_the_rep_from_the_crossing() -> None
     assert counter.in_position and not [e for e in events if e.kind is EventKind.REP_COMPLETED]
     events = feed(counter, [(130.0, True)], t0=3.0)
     assert not counter.in_position
+
+
+def test_a_slow_movement_hidden_in_the_jitter_goes_to_the_model() -> None:
+    """A bridge raised over 1.5 s in a still picture, its landmarks jittering about as far
+    from frame to frame as the movement goes: only the speed over ``still_window_s``
+    shows the movement, and every frame of it must go to the model."""
+    t, lift = schedule(FPS, [(2.0, 0.0, 0.0), (1.5, 0.0, 1.0), (2.0, 1.0, 1.0)])
+    track = bridge_track(lift, t, jitter=0.4, fps=FPS)
+    still = textured_frame(np.random.default_rng(3))  # the picture never changes
+    frames = [VideoFrame(i, float(ti), still) for i, ti in enumerate(t)]
+    poses = [pose for pose, _ in StridedPoses(PoseStage(TrackEstimator(track)))(frames)]
+    rising = slice(int(2.75 * FPS), int(3.5 * FPS))  # the rise eases in: its second half
+    assert not any(p.interpolated for p in poses[rising])
+    held = [p.interpolated for p in poses[int(4.0 * FPS) :]]
+    assert sum(held) > len(held) / 2, "still frames went to the model"
