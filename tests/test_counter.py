@@ -7,6 +7,7 @@ import pytest
 
 from formcheck.core.events import EventKind
 from formcheck.engine.counter import RepCounter, RepInput
+from formcheck.engine.hold import Holding, HoldTracker
 from formcheck.exercises.schema import HoldSpec, RepSpec
 from formcheck.feedback.wording import say
 from tests.synthetic import schedule
@@ -136,16 +137,16 @@ def test_hold_clock_stops_while_a_hold_check_fails_but_bridges_short_breaks():
     assert holds[1]["start_s"] == pytest.approx(6.5, abs=0.05)
 
 
-def test_moving_inside_the_held_position_pauses_the_clock_without_ending_the_hold():
+def test_moving_inside_the_held_position_does_not_end_the_hold():
     # Moving for 1.2 s (longer than grace 0.5) while in position, 2 s into a 6 s top.
-    counter, events = run(rep(top=6.0) + [(1.0, 130, 130)], still=lambda t: not 4.0 <= t < 5.2)
+    _, events = run(rep(top=6.0) + [(1.0, 130, 130)], still=lambda t: not 4.0 <= t < 5.2)
     (hold,) = [e.data for e in kinds(events, EventKind.HOLD_ENDED)]
-    assert hold["start_s"] < 2.0 and hold["end_s"] > 8.0  # one hold, the moving time inside it
+    assert hold["start_s"] < 2.0 and hold["end_s"] > 8.0  # one hold, the movement part of it
 
 
 def test_moving_before_the_hold_counts_is_a_break():
     # Moving from 0.3 s after reaching the position (before min_s 1.0): still settling in.
-    counter, events = run(rep(top=6.0) + [(1.0, 130, 130)], still=lambda t: not 2.0 <= t < 3.2)
+    _, events = run(rep(top=6.0) + [(1.0, 130, 130)], still=lambda t: not 2.0 <= t < 3.2)
     (hold,) = [e.data for e in kinds(events, EventKind.HOLD_ENDED)]
     assert hold["start_s"] == pytest.approx(3.2, abs=0.05)
 
@@ -154,11 +155,24 @@ def test_moving_out_of_the_hold_tolerance_ends_the_hold():
     # In position (past 160) the whole time, but sliding from 175 to 195 while moving.
     hold = HoldSpec(target_s=3.0, min_s=1.0, grace_s=0.5, tolerance=10.0)
     pieces = [(1.0, 130, 130), (1.0, 130, 175), (2.0, 175, 175), (1.5, 175, 195), (2.0, 195, 195), (1.0, 195, 130)]
-    counter, events = run(pieces + [(1.0, 130, 130)], hold=hold, still=lambda t: not 4.0 <= t < 5.5)
-    holds = [e.data for e in kinds(events, EventKind.HOLD_ENDED)]
-    assert len(holds) == 2
-    assert holds[0]["end_s"] == pytest.approx(4.0, abs=0.05)
-    assert holds[1]["start_s"] == pytest.approx(5.5, abs=0.05)
+    _, events = run(pieces + [(1.0, 130, 130)], hold=hold, still=lambda t: not 4.0 <= t < 5.5)
+    ended = kinds(events, EventKind.HOLD_ENDED)
+    assert len(ended) == 2
+    assert ended[0].data["end_s"] == pytest.approx(4.0, abs=0.05)
+    # The hold goes on through the movement (it would have ended grace_s into it, at 4.5)
+    # and ends where the value leaves the tolerance, 0.75 s into the slide (185 is 10
+    # past 175): the break, counted from the movement's start, is past grace_s by then
+    # (counted from the drift, it would end at 5.27).
+    assert ended[0].t == pytest.approx(4.0 + 0.75 + 1 / FPS, abs=0.03)
+    assert ended[1].data["start_s"] == pytest.approx(5.5, abs=0.05)
+
+
+def test_a_hidden_position_after_moving_in_it_is_bridged_like_one_after_holding():
+    hold = HoldTracker(HOLD, None)
+    frames = [(i / FPS, Holding.HELD) for i in range(60)] + [(2 + i / FPS, Holding.MOVING) for i in range(90)]
+    events = [e for t, h in frames for e in hold.update(t, h, 175.0)]
+    events += hold.update(5.0, Holding.UNSEEN)
+    assert kinds(events, EventKind.HOLD_ENDED) == [] and hold.current is not None
 
 
 def test_dwell_shorter_than_min_hold_is_not_a_hold():

@@ -7,12 +7,17 @@ Two kinds of break stop it, and they end a hold differently:
 * leaving the position (the measure out of it, or drifting beyond the hold's
   ``tolerance`` of its mean so far) or failing a hold check: the hold ends once that
   lasts ``grace_s``;
-* moving while in the position and within the tolerance (arms slid further forward in
-  a child's pose, a chin settling lower, shins turned in a knee hug), once the hold has
-  lasted ``min_s``: the clock pauses and the hold goes on (before that, the body is
-  still on its way into the position, and moving is a break like any other). A person who readjusts inside a minute-long stretch is still in
-  the stretch; ending the hold there split one labelled 15 s child's pose in two after
-  a 0.9 s readjustment, and a chin-drop hold in two when the chin sank a little further.
+* moving (beyond the hold's ``max_speed`` or ``max_motion``) while in the position and
+  within the tolerance (hands slid further forward in a child's pose, shins turned in a
+  knee hug), once the hold has lasted ``min_s``: the overlay's clock stops, the hold
+  goes on however long the movement lasts, and the movement is part of the hold's time
+  once the body holds again, as the position was never left (before ``min_s``, the
+  body is still on its way into the position, and moving is a break like any other).
+  Ending the hold there split a labelled 16 s child's pose in two after a 0.9 s
+  readjustment. A movement that leads out of the position ends the hold as if the break
+  had begun where the movement did, so a slow drift out of a hold ends it when it did
+  before; a single frame past the tolerance right after a long movement therefore ends
+  the hold at once (checks and leaving the position are debounced; the tolerance is not).
 """
 
 from __future__ import annotations
@@ -57,6 +62,8 @@ class RunningMean:
 
 @dataclass
 class HoldState:
+    """One hold under way: when it started, its last held frame, the measure's mean."""
+
     start: float
     last_ok: float  # the last frame held: the hold's end so far
     #: The end of the last movement inside the position that came back to holding:
@@ -73,6 +80,11 @@ class HoldState:
     @property
     def duration(self) -> float:
         return self.last_ok - self.start
+
+    @property
+    def last_inside(self) -> float:
+        """The last frame seen inside the position, held or moving."""
+        return max(self.last_ok, self.last_in, self.moving_until or -math.inf)
 
     def near(self, value: float, tolerance: float | None) -> bool:
         """Within ``tolerance`` of the mean value held so far (always, without one)."""
@@ -103,7 +115,7 @@ class HoldTracker:
         spec's tolerance of its mean over the hold."""
         hold = self.current
         if holding is Holding.UNSEEN:
-            if hold is not None and t - hold.last_ok > self.spec.grace_s + self.UNSEEN_S:
+            if hold is not None and t - hold.last_inside > self.spec.grace_s + self.UNSEEN_S:
                 return self.close(t)
             return []
         if holding is not Holding.BROKEN and hold is not None and not hold.near(value, self.spec.tolerance):
@@ -122,8 +134,8 @@ class HoldTracker:
                 return []  # the clock pauses, the hold goes on
         if hold is not None:
             if holding is Holding.HELD and hold.moving_until is not None:
-                hold.last_in = hold.moving_until
-            hold.moving_until = None
+                hold.last_in = hold.moving_until  # the movement came back to holding: no break
+            hold.moving_until = None  # (BROKEN: the movement led out, the break began with it)
         ok = holding is Holding.HELD
         if not ok:
             self._ok_since = None

@@ -3,15 +3,13 @@
 Holds are mostly stillness (a 60 s child's pose, a 5-10 s stretch), and a still body's
 landmarks between two frames the model saw are what those two frames say. So while the
 picture is still (the scene watch's small grey copy changes little since the last frame
-the model saw) and the landmarks were still too (their speed between the last two such
-frames), the model runs only on every 2nd, then 3rd, then 4th frame; the frames between
-get landmarks interpolated from the two around them, flagged ``interpolated``. The
-landmarks' speed is taken over the last ``still_window_s`` of the model's frames, not
-between its last two: from one frame to the next, MediaPipe's jitter moves the landmarks
-about as far as a slow movement does (a chin lowered to the chest, a hand sliding
-forward in a child's pose), over a third of a second the movement adds up and the jitter
-does not. At any
-motion in the picture, a camera cut, or a person lost, the very frame that shows it goes
+the model saw) and the landmarks were still too, the model runs only on every 2nd, then
+3rd, then 4th frame; the frames between get landmarks interpolated from the two around
+them, flagged ``interpolated``. The landmarks' speed is taken over the last
+``still_window_s`` of the model's frames, not between its last two: from one frame to
+the next, MediaPipe's jitter moves the landmarks about as far as a slow movement does (a
+chin lowered to the chest, a hand sliding forward in a child's pose); over a third of a
+second the movement adds up and the jitter does not. At any motion in the picture, a camera cut, or a person lost, the very frame that shows it goes
 to the model and the stride is back to every frame. The rules never start or end a rep
 on an interpolated frame alone (``RepCounter.update``'s ``measured``).
 

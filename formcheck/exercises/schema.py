@@ -184,7 +184,12 @@ class HoldSpec(_Strict):
         description="where the hold is, in the seed's words, for summaries: 'at the top (three deep breaths)'",
     )
     min_s: float = Field(default=1.0, ge=0.0, le=60.0, description="shorter dwells are not holds")
-    grace_s: float = Field(default=0.5, ge=0.0, le=10.0, description="breaks shorter than this do not end a hold")
+    grace_s: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=10.0,
+        description="breaks shorter than this do not end a hold (moving inside the position is no break)",
+    )
     max_speed: float | None = Field(
         default=None, gt=0.0, description="rep measure speed above which the person is moving, not holding"
     )
