@@ -199,13 +199,13 @@ class ExerciseEvaluator:
                 RepInput(
                     t,
                     vals[rep.measure],
-                    start_seen,
-                    hold_ok,
-                    blocked,
-                    moving,
-                    label in recognised,
-                    not seen.frame.interpolated,
-                    still,
+                    setup_ok=start_seen,
+                    hold_ok=hold_ok,
+                    blocked=blocked,
+                    moving=moving,
+                    recognised=label in recognised,
+                    measured=not seen.frame.interpolated,
+                    still=still,
                 )
             )
         # The start position is a whole-body thing: once one side has seen it while no
