@@ -43,8 +43,8 @@ class StrideParams:
     #: Landmark speed (the fastest visible landmark, in body sizes per second, over
     #: ``still_window_s``) below which the body is still. The fastest, not a percentile:
     #: a bridge moves two hips, a chin drop the head alone. Measured on the every-frame
-    #: tracks of two real clips: 0.004-0.04 while held, 0.06-0.19 while a chin is
-    #: lowered or a held child's pose is readjusted.
+    #: tracks of two real clips: mostly 0.004-0.04 while held, 0.06-0.19 while a chin
+    #: is lowered or a held child's pose is readjusted.
     still_speed: float = 0.04
     still_window_s: float = 0.3
 
