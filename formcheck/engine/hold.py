@@ -66,8 +66,8 @@ class HoldState:
 
     start: float
     last_ok: float  # the last frame held: the hold's end so far
-    #: The end of the last movement inside the position that came back to holding:
-    #: breaks count from here or from ``last_ok``, whichever is later.
+    #: The last frame held, or the end of a later movement inside the position that came
+    #: back to holding (never before ``last_ok``): breaks count from here.
     last_in: float
     #: While moving inside the position, the latest such frame; it becomes ``last_in`` if
     #: the body holds again, and is forgotten if the movement leads out of the position
@@ -84,7 +84,7 @@ class HoldState:
     @property
     def last_inside(self) -> float:
         """The last frame seen inside the position, held or moving."""
-        return max(self.last_ok, self.last_in, self.moving_until or -math.inf)
+        return self.moving_until if self.moving_until is not None else self.last_in
 
     def near(self, value: float, tolerance: float | None) -> bool:
         """Within ``tolerance`` of the mean value held so far (always, without one)."""
@@ -131,7 +131,7 @@ class HoldTracker:
                 holding = Holding.BROKEN
             else:
                 hold.moving_until, self._ok_since = t, None
-                return []  # the clock pauses, the hold goes on
+                return []  # the overlay's clock stops, the hold goes on
         if hold is not None:
             if holding is Holding.HELD and hold.moving_until is not None:
                 hold.last_in = hold.moving_until  # the movement came back to holding: no break
@@ -148,7 +148,7 @@ class HoldTracker:
         # The break lasts from the last frame inside the position until the current
         # "held" streak began (or until now).
         break_end = self._ok_since if self._ok_since is not None else t
-        if break_end - max(hold.last_ok, hold.last_in) <= self.spec.grace_s:
+        if break_end - hold.last_in <= self.spec.grace_s:
             return []
         events = self.close(t)
         if ok:  # back in position after a long break: a new hold starts now

@@ -9,9 +9,10 @@ them, flagged ``interpolated``. The landmarks' speed is taken over the last
 ``still_window_s`` of the model's frames, not between its last two: from one frame to
 the next, MediaPipe's jitter moves the landmarks about as far as a slow movement does (a
 chin lowered to the chest, a hand sliding forward in a child's pose); over a third of a
-second the movement adds up and the jitter does not. At any motion in the picture, a camera cut, or a person lost, the very frame that shows it goes
-to the model and the stride is back to every frame. The rules never start or end a rep
-on an interpolated frame alone (``RepCounter.update``'s ``measured``).
+second the movement adds up and the jitter does not. At any motion in the picture, a
+camera cut, or a person lost, the very frame that shows it goes to the model and the
+stride is back to every frame. The rules never start or end a rep on an interpolated
+frame alone (``RepCounter.update``'s ``measured``).
 
 Offline only: an interpolated frame waits for the next frame the model sees (at most
 ``max_stride - 1`` frames), which a live session could not afford.
