@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -46,10 +47,15 @@ def test_a_stop_ends_the_analysis_at_the_next_frame_and_its_threads(tmp_path: Pa
         def signal_at_frame_20(state: FrameState) -> None:
             seen.append(state.t)
             if len(seen) == 20:
-                signal.raise_signal(signal.SIGINT)
+                # The rules run on their own thread: the signal goes to the main thread,
+                # as the terminal's Ctrl-C may, and the rules wait until its handler has
+                # recorded it, which takes moments.
+                signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)
+                while not stop:
+                    time.sleep(0.001)
 
         options = AnalysisOptions(out_video=tmp_path / "out.mp4", stop=stop)
         with pytest.raises(KeyboardInterrupt):
             analyze(path, load_exercise("bridge"), lambda: None, options, on_state=signal_at_frame_20)
     assert len(seen) == 20  # not one frame more
-    assert not [th.name for th in threading.enumerate() if th.name in {"draw", "decode", "recognition"}]
+    assert not [th.name for th in threading.enumerate() if th.name in {"draw", "decode", "rules", "recognition"}]

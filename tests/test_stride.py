@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from formcheck.core.events import EventKind
+from formcheck.core.frame import PoseFrame
 from formcheck.engine.counter import RepCounter, RepInput
 from formcheck.engine.evaluator import FrameState
 from formcheck.engine.pipeline import PoseStage
@@ -93,10 +94,16 @@ def frames_of(video: Path) -> list[VideoFrame]:
         return list(source.frames())
 
 
+def strided(track: Track, frames: list[VideoFrame]) -> tuple[StridedPoses, list[PoseFrame]]:
+    """The stride over ``frames``, whose poses come from ``track``, and its poses."""
+    stage = PoseStage(TrackEstimator(track))
+    stride = StridedPoses(stage)
+    return stride, [pose for pose, _ in stride(map(stage.look, frames))]
+
+
 def test_the_frame_that_shows_motion_goes_to_the_model(bridges: tuple[Track, Path]) -> None:
     track, video = bridges
-    stride = StridedPoses(PoseStage(TrackEstimator(track)))
-    poses = [pose for pose, _ in stride(frames_of(video))]
+    stride, poses = strided(track, frames_of(video))
     assert [p.index for p in poses] == list(range(len(track.t)))
     gaps = np.diff([p.index for p in poses if not p.interpolated])
     assert gaps.max() <= StrideParams().max_stride and not poses[-1].interpolated
@@ -108,7 +115,7 @@ def test_the_frame_that_shows_motion_goes_to_the_model(bridges: tuple[Track, Pat
 
 def test_interpolated_landmarks_lie_between_the_model_frames(bridges: tuple[Track, Path]) -> None:
     track, video = bridges
-    poses = [pose for pose, _ in StridedPoses(PoseStage(TrackEstimator(track)))(frames_of(video))]
+    _, poses = strided(track, frames_of(video))
     for i, pose in enumerate(poses):
         if pose.interpolated:
             before = next(p for p in reversed(poses[:i]) if not p.interpolated)
@@ -155,7 +162,7 @@ def test_a_slow_movement_hidden_in_the_jitter_goes_to_the_model() -> None:
     track = bridge_track(lift, t, jitter=0.4, fps=FPS)
     still = textured_frame(np.random.default_rng(3))  # the picture never changes
     frames = [VideoFrame(i, float(ti), still) for i, ti in enumerate(t)]
-    poses = [pose for pose, _ in StridedPoses(PoseStage(TrackEstimator(track)))(frames)]
+    _, poses = strided(track, frames)
     rising = slice(int(2.75 * FPS), int(3.5 * FPS))  # the rise eases in: its second half
     assert not any(p.interpolated for p in poses[rising])
     held = [p.interpolated for p in poses[int(4.0 * FPS) :]]

@@ -1,8 +1,9 @@
 """Pipeline stages on their own threads, joined by bounded queues.
 
-Recorded analysis decodes the next frames while the pose model works on this one, and
-draws and encodes the annotated video behind it: OpenCV's decoder, MediaPipe's graph and
-FFmpeg's encoder release the GIL while they work, so on two cores the stages overlap.
+Recorded analysis decodes (and looks at) the next frames while the pose model works on
+this one, and runs the rules, then draws and encodes the annotated video, behind it:
+OpenCV's decoder, MediaPipe's graph and FFmpeg's encoder release the GIL while they
+work, so on two cores the stages overlap, and the model's thread waits for the model.
 The queues are bounded so that a fast stage waits for a slow one instead of filling
 memory with frames. A stage's exception is raised in the thread that uses the stage;
 a consumer that stops early (an error, Ctrl-C) stops the stage's thread too.

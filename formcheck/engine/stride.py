@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from formcheck.core.frame import PoseFrame
-from formcheck.engine.pipeline import PoseStage
+from formcheck.engine.pipeline import Picture, PoseStage
 from formcheck.sources.video import VideoFrame
 
 VISIBLE = 0.5  # landmarks below this visibility do not count towards the landmarks' speed
@@ -97,28 +97,29 @@ class StridedPoses:
         self.modelled = 0  # frames the pose model saw
         self.interpolated = 0
 
-    def __call__(self, frames: Iterable[VideoFrame]) -> Iterator[tuple[PoseFrame, VideoFrame]]:
+    def __call__(self, pictures: Iterable[Picture]) -> Iterator[tuple[PoseFrame, VideoFrame]]:
+        """Each frame's pose, in order; ``pictures`` are the frames the stage has looked
+        at (``PoseStage.look``)."""
         last: PoseFrame | None = None  # the model's latest frame
         recent: deque[PoseFrame] = deque()  # the model's frames of the last still_window_s
         last_thumb: np.ndarray | None = None
         still_run = 0  # the model's frames in a row that found the body still
-        waiting: list[tuple[VideoFrame, tuple[float, bool]]] = []
-        for frame in frames:
-            scene = self.stage.scene.update(frame.image_bgr)
-            thumb = self.stage.scene.thumb
-            if last is not None and self._may_skip(len(waiting), still_run, scene[1], thumb, last_thumb):
-                waiting.append((frame, scene))
+        waiting: list[Picture] = []
+        for picture in pictures:
+            cut = picture.scene[1]
+            if last is not None and self._may_skip(len(waiting), still_run, cut, picture.thumb, last_thumb):
+                waiting.append(picture)
                 continue
-            pose = self._model(frame, scene)
+            pose = self._model(picture)
             still_run = still_run + 1 if self._still(recent, pose) else 0
             yield from self._between(last, pose, waiting)
-            yield pose, frame
-            last, last_thumb = pose, thumb
+            yield pose, picture.frame
+            last, last_thumb = pose, picture.thumb
         if waiting:  # the stream ended while skipping: the model sees its last frame
-            frame, scene = waiting.pop()
-            pose = self._model(frame, scene)
+            picture = waiting.pop()
+            pose = self._model(picture)
             yield from self._between(last, pose, waiting)  # type: ignore[arg-type]
-            yield pose, frame
+            yield pose, picture.frame
 
     def _may_skip(
         self, waiting: int, still_run: int, cut: bool, thumb: np.ndarray, last_thumb: np.ndarray | None
@@ -144,15 +145,14 @@ class StridedPoses:
         recent.append(pose)
         return still
 
-    def _model(self, frame: VideoFrame, scene: tuple[float, bool]) -> PoseFrame:
+    def _model(self, picture: Picture) -> PoseFrame:
         self.modelled += 1
-        return self.stage.model(frame, scene)
+        return self.stage.model(picture)
 
-    def _between(
-        self, a: PoseFrame, b: PoseFrame, waiting: list[tuple[VideoFrame, tuple[float, bool]]]
-    ) -> Iterator[tuple[PoseFrame, VideoFrame]]:
+    def _between(self, a: PoseFrame, b: PoseFrame, waiting: list[Picture]) -> Iterator[tuple[PoseFrame, VideoFrame]]:
         """The waiting frames with landmarks interpolated between ``a`` and ``b``."""
-        for frame, scene in waiting:
+        for picture in waiting:
             self.interpolated += 1
-            yield interpolate(a, b, frame.index, frame.timestamp_s, scene), frame
+            frame = picture.frame
+            yield interpolate(a, b, frame.index, frame.timestamp_s, picture.scene), frame
         waiting.clear()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -19,7 +19,7 @@ from formcheck.core.frame import PoseFrame
 from formcheck.core.interrupts import StopFlag
 from formcheck.core.threads import Behind, Prefetch
 from formcheck.engine.evaluator import EngineParams, FrameState
-from formcheck.engine.pipeline import Pipeline, PoseStage
+from formcheck.engine.pipeline import Picture, Pipeline, PoseStage
 from formcheck.engine.session import Session
 from formcheck.engine.stride import StridedPoses, StrideParams
 from formcheck.exercises.schema import Exercise
@@ -37,6 +37,9 @@ BLANK_GREY = 48
 # uneven frame times, few enough to keep memory flat (a 1080p frame is 6 MB).
 DECODE_AHEAD = 4
 DRAW_BEHIND = 4
+# Frames posed and waiting for the rules (smoothing, the exercise's rules, the session),
+# which run on their own thread behind the pose model.
+RULES_BEHIND = 4
 
 
 @dataclass
@@ -81,7 +84,8 @@ class FoundPoses:
         return Track.from_frames(list(self.poses), self.info.name, self.info.fps, backend, source_sha256, self.notes)
 
 
-Stream = Iterator[tuple[PoseFrame | None, VideoFrame | None]]
+Posed = tuple[PoseFrame | None, VideoFrame | None]  # a frame's pose (a track's) and picture (a video's)
+Stream = Iterator[Posed]
 
 
 def _open(
@@ -97,7 +101,7 @@ def _open(
         return found.info, None, _replay(path, found.poses, pictures and not is_track), list(found.notes)
     video = VideoFile(path)
 
-    def frames() -> Iterator[tuple[PoseFrame | None, VideoFrame | None]]:
+    def frames() -> Stream:
         with video:
             for vf in video.frames():
                 yield None, vf
@@ -105,8 +109,21 @@ def _open(
     return video.info, estimator_factory(), frames(), video.notes
 
 
+def _ahead(stream: Stream, stage: PoseStage | None) -> Prefetch:
+    """The decoder on its own thread, up to ``DECODE_AHEAD`` frames ahead of the pose
+    model, where the pose stage also looks at each picture (``PoseStage.look``): the
+    model's thread then waits for the model alone."""
+    return Prefetch(stream if stage is None else _looked(stream, stage), DECODE_AHEAD, "decode")
+
+
+def _looked(stream: Stream, stage: PoseStage) -> Iterator[Picture]:
+    with closing(stream):  # the video is closed on the decode thread, in order
+        for _, video_frame in stream:
+            yield stage.look(video_frame)  # type: ignore[arg-type]
+
+
 def _posed(
-    frames: Iterable[tuple[PoseFrame | None, VideoFrame | None]], stage: PoseStage | None, options: AnalysisOptions
+    frames: Iterable[Posed] | Iterable[Picture], stage: PoseStage | None, options: AnalysisOptions
 ) -> Iterator[tuple[PoseFrame, VideoFrame | None]]:
     """Every frame with its pose (``_estimated``), unwinding at the frame boundary when
     a stop was asked for (``options.stop``): every frame loop of a recorded analysis
@@ -118,22 +135,22 @@ def _posed(
 
 
 def _estimated(
-    frames: Iterable[tuple[PoseFrame | None, VideoFrame | None]], stage: PoseStage | None, options: AnalysisOptions
+    frames: Iterable[Posed] | Iterable[Picture], stage: PoseStage | None, options: AnalysisOptions
 ) -> Iterator[tuple[PoseFrame, VideoFrame | None]]:
-    """Every frame with its pose: a track's own, else the pose model's (strided while
-    all is still, when asked)."""
+    """Every frame with its pose: a track's own (``frames`` are posed already), else the
+    pose model's on the pictures looked at ahead (strided while all is still, when asked)."""
     if stage is None:
         yield from frames  # type: ignore[misc]
         return
-    pictures: Iterator[VideoFrame] = (vf for _, vf in frames)  # type: ignore[misc]
+    pictures: Iterable[Picture] = frames  # type: ignore[assignment]
     if options.stride is not None and options.poses is None:
         yield from StridedPoses(stage, options.stride)(pictures)
         return
-    for vf in pictures:
-        pose = stage.estimate(vf)
+    for picture in pictures:
+        pose = stage.model(picture)
         if options.poses is not None:
             options.poses.append(pose)
-        yield pose, vf
+        yield pose, picture.frame
 
 
 def _replay(path: Path, poses: Iterable[PoseFrame], pictures: bool) -> Stream:
@@ -208,18 +225,29 @@ def analyze(
     if writer is not None and writer.note:
         pipeline.session.notes.append(writer.note)
     drawing = _drawing_stage(overlay, info.size, writer, options.keyframes)
-    frames = Prefetch(stream, DECODE_AHEAD, "decode")
+    frames = _ahead(stream, pipeline.pose)
     bar = _progress_bar(info, options.progress)
+
+    def after_model(posed: tuple[PoseFrame, VideoFrame | None]) -> None:
+        """The stages after the pose model, on their own thread: the pose model releases
+        the GIL while it works, so on two cores the rules of a frame run beside the
+        model's work on the next. They stop at the frame boundary too (``options.stop``)."""
+        if options.stop is not None:
+            options.stop.raise_if_set()
+        pose, video_frame = posed
+        state = pipeline.step(pose)
+        if on_state is not None:
+            on_state(state)
+        if drawing is not None:
+            drawing.put((state, video_frame, options.notice() if options.notice else ""))
+        bar.update(1)
+
     with writer if writer is not None else nullcontext():
         try:
-            with drawing if drawing is not None else nullcontext():
+            with drawing if drawing is not None else nullcontext(), Behind(after_model, RULES_BEHIND, "rules") as rules:
                 for pose, video_frame in _posed(frames, pipeline.pose, options):
-                    state = pipeline.step(pose)
-                    if on_state is not None:
-                        on_state(state)
-                    if drawing is not None:
-                        drawing.put((state, video_frame, options.notice() if options.notice else ""))
-                    bar.update(1)
+                    rules.put((pose, video_frame if drawing is not None else None))
+                rules.finish()
                 session = pipeline.finish()
                 if drawing is not None:
                     drawing.finish()
@@ -240,11 +268,12 @@ def pose_pass(
     strided when ``options.stride``), its poses kept to count from afterwards (a
     recorded track is read as it is) and each given to ``on_pose`` as it comes."""
     info, estimator, stream, notes = _open(path, estimator_factory)
-    frames = Prefetch(stream, DECODE_AHEAD, "decode")
+    stage = PoseStage(estimator) if estimator else None
+    frames = _ahead(stream, stage)
     bar = _progress_bar(info, options.progress)
     poses = KeptPoses()
     try:
-        for pose, _ in _posed(frames, PoseStage(estimator) if estimator else None, options):
+        for pose, _ in _posed(frames, stage, options):
             poses.append(pose)
             if on_pose is not None:
                 on_pose(pose)
