@@ -84,10 +84,16 @@ def wrap_to_width(text: str, scale: float, max_width: int) -> list[str]:
 
 def shade(image: np.ndarray, box: Box, colour: RGB, alpha: float) -> None:
     """A translucent rectangle, so the picture stays visible behind the text."""
-    x0, y0, x1, y1 = box
-    layer = image.copy()
-    cv2.rectangle(layer, (x0, y0), (x1, y1), _bgr(colour), -1)
-    cv2.addWeighted(layer, alpha, image, 1 - alpha, 0, dst=image)
+    # Blended inside the box only: over the whole frame, the copy and the blend cost
+    # more than all the overlay's text (0.5 ms a frame at 854x480, several a frame).
+    height, width = image.shape[:2]
+    x0, y0, x1, y1 = max(box[0], 0), max(box[1], 0), min(box[2], width - 1), min(box[3], height - 1)
+    if x1 < x0 or y1 < y0:
+        return
+    inside = image[y0 : y1 + 1, x0 : x1 + 1]
+    layer = np.empty_like(inside)
+    layer[:] = _bgr(colour)
+    cv2.addWeighted(layer, alpha, inside, 1 - alpha, 0, dst=inside)
 
 
 def overlap(a: Box, b: Box) -> int:
