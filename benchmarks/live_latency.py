@@ -6,13 +6,18 @@ arrived, and whether the delay stays flat: the median over the first and the las
 ``--window`` seconds. Target: median delay <= one inference + one frame interval, and
 the last window's median no more than one frame interval above the first's.
 
-    python benchmarks/live_latency.py [VIDEO] [--seconds 65] [--fps 30] [--exercise bridge]
+With ``--stride`` the live stride runs (the pose model skips still frames, holding the
+last landmarks); the CPU time the process used per second of the session says what it
+saves (a laptop's battery), beside the same delays.
+
+    python benchmarks/live_latency.py [VIDEO] [--seconds 65] [--fps 30] [--exercise bridge] [--stride]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import resource
 import statistics
 import sys
 import threading
@@ -21,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from formcheck.engine.stride import StrideParams
 from formcheck.exercises.loader import load_exercise
 from formcheck.feedback.display import NullDisplay
 from formcheck.feedback.voice import SilentEngine, Speaker
@@ -29,6 +35,12 @@ from formcheck.pose import create_estimator  # noqa: E402
 from formcheck.sources.camera import LatestFrameGrabber, PacedFile
 
 DEFAULT_CLIP = ROOT.parent / "shared" / "clips" / "be_projects2018_fitness__bridge.mp4"
+
+
+def _cpu_s() -> float:
+    """This process's CPU seconds so far, every thread's (the pose model's own included)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> int:
@@ -47,17 +59,19 @@ def main() -> int:
         "--window", type=float, default=10.0, help="seconds compared at the start and the end (default: %(default)s)"
     )
     parser.add_argument("--exercise", default="bridge")
+    parser.add_argument("--stride", action="store_true", help="the live stride (the model skips still frames)")
     args = parser.parse_args()
+    options = LiveOptions(countdown_s=0.0, stride=StrideParams() if args.stride else None)
 
     stop = StopFlag()
     estimator = create_estimator()
     speaker = Speaker(SilentEngine(), muted=True)
     with LatestFrameGrabber(PacedFile(args.video, loop=True, fps=args.fps)) as grabber:
-        coach = LiveCoach(
-            grabber, estimator, NullDisplay(), speaker, io.StringIO(), LiveOptions(countdown_s=0.0), stop=stop
-        )
+        coach = LiveCoach(grabber, estimator, NullDisplay(), speaker, io.StringIO(), options, stop=stop)
         threading.Timer(args.seconds, stop.set).start()
+        cpu_before = _cpu_s()
         coach.run(load_exercise(args.exercise))
+        cpu_s = _cpu_s() - cpu_before
         grabbed, dropped = grabber.grabbed, grabber.dropped
     estimator.close()
     speaker.close()
@@ -77,6 +91,9 @@ def main() -> int:
         f"camera-to-overlay delay: median {median_ms:.1f} ms, p95 {p95_ms:.1f} ms (target median <= {budget:.1f} ms = inference + one frame)"
     )
     print(f"delay median, first {args.window:g} s: {first:.1f} ms; last {args.window:g} s: {last:.1f} ms")
+    print(
+        f"CPU: {cpu_s:.1f} s over the session, {cpu_s / end:.2f} s a second ({'stride' if args.stride else 'every frame'})"
+    )
     ok_median = median_ms <= budget
     ok_flat = last <= first + frame_ms
     print(f"median within budget: {'yes' if ok_median else 'NO'}; flat over time: {'yes' if ok_flat else 'NO'}")

@@ -10,7 +10,11 @@ on the frames it saw after a gap differ from the every-frame run's on the same f
 gaps, they would differ there). The issue's bar: counts identical and every hold within
 0.2 s of every-frame analysis; the last lines say whether it holds on all clips.
 
-    python benchmarks/stride.py [--clips ../shared/clips] [--cache DIR] [--no-samples]
+``--live`` compares the live stride instead (``HeldPoses``: a skipped frame gets the
+model's last landmarks at once), every frame of the video through the engine as live
+coaching runs it, without the camera's pacing or dropped frames.
+
+    python benchmarks/stride.py [--clips ../shared/clips] [--cache DIR] [--no-samples] [--live]
 """
 
 from __future__ import annotations
@@ -29,12 +33,16 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.accuracy import expectations, landmark_source, read_labels  # noqa: E402
 from formcheck.core.frame import PoseFrame  # noqa: E402
+from formcheck.engine.pipeline import Pipeline  # noqa: E402
+from formcheck.engine.session import Session  # noqa: E402
 from formcheck.engine.stride import StrideParams  # noqa: E402
 from formcheck.exercises.loader import load_exercise  # noqa: E402
+from formcheck.exercises.schema import Exercise  # noqa: E402
 from formcheck.offline.analyze import AnalysisOptions, analyze  # noqa: E402
 from formcheck.pose import PoseEstimator, create_estimator  # noqa: E402
 from formcheck.reports.report import build_report  # noqa: E402
 from formcheck.sources.track import Track  # noqa: E402
+from formcheck.sources.video import VideoFile  # noqa: E402
 
 HOLD_TOLERANCE_S = 0.2  # issue 14
 SAMPLES = ROOT / "samples"
@@ -93,13 +101,29 @@ def distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.median(np.linalg.norm(a - b, axis=1)) / size)
 
 
-def compare(video: Path, exercise: str, every_source: Path) -> Comparison:
+def live_strided(video: Path, exercise: Exercise, seen: dict[int, PoseFrame]) -> Session:
+    """The session of the live engine with the live stride over every frame of ``video``."""
+    with VideoFile(video) as source:
+        estimator = Recording(create_estimator(), seen)
+        pipeline = Pipeline(exercise, source.info, estimator, live_stride=StrideParams())
+        try:
+            for frame in source.frames():
+                pipeline.process(frame)
+            return pipeline.finish()
+        finally:
+            pipeline.close()
+
+
+def compare(video: Path, exercise: str, every_source: Path, live: bool = False) -> Comparison:
     ex = load_exercise(exercise)
     every = build_report(analyze(every_source, ex, create_estimator)).to_json()  # compared key by key
     seen: dict[int, PoseFrame] = {}
-    strided = build_report(
-        analyze(video, ex, lambda: Recording(create_estimator(), seen), AnalysisOptions(stride=StrideParams()))
-    ).to_json()
+    if live:
+        session = live_strided(video, ex, seen)
+    else:
+        options = AnalysisOptions(stride=StrideParams())
+        session = analyze(video, ex, lambda: Recording(create_estimator(), seen), options)
+    strided = build_report(session).to_json()
     track = Track.load(every_source) if every_source.suffix == ".npz" else None
     indices = sorted(seen)
     after = [j for i, j in zip(indices, indices[1:]) if j - i > 1]
@@ -144,6 +168,7 @@ def main() -> int:
     )
     parser.add_argument("--no-samples", action="store_true")
     parser.add_argument("--only", help="substring of the clip file names to run")
+    parser.add_argument("--live", action="store_true", help="the live stride (held landmarks) instead")
     args = parser.parse_args()
     results = []
     print("| clip | exercise | reps every / stride | holds every s | holds stride s | max hold diff s | model saw |")
@@ -151,7 +176,7 @@ def main() -> int:
     for video, exercise in clips(args):
         if args.only and args.only not in video.name:
             continue
-        r = compare(video, exercise, every_frame_source(video, args.cache))
+        r = compare(video, exercise, every_frame_source(video, args.cache), args.live)
         results.append(r)
         reps = f"{r.every['rep_count']} / {r.strided['rep_count']}" + ("" if r.same_counts else " <--")
         diff = f"{r.hold_diff:.2f}" + ("" if r.hold_diff <= HOLD_TOLERANCE_S else " <--")

@@ -34,7 +34,8 @@ def fake_backend(track: Path) -> list[str]:
     return ["--backend", "track", "--model", str(track), "--mute", "--countdown", "0"]
 
 
-def test_live_file_as_camera_counts_and_saves(tmp_path, bridges):
+@pytest.mark.parametrize("extra", [[], ["--stride"]], ids=["every frame", "stride"])
+def test_live_file_as_camera_counts_and_saves(tmp_path, bridges, extra):
     clip, track, frames = bridges
     report, video = tmp_path / "live.json", tmp_path / "live.mp4"
     started = time.monotonic()
@@ -50,6 +51,7 @@ def test_live_file_as_camera_counts_and_saves(tmp_path, bridges):
         "--out",
         str(video),
         *fake_backend(track),
+        *extra,
     )
     elapsed = time.monotonic() - started
     assert code == 0, err

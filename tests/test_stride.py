@@ -19,14 +19,15 @@ from formcheck.core.events import EventKind
 from formcheck.core.frame import PoseFrame
 from formcheck.engine.counter import RepCounter, RepInput
 from formcheck.engine.evaluator import FrameState
-from formcheck.engine.pipeline import PoseStage
-from formcheck.engine.stride import StridedPoses, StrideParams
+from formcheck.engine.pipeline import Pipeline
+from formcheck.engine.pose_stage import PoseStage
+from formcheck.engine.stride import HeldPoses, StridedPoses, StrideParams
 from formcheck.exercises.loader import load_exercise
 from formcheck.offline.analyze import AnalysisOptions, analyze
 from formcheck.reports.report import build_report
 from formcheck.reports.video_writer import open_video_writer
 from formcheck.sources.track import Track
-from formcheck.sources.video import VideoFile, VideoFrame
+from formcheck.sources.video import SourceInfo, VideoFile, VideoFrame
 from tests.fakes import FPS, TrackEstimator, textured_frame, two_bridges
 from tests.synthetic import SIZE, bridge_track, schedule
 from tests.test_counter import REP
@@ -167,3 +168,40 @@ def test_a_slow_movement_hidden_in_the_jitter_goes_to_the_model() -> None:
     assert not any(p.interpolated for p in poses[rising])
     held = [p.interpolated for p in poses[int(4.0 * FPS) :]]
     assert sum(held) > len(held) / 2, "still frames went to the model"
+
+
+def test_the_live_stride_answers_each_frame_at_once_and_models_every_change(bridges: tuple[Track, Path]) -> None:
+    """Live, a skipped frame gets the model's last landmarks straight away: every answer
+    is the frame's own (no waiting for a later frame), and a changing picture always
+    goes to the model."""
+    track, video = bridges
+    held = HeldPoses(PoseStage(TrackEstimator(track)))
+    frames = frames_of(video)
+    poses = [held.estimate(frame) for frame in frames]
+    assert [(p.index, p.timestamp_s) for p in poses] == [(f.index, f.timestamp_s) for f in frames]
+    moving = np.flatnonzero(np.abs(np.diff(lifts_of(track))) > 1e-6) + 1
+    assert [i for i in moving if poses[i].interpolated] == [], "frames whose picture changed were held"
+    last_modelled = None
+    for pose in poses:
+        if pose.interpolated:
+            assert last_modelled is not None and np.array_equal(pose.xy, last_modelled.xy)
+        else:
+            last_modelled = pose
+    assert held.modelled + held.held == len(poses) and held.held > len(poses) // 4
+
+
+def test_live_counts_with_the_stride_are_those_of_every_frame(bridges: tuple[Track, Path]) -> None:
+    track, video = bridges
+
+    def live(stride: StrideParams | None) -> dict:
+        info = SourceInfo("live", FPS, 0, SIZE)
+        pipeline = Pipeline(load_exercise("bridge"), info, TrackEstimator(track), live_stride=stride)
+        for frame in frames_of(video):
+            pipeline.process(frame)
+        return build_report(pipeline.finish()).to_json()
+
+    every, strided = live(None), live(StrideParams())
+    assert every["rep_count"] == 2 and strided["rep_count"] == every["rep_count"]
+    assert len(strided["holds"]) == len(every["holds"]) == 2
+    for a, b in zip(strided["holds"], every["holds"]):
+        assert a["duration_s"] == pytest.approx(b["duration_s"], abs=0.2)

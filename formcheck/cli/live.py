@@ -113,6 +113,12 @@ def add_live_parsers(sub: Any, add_pose_options: Callable[[argparse.ArgumentPars
         )
         p.add_argument("--fps", type=float, metavar="N", help="ask the camera for this frame rate")
         p.add_argument(
+            "--stride",
+            action="store_true",
+            help="let the pose model skip up to 3 of 4 frames while you and the picture are still "
+            "(less work on holds, no added delay; by default it sees every frame)",
+        )
+        p.add_argument(
             "--mirror-window",
             action="store_true",
             help="show the picture as a mirror does (a selfie view); counting and sides are unchanged. "
@@ -202,6 +208,7 @@ def _coach(
     """Run the steps on one camera; returns what was counted and any camera failure.
     The annotated ``video`` is staged in ``plan``, committed by the caller."""
     from formcheck.core.interrupts import stop_requests
+    from formcheck.engine.stride import StrideParams
     from formcheck.feedback.voice import create_speaker
     from formcheck.live.coach import LiveCoach, LiveOptions
     from formcheck.live.paced_writer import PacedWriter
@@ -234,6 +241,7 @@ def _coach(
                 stop_at_target=routine,
                 show_stats=not args.no_stats,
                 mirrored=args.mirrored != args.mirror_window,  # a flipped picture swaps sides back
+                stride=StrideParams() if args.stride else None,
             )
             following = not steps or (routine and args.move_on_early)
             with (

@@ -14,8 +14,11 @@ camera cut, or a person lost, the very frame that shows it goes to the model and
 stride is back to every frame. The rules never start or end a rep on an interpolated
 frame alone (``RepCounter.update``'s ``measured``).
 
-Offline only: an interpolated frame waits for the next frame the model sees (at most
-``max_stride - 1`` frames), which a live session could not afford.
+Recorded analysis interpolates (``StridedPoses``): a skipped frame waits for the next
+frame the model sees (at most ``max_stride - 1`` frames), which a live session could
+not afford. Live coaching (``HeldPoses``, ``live --stride``) uses the same decision
+(``StrideGate``) but gives a skipped frame the model's last landmarks at once: no delay,
+and less work for the model while the person holds still.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from formcheck.core.frame import PoseFrame
-from formcheck.engine.pipeline import Picture, PoseStage
+from formcheck.engine.pose_stage import Picture, PoseStage
 from formcheck.sources.video import VideoFrame
 
 VISIBLE = 0.5  # landmarks below this visibility do not count towards the landmarks' speed
@@ -88,52 +91,36 @@ def interpolate(a: PoseFrame, b: PoseFrame, index: int, t: float, scene: tuple[f
     )
 
 
-class StridedPoses:
-    """Poses for a stream of video frames, the model skipping frames while all is still."""
+class StrideGate:
+    """Whether the pose model may skip the next frame: the stride grows by one frame per
+    model frame that found the body still, up to ``max_stride``, and any change in the
+    picture since the model's last frame ends it. Shared by the recorded stride, which
+    interpolates the frames it skips, and the live one, which holds the last landmarks."""
 
-    def __init__(self, stage: PoseStage, params: StrideParams | None = None) -> None:
-        self.stage = stage
-        self.params = params or StrideParams()
-        self.modelled = 0  # frames the pose model saw
-        self.interpolated = 0
+    def __init__(self, params: StrideParams) -> None:
+        self.params = params
+        self._recent: deque[PoseFrame] = deque()  # the model's frames of the last still_window_s
+        self._last_thumb: np.ndarray | None = None  # the picture at the model's latest frame
+        self._still_run = 0  # the model's frames in a row that found the body still
 
-    def __call__(self, pictures: Iterable[Picture]) -> Iterator[tuple[PoseFrame, VideoFrame]]:
-        """Each frame's pose, in order; ``pictures`` are the frames the stage has looked
-        at (``PoseStage.look``)."""
-        last: PoseFrame | None = None  # the model's latest frame
-        recent: deque[PoseFrame] = deque()  # the model's frames of the last still_window_s
-        last_thumb: np.ndarray | None = None
-        still_run = 0  # the model's frames in a row that found the body still
-        waiting: list[Picture] = []
-        for picture in pictures:
-            cut = picture.scene[1]
-            if last is not None and self._may_skip(len(waiting), still_run, cut, picture.thumb, last_thumb):
-                waiting.append(picture)
-                continue
-            pose = self._model(picture)
-            still_run = still_run + 1 if self._still(recent, pose) else 0
-            yield from self._between(last, pose, waiting)
-            yield pose, picture.frame
-            last, last_thumb = pose, picture.thumb
-        if waiting:  # the stream ended while skipping: the model sees its last frame
-            picture = waiting.pop()
-            pose = self._model(picture)
-            yield from self._between(last, pose, waiting)  # type: ignore[arg-type]
-            yield pose, picture.frame
-
-    def _may_skip(
-        self, waiting: int, still_run: int, cut: bool, thumb: np.ndarray, last_thumb: np.ndarray | None
-    ) -> bool:
-        """Whether this frame may wait for interpolation: the stride grows by one frame
-        per still model frame, up to ``max_stride``, and any change in the picture ends it."""
-        if cut or last_thumb is None or waiting >= min(self.params.max_stride - 1, still_run):
+    def may_skip(self, skipped: int, picture: Picture) -> bool:
+        """Whether ``picture`` may go without the model, ``skipped`` frames after the
+        model's latest one."""
+        limit = min(self.params.max_stride - 1, self._still_run)
+        if picture.scene[1] or self._last_thumb is None or skipped >= limit:
             return False
-        return changed_share(thumb, last_thumb, self.params.changed_level) < self.params.still_picture
+        return changed_share(picture.thumb, self._last_thumb, self.params.changed_level) < self.params.still_picture
 
-    def _still(self, recent: deque[PoseFrame], pose: PoseFrame) -> bool:
+    def modelled(self, pose: PoseFrame, picture: Picture) -> None:
+        """The model saw ``picture`` and found ``pose``."""
+        self._still_run = self._still_run + 1 if self._still(pose) else 0
+        self._last_thumb = picture.thumb
+
+    def _still(self, pose: PoseFrame) -> bool:
         """Whether the body was still over the last ``still_window_s`` up to ``pose``
-        (never before the window's worth of frames has been seen). ``recent`` keeps
+        (never before the window's worth of frames has been seen). ``_recent`` keeps
         the model's frames back to the newest one at least that long before ``pose``."""
+        recent = self._recent
         since = pose.timestamp_s - self.params.still_window_s
         while len(recent) > 1 and recent[1].timestamp_s <= since:
             recent.popleft()
@@ -145,9 +132,40 @@ class StridedPoses:
         recent.append(pose)
         return still
 
+
+class StridedPoses:
+    """Poses for a stream of video frames, the model skipping frames while all is still."""
+
+    def __init__(self, stage: PoseStage, params: StrideParams | None = None) -> None:
+        self.stage = stage
+        self.gate = StrideGate(params or StrideParams())
+        self.modelled = 0  # frames the pose model saw
+        self.interpolated = 0
+
+    def __call__(self, pictures: Iterable[Picture]) -> Iterator[tuple[PoseFrame, VideoFrame]]:
+        """Each frame's pose, in order; ``pictures`` are the frames the stage has looked
+        at (``PoseStage.look``)."""
+        last: PoseFrame | None = None  # the model's latest frame
+        waiting: list[Picture] = []
+        for picture in pictures:
+            if last is not None and self.gate.may_skip(len(waiting), picture):
+                waiting.append(picture)
+                continue
+            pose = self._model(picture)
+            yield from self._between(last, pose, waiting)
+            yield pose, picture.frame
+            last = pose
+        if waiting:  # the stream ended while skipping: the model sees its last frame
+            picture = waiting.pop()
+            pose = self._model(picture)
+            yield from self._between(last, pose, waiting)  # type: ignore[arg-type]
+            yield pose, picture.frame
+
     def _model(self, picture: Picture) -> PoseFrame:
         self.modelled += 1
-        return self.stage.model(picture)
+        pose = self.stage.model(picture)
+        self.gate.modelled(pose, picture)
+        return pose
 
     def _between(self, a: PoseFrame, b: PoseFrame, waiting: list[Picture]) -> Iterator[tuple[PoseFrame, VideoFrame]]:
         """The waiting frames with landmarks interpolated between ``a`` and ``b``."""
@@ -156,3 +174,40 @@ class StridedPoses:
             frame = picture.frame
             yield interpolate(a, b, frame.index, frame.timestamp_s, picture.scene), frame
         waiting.clear()
+
+
+class HeldPoses:
+    """The live stride: the same gate, but a frame the model skips gets the model's last
+    landmarks at once (flagged ``interpolated``, re-stamped, with its own scene reading),
+    so it never waits for a later frame and adds no delay. It saves the model's work
+    (a laptop's battery) while the person holds still; the rules treat those frames as
+    they treat interpolated ones (never starting or ending a rep on them alone)."""
+
+    def __init__(self, stage: PoseStage, params: StrideParams | None = None) -> None:
+        self.stage = stage
+        self.gate = StrideGate(params or StrideParams())
+        self._last: PoseFrame | None = None
+        self._skipped = 0
+        self.modelled = 0
+        self.held = 0
+
+    def estimate(self, frame: VideoFrame) -> PoseFrame:
+        picture = self.stage.look(frame)
+        if self._last is not None and self.gate.may_skip(self._skipped, picture):
+            self._skipped += 1
+            self.held += 1
+            brightness, cut = picture.scene
+            last = self._last
+            return replace(
+                last,
+                index=frame.index,
+                timestamp_s=frame.timestamp_s,
+                brightness=brightness,
+                scene_cut=cut,
+                interpolated=True,
+            )
+        pose = self.stage.model(picture)
+        self.gate.modelled(pose, picture)
+        self._last, self._skipped = pose, 0
+        self.modelled += 1
+        return pose

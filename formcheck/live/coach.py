@@ -25,8 +25,10 @@ from formcheck.core.interrupts import StopFlag
 from formcheck.core.reasons import Declared, Note, Reason, Slow
 from formcheck.core.state import Sides
 from formcheck.engine.evaluator import EngineParams, FrameState
-from formcheck.engine.pipeline import Pipeline, PoseStage
+from formcheck.engine.pipeline import Pipeline
+from formcheck.engine.pose_stage import PoseStage
 from formcheck.engine.session import Session
+from formcheck.engine.stride import StrideParams
 from formcheck.exercises.schema import Exercise
 from formcheck.feedback.cues import Cue, CueMaker
 from formcheck.feedback.display import Display
@@ -54,6 +56,9 @@ class LiveOptions:
     params: EngineParams = field(default_factory=EngineParams)
     mirrored: bool = False  # the camera or file shows a mirror image: left and right are swapped
     rate: RateParams = field(default_factory=RateParams)  # the processing rate counting needs
+    #: The live stride (``engine/stride.HeldPoses``): the pose model skips frames while
+    #: the person and the picture are still, adding no delay. None: every frame.
+    stride: StrideParams | None = None
 
 
 @dataclass(frozen=True)
@@ -150,7 +155,12 @@ class LiveCoach:
 
     def _pipeline(self, exercise: Exercise) -> Pipeline:
         return Pipeline(
-            exercise, self.grabber.info, self.estimator, self.options.params, mirrored=self.options.mirrored
+            exercise,
+            self.grabber.info,
+            self.estimator,
+            self.options.params,
+            mirrored=self.options.mirrored,
+            live_stride=self.options.stride,
         )
 
     def _render(

@@ -19,7 +19,8 @@ from formcheck.core.frame import PoseFrame
 from formcheck.core.interrupts import StopFlag
 from formcheck.core.threads import Behind, Prefetch
 from formcheck.engine.evaluator import EngineParams, FrameState
-from formcheck.engine.pipeline import Picture, Pipeline, PoseStage
+from formcheck.engine.pipeline import Pipeline
+from formcheck.engine.pose_stage import Picture, PoseStage
 from formcheck.engine.session import Session
 from formcheck.engine.stride import StridedPoses, StrideParams
 from formcheck.exercises.schema import Exercise
