@@ -104,3 +104,20 @@ def test_a_behind_left_by_an_error_stops_its_thread() -> None:
         raise KeyboardInterrupt
     assert done == [0]  # the item in hand ends; the queued ones are dropped
     assert not stage._thread.is_alive()
+
+
+def test_an_error_of_the_work_is_kept_when_another_ends_the_block() -> None:
+    """The work failed, and before the caller's next ``put`` something else ended the
+    block (the pose model, Ctrl-C): the work's error is that exception's context."""
+
+    def fail(_: int) -> None:
+        raise ValueError("rules failed")
+
+    stage = Behind(fail, 2)
+    stage.put(1)
+    deadline = time.monotonic() + 5.0
+    while stage._error is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with pytest.raises(RuntimeError) as raised, stage:
+        raise RuntimeError("model failed")
+    assert isinstance(raised.value.__context__, ValueError)

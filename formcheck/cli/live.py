@@ -116,7 +116,8 @@ def add_live_parsers(sub: Any, add_pose_options: Callable[[argparse.ArgumentPars
             "--stride",
             action="store_true",
             help="let the pose model skip up to 3 of 4 frames while you and the picture are still "
-            "(less work on holds, no added delay; by default it sees every frame)",
+            "(less work on holds, no added delay; by default it sees every frame, as it always does "
+            "while recognising which exercise you start)",
         )
         p.add_argument(
             "--mirror-window",

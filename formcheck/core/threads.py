@@ -123,6 +123,10 @@ class Behind(Generic[T]):
     def __enter__(self) -> Behind[T]:
         return self
 
-    def __exit__(self, *_: object) -> None:
-        """A block that ends without ``finish`` (an error, Ctrl-C) stops the thread, dropping its queue."""
+    def __exit__(self, _type: object, exc: BaseException | None, _tb: object) -> None:
+        """A block that ends without ``finish`` (an error, Ctrl-C) stops the thread,
+        dropping its queue; an error of ``work`` not raised yet becomes the context of
+        the one that ended the block, so that neither is lost."""
         self.abort()
+        if exc is not None and self._error is not None and exc.__context__ is None and exc is not self._error:
+            exc.__context__ = self._error

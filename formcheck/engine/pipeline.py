@@ -43,7 +43,8 @@ class Pipeline:
         self.session = Session(exercise, source)
 
     def process(self, frame: VideoFrame) -> FrameState:
-        """Run the pose model on a video frame, then the rest of the stages."""
+        """The pose stage on a video frame (the model, or with ``live_stride`` perhaps the
+        model's last landmarks held), then the rest of the stages."""
         return self.step(self.estimate(frame))
 
     def estimate(self, frame: VideoFrame) -> PoseFrame:

@@ -22,7 +22,8 @@ class Picture:
     frame that no longer waits in line with the model's)."""
 
     frame: VideoFrame
-    rgb: np.ndarray
+    #: None: not made (the live stride makes it only for the frames the model sees).
+    rgb: np.ndarray | None
     scene: tuple[float, bool]  # (mean brightness, whether a new shot starts here)
     thumb: np.ndarray  # the scene watch's small grey copy, for the stride's stillness test
 
@@ -42,12 +43,18 @@ class PoseStage:
     def estimate(self, frame: VideoFrame) -> PoseFrame:
         return self.model(self.look(frame))
 
-    def look(self, frame: VideoFrame) -> Picture:
+    def look(self, frame: VideoFrame, rgb: bool = True) -> Picture:
+        """The scene's reading of the frame, and the RGB copy for the model unless not ``rgb``."""
         scene = self.scene.update(frame.image_bgr)
-        return Picture(frame, cv2.cvtColor(frame.image_bgr, cv2.COLOR_BGR2RGB), scene, self.scene.thumb)
+        return Picture(frame, _rgb(frame) if rgb else None, scene, self.scene.thumb)
 
     def model(self, picture: Picture) -> PoseFrame:
         """The pose model on a frame looked at already (the stride looks at every frame,
         but runs the model on only some)."""
         frame = picture.frame
-        return self.estimator.estimate(picture.rgb, frame.index, frame.timestamp_s).with_scene(*picture.scene)
+        rgb = picture.rgb if picture.rgb is not None else _rgb(frame)
+        return self.estimator.estimate(rgb, frame.index, frame.timestamp_s).with_scene(*picture.scene)
+
+
+def _rgb(frame: VideoFrame) -> np.ndarray:
+    return cv2.cvtColor(frame.image_bgr, cv2.COLOR_BGR2RGB)

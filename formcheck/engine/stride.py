@@ -111,7 +111,7 @@ class StrideGate:
             return False
         return changed_share(picture.thumb, self._last_thumb, self.params.changed_level) < self.params.still_picture
 
-    def modelled(self, pose: PoseFrame, picture: Picture) -> None:
+    def saw(self, pose: PoseFrame, picture: Picture) -> None:
         """The model saw ``picture`` and found ``pose``."""
         self._still_run = self._still_run + 1 if self._still(pose) else 0
         self._last_thumb = picture.thumb
@@ -133,23 +133,36 @@ class StrideGate:
         return still
 
 
-class StridedPoses:
-    """Poses for a stream of video frames, the model skipping frames while all is still."""
+class _Stride:
+    """What both strides share: the gate, and the model's frames counted and shown to it."""
 
     def __init__(self, stage: PoseStage, params: StrideParams | None = None) -> None:
         self.stage = stage
         self.gate = StrideGate(params or StrideParams())
         self.modelled = 0  # frames the pose model saw
+
+    def _model(self, picture: Picture) -> PoseFrame:
+        self.modelled += 1
+        pose = self.stage.model(picture)
+        self.gate.saw(pose, picture)
+        return pose
+
+
+class StridedPoses(_Stride):
+    """Poses for a stream of video frames, the model skipping frames while all is still."""
+
+    def __init__(self, stage: PoseStage, params: StrideParams | None = None) -> None:
+        super().__init__(stage, params)
         self.interpolated = 0
 
     def __call__(self, pictures: Iterable[Picture]) -> Iterator[tuple[PoseFrame, VideoFrame]]:
         """Each frame's pose, in order; ``pictures`` are the frames the stage has looked
         at (``PoseStage.look``)."""
         last: PoseFrame | None = None  # the model's latest frame
-        waiting: list[Picture] = []
+        waiting: list[Picture] = []  # without their RGB copies, which the model may not need
         for picture in pictures:
             if last is not None and self.gate.may_skip(len(waiting), picture):
-                waiting.append(picture)
+                waiting.append(replace(picture, rgb=None))
                 continue
             pose = self._model(picture)
             yield from self._between(last, pose, waiting)
@@ -161,12 +174,6 @@ class StridedPoses:
             yield from self._between(last, pose, waiting)  # type: ignore[arg-type]
             yield pose, picture.frame
 
-    def _model(self, picture: Picture) -> PoseFrame:
-        self.modelled += 1
-        pose = self.stage.model(picture)
-        self.gate.modelled(pose, picture)
-        return pose
-
     def _between(self, a: PoseFrame, b: PoseFrame, waiting: list[Picture]) -> Iterator[tuple[PoseFrame, VideoFrame]]:
         """The waiting frames with landmarks interpolated between ``a`` and ``b``."""
         for picture in waiting:
@@ -176,7 +183,7 @@ class StridedPoses:
         waiting.clear()
 
 
-class HeldPoses:
+class HeldPoses(_Stride):
     """The live stride: the same gate, but a frame the model skips gets the model's last
     landmarks at once (flagged ``interpolated``, re-stamped, with its own scene reading),
     so it never waits for a later frame and adds no delay. It saves the model's work
@@ -184,30 +191,24 @@ class HeldPoses:
     they treat interpolated ones (never starting or ending a rep on them alone)."""
 
     def __init__(self, stage: PoseStage, params: StrideParams | None = None) -> None:
-        self.stage = stage
-        self.gate = StrideGate(params or StrideParams())
+        super().__init__(stage, params)
         self._last: PoseFrame | None = None
         self._skipped = 0
-        self.modelled = 0
         self.held = 0
 
     def estimate(self, frame: VideoFrame) -> PoseFrame:
-        picture = self.stage.look(frame)
-        if self._last is not None and self.gate.may_skip(self._skipped, picture):
-            self._skipped += 1
-            self.held += 1
-            brightness, cut = picture.scene
-            last = self._last
-            return replace(
-                last,
-                index=frame.index,
-                timestamp_s=frame.timestamp_s,
-                brightness=brightness,
-                scene_cut=cut,
-                interpolated=True,
-            )
-        pose = self.stage.model(picture)
-        self.gate.modelled(pose, picture)
-        self._last, self._skipped = pose, 0
-        self.modelled += 1
-        return pose
+        picture = self.stage.look(frame, rgb=False)  # the model makes its RGB copy if it runs
+        if self._last is None or not self.gate.may_skip(self._skipped, picture):
+            self._last, self._skipped = self._model(picture), 0
+            return self._last
+        self._skipped += 1
+        self.held += 1
+        brightness, cut = picture.scene
+        return replace(
+            self._last,
+            index=frame.index,
+            timestamp_s=frame.timestamp_s,
+            brightness=brightness,
+            scene_cut=cut,
+            interpolated=True,
+        )

@@ -87,7 +87,8 @@ def shade(image: np.ndarray, box: Box, colour: RGB, alpha: float) -> None:
     # Blended inside the box only: over the whole frame, the copy and the blend cost
     # more than all the overlay's text (0.5 ms a frame at 854x480, several a frame).
     height, width = image.shape[:2]
-    x0, y0, x1, y1 = max(box[0], 0), max(box[1], 0), min(box[2], width - 1), min(box[3], height - 1)
+    (left, right), (top, bottom) = sorted((box[0], box[2])), sorted((box[1], box[3]))  # as cv2.rectangle takes them
+    x0, y0, x1, y1 = max(left, 0), max(top, 0), min(right, width - 1), min(bottom, height - 1)
     if x1 < x0 or y1 < y0:
         return
     inside = image[y0 : y1 + 1, x0 : x1 + 1]

@@ -35,12 +35,13 @@ from formcheck.sources.video import SourceInfo, VideoFile, VideoFrame
 TRACK_SUFFIX = ".npz"
 BLANK_GREY = 48
 # Frames decoded ahead of the pose model and waiting to be drawn: enough to smooth out
-# uneven frame times, few enough to keep memory flat (a 1080p frame is 6 MB).
+# uneven frame times, few enough to keep memory flat (a 1080p frame is 6 MB, and one
+# decoded ahead 12 MB with its RGB copy for the model).
 DECODE_AHEAD = 4
 DRAW_BEHIND = 4
-# Frames posed and waiting for the rules (smoothing, the exercise's rules, the session),
-# which run on their own thread behind the pose model.
-RULES_BEHIND = 4
+# Frames posed and waiting for the stages after the pose model (smoothing, the
+# exercise's rules, the session), which run on their own thread behind it.
+STAGES_BEHIND = 4
 
 
 @dataclass
@@ -245,7 +246,10 @@ def analyze(
 
     with writer if writer is not None else nullcontext():
         try:
-            with drawing if drawing is not None else nullcontext(), Behind(after_model, RULES_BEHIND, "rules") as rules:
+            with (
+                drawing if drawing is not None else nullcontext(),
+                Behind(after_model, STAGES_BEHIND, "rules") as rules,
+            ):
                 for pose, video_frame in _posed(frames, pipeline.pose, options):
                     rules.put((pose, video_frame if drawing is not None else None))
                 rules.finish()
