@@ -13,9 +13,12 @@ import pytest
 from formcheck.core.errors import Terminated
 from formcheck.core.interrupts import stop_requests
 from formcheck.engine.evaluator import FrameState
+from formcheck.engine.stride import StrideParams
 from formcheck.exercises.loader import load_exercise
 from formcheck.offline.analyze import AnalysisOptions, analyze
+from tests.fakes import TrackEstimator, two_bridges
 from tests.synthetic import bridge_track, schedule
+from tests.test_stride import clip_for
 
 
 def test_a_signal_inside_the_block_only_sets_the_flag() -> None:
@@ -58,4 +61,38 @@ def test_a_stop_ends_the_analysis_at_the_next_frame_and_its_threads(tmp_path: Pa
         with pytest.raises(KeyboardInterrupt):
             analyze(path, load_exercise("bridge"), lambda: None, options, on_state=signal_at_frame_20)
     assert len(seen) == 20  # not one frame more
+    assert not [th.name for th in threading.enumerate() if th.name in {"draw", "decode", "rules", "recognition"}]
+
+
+@pytest.mark.parametrize("stride", [None, StrideParams()], ids=["every frame", "stride"])
+def test_a_stop_on_a_video_ends_the_decoding_looking_and_rules_threads(tmp_path: Path, stride) -> None:
+    """On a video the pose stage looks at the pictures on the decode thread, ahead of the
+    model: a stop still ends the analysis at the next frame, and every thread with it."""
+    track = two_bridges(tmp_path / "track.npz", rest_s=1.0)
+    clip = clip_for(track, tmp_path / "clip.mp4")
+    seen: list[float] = []
+    with stop_requests() as stop:
+
+        def stop_at_frame_20(state: FrameState) -> None:
+            seen.append(state.t)
+            if len(seen) == 20:
+                stop.set()
+
+        options = AnalysisOptions(stop=stop, stride=stride)
+        with pytest.raises(KeyboardInterrupt):
+            analyze(clip, load_exercise("bridge"), lambda: TrackEstimator(track), options, on_state=stop_at_frame_20)
+    assert len(seen) == 20
+    assert not [th.name for th in threading.enumerate() if th.name in {"draw", "decode", "rules", "recognition"}]
+
+
+def test_an_error_in_the_rules_thread_reaches_the_caller_and_ends_every_thread(tmp_path: Path) -> None:
+    track = two_bridges(tmp_path / "track.npz", rest_s=1.0)
+    clip = clip_for(track, tmp_path / "clip.mp4")
+
+    def fail_at_frame_10(state: FrameState) -> None:
+        if state.frame.index == 10:
+            raise ValueError("a caller's callback failed")
+
+    with pytest.raises(ValueError, match="callback failed"):
+        analyze(clip, load_exercise("bridge"), lambda: TrackEstimator(track), on_state=fail_at_frame_10)
     assert not [th.name for th in threading.enumerate() if th.name in {"draw", "decode", "rules", "recognition"}]
