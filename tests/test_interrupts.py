@@ -20,6 +20,13 @@ from tests.fakes import TrackEstimator, two_bridges
 from tests.synthetic import bridge_track, schedule
 from tests.test_stride import clip_for
 
+STAGE_THREADS = {"draw", "decode", "rules", "recognition"}  # core/threads stages of a recorded analysis
+
+
+def stage_threads() -> list[str]:
+    """The analysis's stage threads still running."""
+    return [th.name for th in threading.enumerate() if th.name in STAGE_THREADS]
+
 
 def test_a_signal_inside_the_block_only_sets_the_flag() -> None:
     with stop_requests() as stop:
@@ -61,7 +68,7 @@ def test_a_stop_ends_the_analysis_at_the_next_frame_and_its_threads(tmp_path: Pa
         with pytest.raises(KeyboardInterrupt):
             analyze(path, load_exercise("bridge"), lambda: None, options, on_state=signal_at_frame_20)
     assert len(seen) == 20  # not one frame more
-    assert not [th.name for th in threading.enumerate() if th.name in {"draw", "decode", "rules", "recognition"}]
+    assert stage_threads() == []
 
 
 @pytest.mark.parametrize("stride", [None, StrideParams()], ids=["every frame", "stride"])
@@ -82,7 +89,7 @@ def test_a_stop_on_a_video_ends_the_decoding_looking_and_rules_threads(tmp_path:
         with pytest.raises(KeyboardInterrupt):
             analyze(clip, load_exercise("bridge"), lambda: TrackEstimator(track), options, on_state=stop_at_frame_20)
     assert len(seen) == 20
-    assert not [th.name for th in threading.enumerate() if th.name in {"draw", "decode", "rules", "recognition"}]
+    assert stage_threads() == []
 
 
 def test_an_error_in_the_rules_thread_reaches_the_caller_and_ends_every_thread(tmp_path: Path) -> None:
@@ -95,4 +102,4 @@ def test_an_error_in_the_rules_thread_reaches_the_caller_and_ends_every_thread(t
 
     with pytest.raises(ValueError, match="callback failed"):
         analyze(clip, load_exercise("bridge"), lambda: TrackEstimator(track), on_state=fail_at_frame_10)
-    assert not [th.name for th in threading.enumerate() if th.name in {"draw", "decode", "rules", "recognition"}]
+    assert stage_threads() == []
