@@ -12,6 +12,7 @@ from formcheck.core.frame import PoseFrame
 from formcheck.core.landmarks import Landmark as L
 from formcheck.exercises.schema import MeasureSpec
 from formcheck.measures.measure_set import MeasureSet, facing_of
+from formcheck.measures.motion import BodyMotion, body_scale
 from tests.synthetic import bridge_frame
 
 
@@ -110,3 +111,51 @@ def test_a_fused_height_trusts_the_picture_only_while_its_reference_lies_across_
     assert got["world"] == pytest.approx(1 / 3)
     assert got["image"] == pytest.approx(1 / 3 if across else 10 / 3)
     assert got["fused"] == pytest.approx(1 / 3)  # the picture's when it is right, the 3D one when not
+
+
+def _lying_body(azimuth_deg: float, shift_m: float = 0.0, t: float = 0.0) -> PoseFrame:
+    """A person lying on their back with knees bent, turned ``azimuth_deg`` from side-on
+    (90: the camera looks along the body from the feet), moved ``shift_m`` across the
+    picture; an orthographic camera at 500 pixels a metre, its axes the 3D landmarks' (y down)
+    (as MediaPipe's are)."""
+    world = np.zeros((len(L), 3))
+    joints = {"shoulder": (0.5, 0.0, 0.18), "elbow": (0.3, 0.0, 0.22), "wrist": (0.1, 0.0, 0.24)}
+    joints |= {
+        "hip": (0.0, 0.0, 0.14),
+        "knee": (-0.3, -0.35, 0.14),
+        "ankle": (-0.5, 0.0, 0.14),
+        "heel": (-0.55, 0.0, 0.14),
+    }
+    for mark in L:
+        name = mark.name.lower()
+        side, _, part = name.partition("_")
+        x, y, z = joints.get(part, (0.6, -0.1, 0.0))
+        world[mark] = [x, y, -z if side == "left" else z]
+    a = np.radians(azimuth_deg)
+    turned = world @ np.array([[np.cos(a), 0.0, np.sin(a)], [0.0, 1.0, 0.0], [-np.sin(a), 0.0, np.cos(a)]])
+    xy = np.column_stack([320.0 + 500.0 * (turned[:, 0] + shift_m), 300.0 + 500.0 * turned[:, 1]])
+    return PoseFrame(0, t, (640, 480), xy, np.zeros(len(L)), np.ones(len(L)), world=turned)
+
+
+@pytest.mark.parametrize("azimuth", [0.0, 30.0, 60.0, 85.0])
+def test_the_body_scale_is_the_trunk_seen_square_on_from_any_side(azimuth):
+    """Filmed from the feet the trunk's image shrinks to nothing; speeds measured in it
+    would read a still body as moving (a real bridge clip from the feet: 2-3 times)."""
+    frame = _lying_body(azimuth)
+    assert body_scale(frame) == pytest.approx(0.5 * 500.0, rel=0.02)
+    if azimuth >= 60.0:
+        foreshortened = np.linalg.norm(frame.xy[L.LEFT_SHOULDER] - frame.xy[L.LEFT_HIP])
+        assert foreshortened < 0.6 * body_scale(frame)
+    without_3d = PoseFrame(0, 0.0, (640, 480), frame.xy, frame.z, frame.visibility)
+    assert body_scale(without_3d) == pytest.approx(0.5 * 500.0 * np.cos(np.radians(azimuth)), rel=0.02, abs=1.0)
+
+
+def test_a_movement_reads_the_same_speed_whichever_way_the_body_lies():
+    speeds = []
+    for azimuth in (0.0, 80.0):
+        motion = BodyMotion()
+        for i in range(10):
+            speed = motion.update(_lying_body(azimuth, shift_m=0.1 * i / 30, t=i / 30))
+        speeds.append(speed)
+    # 0.1 metre a second across the picture, a trunk of 0.5 metre: 0.2 trunk lengths/s.
+    assert speeds == pytest.approx([0.2, 0.2], rel=0.03)

@@ -18,7 +18,7 @@ from formcheck.core.landmarks import SIDES
 from formcheck.core.state import Side, Sides
 from formcheck.exercises.schema import Exercise
 from formcheck.measures.measure_set import MeasureSet
-from formcheck.measures.motion import BodyMotion
+from formcheck.measures.motion import BodyMotion, body_scale
 from formcheck.measures.posture import SHOULDERS, NearSide, posture_of, view_of
 
 
@@ -82,15 +82,19 @@ class FrameReadings:
     def view(self, frame: PoseFrame) -> View:
         return self.read(frame, "view", lambda: view_of(frame))
 
+    def scale(self, frame: PoseFrame) -> float:
+        """The trunk's length as seen square-on, which the speeds are measured in."""
+        return self.read(frame, "scale", lambda: body_scale(frame))
+
     def motion(self, frame: PoseFrame) -> float:
-        return self.read(frame, "motion", lambda: self._motion.update(frame))
+        return self.read(frame, "motion", lambda: self._motion.update(frame, self.scale(frame)))
 
     def speed(self, frame: PoseFrame, points: tuple[int, ...]) -> float:
         """The fastest of these landmarks, trunk lengths per second."""
         meter = self._speeds.get(points)
         if meter is None:
             meter = self._speeds[points] = BodyMotion(min_visibility=self.min_visibility, points=points, fastest=True)
-        return self.read(frame, ("speed", points), lambda: meter.update(frame))
+        return self.read(frame, ("speed", points), lambda: meter.update(frame, self.scale(frame)))
 
 
 class FrameObserver:
