@@ -111,40 +111,41 @@ def _open(
     return video.info, estimator_factory(), frames(), video.notes
 
 
-def _ahead(stream: Stream, stage: PoseStage | None) -> Prefetch:
-    """The decoder on its own thread, up to ``DECODE_AHEAD`` frames ahead of the pose
-    model, where the pose stage also looks at each picture (``PoseStage.look``): the
-    model's thread then waits for the model alone."""
-    return Prefetch(stream if stage is None else _looked(stream, stage), DECODE_AHEAD, "decode")
+Poses = Iterator[tuple[PoseFrame, VideoFrame | None]]  # every frame with its pose
+
+
+def _pose_stream(
+    stream: Stream, stage: PoseStage | None, options: AnalysisOptions
+) -> tuple[Prefetch[Posed] | Prefetch[Picture], Poses]:
+    """The decoder on its own thread, up to ``DECODE_AHEAD`` frames ahead (returned, to
+    be closed), and every frame with its pose: a track's own, else the pose model's on
+    the pictures, which the pose stage looks at on the decode thread
+    (``PoseStage.look``), so the model's thread waits for the model alone. Every frame
+    loop of a recorded analysis reads its frames from here, and unwinds at the frame
+    boundary when a stop was asked for (``options.stop``)."""
+    if stage is None:
+        replayed = Prefetch(stream, DECODE_AHEAD, "decode")
+        return replayed, _until_stopped(_replayed(replayed), options)
+    pictures = Prefetch(_looked(stream, stage), DECODE_AHEAD, "decode")
+    return pictures, _until_stopped(_modelled(pictures, stage, options), options)
 
 
 def _looked(stream: Stream, stage: PoseStage) -> Iterator[Picture]:
     with closing(stream):  # the video is closed on the decode thread, in order
         for _, video_frame in stream:
-            yield stage.look(video_frame)  # type: ignore[arg-type]
+            assert video_frame is not None  # a video's stream carries every picture
+            yield stage.look(video_frame)
 
 
-def _posed(
-    frames: Iterable[Posed] | Iterable[Picture], stage: PoseStage | None, options: AnalysisOptions
-) -> Iterator[tuple[PoseFrame, VideoFrame | None]]:
-    """Every frame with its pose (``_estimated``), unwinding at the frame boundary when
-    a stop was asked for (``options.stop``): every frame loop of a recorded analysis
-    reads its frames from here."""
-    for posed in _estimated(frames, stage, options):
-        if options.stop is not None:
-            options.stop.raise_if_set()
-        yield posed
+def _replayed(frames: Iterable[Posed]) -> Poses:
+    """Poses found before (a track's, or recognition's pose pass)."""
+    for pose, video_frame in frames:
+        assert pose is not None  # a replayed stream carries every pose
+        yield pose, video_frame
 
 
-def _estimated(
-    frames: Iterable[Posed] | Iterable[Picture], stage: PoseStage | None, options: AnalysisOptions
-) -> Iterator[tuple[PoseFrame, VideoFrame | None]]:
-    """Every frame with its pose: a track's own (``frames`` are posed already), else the
-    pose model's on the pictures looked at ahead (strided while all is still, when asked)."""
-    if stage is None:
-        yield from frames  # type: ignore[misc]
-        return
-    pictures: Iterable[Picture] = frames  # type: ignore[assignment]
+def _modelled(pictures: Iterable[Picture], stage: PoseStage, options: AnalysisOptions) -> Poses:
+    """The pose model's poses of the pictures (strided while all is still, when asked)."""
     if options.stride is not None and options.poses is None:
         yield from StridedPoses(stage, options.stride)(pictures)
         return
@@ -153,6 +154,13 @@ def _estimated(
         if options.poses is not None:
             options.poses.append(pose)
         yield pose, picture.frame
+
+
+def _until_stopped(poses: Poses, options: AnalysisOptions) -> Poses:
+    for posed in poses:
+        if options.stop is not None:
+            options.stop.raise_if_set()
+        yield posed
 
 
 def _replay(path: Path, poses: Iterable[PoseFrame], pictures: bool) -> Stream:
@@ -227,7 +235,7 @@ def analyze(
     if writer is not None and writer.note:
         pipeline.session.notes.append(writer.note)
     drawing = _drawing_stage(overlay, info.size, writer, options.keyframes)
-    frames = _ahead(stream, pipeline.pose)
+    frames, poses = _pose_stream(stream, pipeline.pose, options)
     bar = _progress_bar(info, options.progress)
 
     def after_model(posed: tuple[PoseFrame, VideoFrame | None]) -> None:
@@ -250,7 +258,7 @@ def analyze(
                 drawing if drawing is not None else nullcontext(),
                 Behind(after_model, STAGES_BEHIND, "rules") as rules,
             ):
-                for pose, video_frame in _posed(frames, pipeline.pose, options):
+                for pose, video_frame in poses:
                     rules.put((pose, video_frame if drawing is not None else None))
                 rules.finish()
                 session = pipeline.finish()
@@ -274,11 +282,11 @@ def pose_pass(
     recorded track is read as it is) and each given to ``on_pose`` as it comes."""
     info, estimator, stream, notes = _open(path, estimator_factory)
     stage = PoseStage(estimator) if estimator else None
-    frames = _ahead(stream, stage)
+    frames, posed = _pose_stream(stream, stage, options)
     bar = _progress_bar(info, options.progress)
     poses = KeptPoses()
     try:
-        for pose, _ in _posed(frames, stage, options):
+        for pose, _ in posed:
             poses.append(pose)
             if on_pose is not None:
                 on_pose(pose)
