@@ -145,9 +145,41 @@ def test_the_people_sampler_counts_every_interval_and_holds_between():
 
     counter = Scripted()
     sampler = PeopleSampler(lambda: counter, every_s=2.0, first_s=1.0)
-    seen = [sampler.update(np.full((2, 2, 3), 1 + (t >= 3.0), np.uint8), t) for t in np.arange(0.0, 5.0, 0.5)]
+    seen = [
+        sampler.update(np.full((2, 2, 3), 1 + (t >= 3.0), np.uint8), t, lambda: None)[1]
+        for t in np.arange(0.0, 5.0, 0.5)
+    ]
     sampler.close()
     assert seen == [None, None, 1, 1, 1, 1, 2, 2, 2, 2] and counter.calls == [1, 2]
+
+
+def test_a_people_count_runs_beside_the_pose_model_and_belongs_to_its_frame():
+    """Each waits for the other to have started: in line, one of them would wait in vain."""
+    import threading
+
+    from formcheck.pose.people import PeopleSampler
+
+    counting, modelled = threading.Event(), threading.Event()
+
+    class Counter:
+        def count(self, image_rgb: np.ndarray) -> int:
+            counting.set()
+            assert modelled.wait(5), "the count ran in line with the pose model"
+            return 2
+
+        def close(self) -> None:
+            pass
+
+    def model() -> str:
+        assert counting.wait(5), "the pose model ran in line with the count"
+        modelled.set()
+        return "landmarks"
+
+    sampler = PeopleSampler(Counter, every_s=2.0, first_s=0.0)
+    try:
+        assert sampler.update(np.zeros((2, 2, 3), np.uint8), 0.0, model) == ("landmarks", 2)
+    finally:
+        sampler.close()
 
 
 def test_the_people_counter_opens_at_the_sixth_frame_after_its_bundle_is_built():
@@ -182,9 +214,9 @@ def test_the_people_counter_opens_at_the_sixth_frame_after_its_bundle_is_built()
     for frame in range(1, WARM_FRAMES + 1):
         time.sleep(0.02)  # time for a load started too early to show
         assert order == ["prepared"] or frame == WARM_FRAMES
-        assert sampler.update(picture, frame / 30) is None  # counts start at first_s
+        assert sampler.update(picture, frame / 30, lambda: None)[1] is None  # counts start at first_s
     assert order == ["prepared", "opened"]
-    assert sampler.update(picture, 1.0) == 1
+    assert sampler.update(picture, 1.0, lambda: None)[1] == 1
     sampler.close()
     assert order == ["prepared", "opened", "closed"]
 

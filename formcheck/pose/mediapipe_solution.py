@@ -42,8 +42,11 @@ class MediaPipeSolutionEstimator:
 
     def estimate(self, image_rgb: np.ndarray, index: int, timestamp_s: float) -> PoseFrame:
         height, width = image_rgb.shape[:2]
-        result = self._pose.process(image_rgb)
-        people = self._people.update(image_rgb, timestamp_s) if self._people else None
+
+        def model() -> object:
+            return self._pose.process(image_rgb)
+
+        result, people = self._people.update(image_rgb, timestamp_s, model) if self._people else (model(), None)
         if result.pose_landmarks is None:
             return PoseFrame.empty(index, timestamp_s, (width, height)).with_people(people)
         marks = result.pose_landmarks.landmark

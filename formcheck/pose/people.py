@@ -13,7 +13,7 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 import numpy as np
 
@@ -22,6 +22,8 @@ from formcheck.core.memory import release_free_memory
 from formcheck.pose import bundled_model
 from formcheck.pose.base import import_mediapipe
 from formcheck.pose.bundled_model import open_pose_landmarker
+
+T = TypeVar("T")
 
 
 class PeopleCounter(Protocol):
@@ -111,9 +113,12 @@ WARM_FRAMES = 6
 class PeopleSampler:
     """Counts people every ``every_s`` seconds of video and holds the last count between.
 
-    Counting costs about 40 ms a picture, so it is sampled: every 2 s adds 2-3 % to an
-    analysis and still reports a second person within the setup check's 1 s debounce of
-    the next sample. The counter is loaded in two steps, to keep the peak memory down:
+    Counting costs about 40 ms a picture, so it is sampled: every 2 s, which still
+    reports a second person within the setup check's 1 s debounce of the next sample.
+    A count runs on the sampler's own thread beside the pose model's work on the same
+    picture (``update``'s ``beside``), joined before the frame goes on, so the frame's
+    count is the same as one taken in line: the pose model uses about one core of two,
+    and the count took 25-40 ms in line with it every 2 s. The counter is loaded in two steps, to keep the peak memory down:
     ``prepare`` (building its model bundle, about 0.3 s) on a background thread from
     the start, beside the pose model's own start-up, and ``make_counter`` (opening the
     landmarker, about 0.1 s) at the ``WARM_FRAMES``-th frame, the pose model waiting for
@@ -133,8 +138,8 @@ class PeopleSampler:
         self._prepare = prepare
         self._warm = threading.Event()
         self._frames = 0
-        self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formcheck-people")
-        self._loading: Future[PeopleCounter] | None = self._loader.submit(self._load)
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formcheck-people")
+        self._loading: Future[PeopleCounter] | None = self._worker.submit(self._load)
         self._counter: PeopleCounter | None = None
         self.every_s = every_s
         self.first_s = first_s
@@ -158,20 +163,23 @@ class PeopleSampler:
                 self._counter = loading.result()
             except InputError as exc:  # counting people is a nicety: analyse without it
                 print(f"formcheck: warning: {exc}; people in view are not counted", file=sys.stderr)
-            self._loader.shutdown()
         return self._counter
 
-    def update(self, image_rgb: np.ndarray, timestamp_s: float) -> int | None:
-        """The people count for this frame; None until the first sample."""
+    def update(self, image_rgb: np.ndarray, timestamp_s: float, beside: Callable[[], T]) -> tuple[T, int | None]:
+        """What ``beside`` returns (the pose model's work on this picture), and the people
+        count for this frame (None until the first sample), counted meanwhile if due."""
         self._frames += 1
         if self._frames == WARM_FRAMES:
             self._ready_counter()  # loaded now, the pose model waiting: the two never allocate at once
         due = self._last_t is None or timestamp_s - self._last_t >= self.every_s or timestamp_s < self._last_t
-        if due and timestamp_s >= self.first_s:
-            counter = self._ready_counter()
-            if counter is not None:
-                self._last, self._last_t = counter.count(image_rgb), timestamp_s
-        return self._last
+        counter = self._ready_counter() if due and timestamp_s >= self.first_s else None
+        counting = self._worker.submit(counter.count, image_rgb) if counter is not None else None
+        try:
+            value = beside()
+        finally:
+            if counting is not None:
+                self._last, self._last_t = counting.result(), timestamp_s
+        return value, self._last
 
     def reset(self) -> None:
         """A new video: the next count is at its ``first_s`` again."""
@@ -180,4 +188,5 @@ class PeopleSampler:
     def close(self) -> None:
         counter = self._ready_counter()
         if counter is not None:
-            counter.close()
+            self._worker.submit(counter.close).result()  # on the thread that opened and used it
+        self._worker.shutdown()
