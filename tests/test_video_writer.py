@@ -3,6 +3,7 @@ at the source's size; the OpenCV fallback only where H.264 cannot be written, an
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import av
@@ -42,6 +43,16 @@ def test_mp4_is_h264_with_every_frame_its_size_and_timestamps(tmp_path: Path) ->
         decoded = [frame.time for frame in container.decode(video=0)]
     assert decoded == pytest.approx(times, abs=1e-4)
     assert count_frames(tmp_path / "a.mp4") == 40
+
+
+def test_x264_runs_on_one_thread_for_small_frames_and_chooses_for_large_ones(tmp_path: Path) -> None:
+    """x264 writes its settings into the stream: one thread up to a megapixel (its frame
+    threads cost more CPU there than they save, CPU the pose model wants)."""
+    write(tmp_path / "small.mp4", frames(5, (854, 480)))
+    assert b" threads=1 lookahead_threads=1 " in (tmp_path / "small.mp4").read_bytes()
+    if (os.cpu_count() or 1) > 1:
+        write(tmp_path / "large.mp4", frames(5, (1280, 800)))
+        assert b" threads=1 lookahead_threads=1 " not in (tmp_path / "large.mp4").read_bytes()
 
 
 def test_mp4_has_its_index_before_the_data(tmp_path: Path) -> None:

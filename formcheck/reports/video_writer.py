@@ -34,6 +34,12 @@ from formcheck.core.files import failure_reason
 ENCODERS = {".webm": "libvpx"}
 H264 = "libx264"
 H264_OPTIONS = {"preset": "veryfast", "crf": "23"}  # fast enough to keep up with the pose model on one core
+#: Up to this many pixels a frame x264 encodes on one thread: its frame threads cost more
+#: CPU than they save there, CPU the pose model wants (854x480, veryfast: 2.4 ms a frame
+#: on one thread against 2.9-3.5 ms on x264's own choice, and a 12 % smaller file). On
+#: larger frames they pay (1920x1080: 13.6 ms a frame on one thread, wall and CPU,
+#: against 14.6 ms wall on its own choice and 9.2 on two), so x264 chooses.
+ONE_THREAD_PIXELS = 1_000_000
 FASTSTART = {"movflags": "+faststart"}
 FASTSTART_FORMATS = {".mp4", ".m4v", ".mov"}
 TIME_BASE = Fraction(1, 90000)  # MP4's usual video clock: timestamps to 11 microseconds
@@ -115,7 +121,8 @@ class PyAVWriter(Committing):
         self._stream.time_base = TIME_BASE
         self._stream.codec_context.time_base = TIME_BASE
         if encoder == H264:
-            self._stream.options = dict(H264_OPTIONS)
+            threads = {"threads": "1"} if self._even[0] * self._even[1] <= ONE_THREAD_PIXELS else {}
+            self._stream.options = H264_OPTIONS | threads
 
     def write(self, image_bgr: np.ndarray, t: float | None = None) -> None:
         """Add a frame shown from ``t`` seconds (the next frame's time if not given)."""
