@@ -13,8 +13,11 @@ from formcheck.engine.evaluator import FrameState
 from formcheck.exercises.loader import load_exercise
 from formcheck.feedback.hud import LIVE_CORNERS, draw_banner, draw_card, draw_stats, draw_warning
 from formcheck.feedback.overlay import (
+    FONT,
     Overlay,
     OverlayStyle,
+    SpriteCache,
+    TextSprite,
     _label_position,
     body_box,
     overlap,
@@ -150,3 +153,40 @@ def test_the_too_slow_warning_keeps_off_the_live_counter_panel(size):
 )
 def test_live_window_fits_the_screen(size, screen, fitted):
     assert fit_to_screen(size, screen) == fitted
+
+
+def _put_text(image: np.ndarray, text: str, org: tuple[int, int], scale: float) -> np.ndarray:
+    """What the overlay drew before its text was cached, outline then fill, cut at the
+    picture's edges (drawn on a larger canvas: ``putText`` itself loses part of a stroke
+    that crosses the picture's edge)."""
+    import cv2
+
+    margin = 80
+    canvas = cv2.copyMakeBorder(image, margin, margin, margin, margin, cv2.BORDER_CONSTANT)
+    at = (org[0] + margin, org[1] + margin)
+    cv2.putText(canvas, text, at, FONT, scale, (0, 0, 0), 3, cv2.LINE_AA)
+    cv2.putText(canvas, text, at, FONT, scale, (80, 230, 255), 1, cv2.LINE_AA)
+    return canvas[margin:-margin, margin:-margin]
+
+
+@pytest.mark.parametrize(
+    "org", [(100, 200), (-30, 12), (800, 475)], ids=["inside", "off the top left", "off the bottom right"]
+)
+def test_a_cached_line_of_text_looks_as_drawn_and_clips_at_the_edges(org):
+    picture = np.random.default_rng(1).integers(0, 256, (480, 854, 3), np.uint8)
+    drawn, laid = _put_text(picture, "Reps 3/10  152", org, 0.6), picture.copy()
+    TextSprite.drawn("Reps 3/10  152", 0.6, 1, (80, 230, 255)).lay_on(laid, org)
+    diff = np.abs(drawn.astype(int) - laid.astype(int))
+    assert diff.max() <= 6  # anti-aliased edges round differently
+    assert (diff > 2).mean() < 0.002
+    assert (laid != picture).any()
+
+
+def test_the_text_cache_keeps_what_repeats_within_its_bytes():
+    cache = SpriteCache(max_bytes=200_000)
+    first = cache.get("Hold 3.2 s", 0.6, 1, (255, 255, 255))
+    assert cache.get("Hold 3.2 s", 0.6, 1, (255, 255, 255)) is first
+    for i in range(50):
+        cache.get(f"angle {i}", 0.6, 1, (255, 255, 255))
+    assert sum(s.nbytes for s in cache._sprites.values()) <= 200_000
+    assert cache.get("Hold 3.2 s", 0.6, 1, (255, 255, 255)) is not first  # the least recent went first
