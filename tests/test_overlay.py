@@ -21,6 +21,7 @@ from formcheck.feedback.overlay import (
     _label_position,
     body_box,
     overlap,
+    stroke,
     text_scale,
     text_size,
     wrap_to_width,
@@ -155,38 +156,84 @@ def test_live_window_fits_the_screen(size, screen, fitted):
     assert fit_to_screen(size, screen) == fitted
 
 
-def _put_text(image: np.ndarray, text: str, org: tuple[int, int], scale: float) -> np.ndarray:
+def _put_text(image: np.ndarray, text: str, org: tuple[int, int], scale: float, thick: int) -> np.ndarray:
     """What the overlay drew before its text was cached, outline then fill, cut at the
     picture's edges (drawn on a larger canvas: ``putText`` itself loses part of a stroke
     that crosses the picture's edge)."""
     import cv2
 
-    margin = 80
+    margin = 400
     canvas = cv2.copyMakeBorder(image, margin, margin, margin, margin, cv2.BORDER_CONSTANT)
     at = (org[0] + margin, org[1] + margin)
-    cv2.putText(canvas, text, at, FONT, scale, (0, 0, 0), 3, cv2.LINE_AA)
-    cv2.putText(canvas, text, at, FONT, scale, (80, 230, 255), 1, cv2.LINE_AA)
+    cv2.putText(canvas, text, at, FONT, scale, (0, 0, 0), thick + max(2, thick), cv2.LINE_AA)
+    cv2.putText(canvas, text, at, FONT, scale, (80, 230, 255), thick, cv2.LINE_AA)
     return canvas[margin:-margin, margin:-margin]
+
+
+def _looks_as_drawn(text: str, org: tuple[int, int], scale: float, thick: int, size=(854, 480)) -> None:
+    picture = np.random.default_rng(1).integers(0, 256, (size[1], size[0], 3), np.uint8)
+    drawn, laid = _put_text(picture, text, org, scale, thick), picture.copy()
+    TextSprite.drawn(text, scale, thick, (80, 230, 255)).lay_on(laid, org)
+    diff = np.abs(drawn.astype(int) - laid.astype(int))
+    assert diff.max() <= 10  # anti-aliased edges round differently (outline and fill blend in one step)
+    assert (diff > 2).mean() < 0.002
+    assert (laid != picture).any()
 
 
 @pytest.mark.parametrize(
     "org", [(100, 200), (-30, 12), (800, 475)], ids=["inside", "off the top left", "off the bottom right"]
 )
 def test_a_cached_line_of_text_looks_as_drawn_and_clips_at_the_edges(org):
-    picture = np.random.default_rng(1).integers(0, 256, (480, 854, 3), np.uint8)
-    drawn, laid = _put_text(picture, "Reps 3/10  152", org, 0.6), picture.copy()
-    TextSprite.drawn("Reps 3/10  152", 0.6, 1, (80, 230, 255)).lay_on(laid, org)
-    diff = np.abs(drawn.astype(int) - laid.astype(int))
-    assert diff.max() <= 6  # anti-aliased edges round differently
-    assert (diff > 2).mean() < 0.002
-    assert (laid != picture).any()
+    _looks_as_drawn("Reps 3/10  152", org, 0.6, 1)
+
+
+#: The text sizes the overlay draws: the smallest, 480p, 1080p and 4K frames, and banners
+#: (2.2 times the frame's size), each plain (``stroke``) and bold (one thicker).
+DRAWN_SCALES = [0.38, 0.6, 1.35, 2.7, 0.6 * 2.2, 1.35 * 2.2, 2.7 * 2.2]
+
+
+@pytest.mark.parametrize("bold", [0, 1], ids=["plain", "bold"])
+@pytest.mark.parametrize("scale", DRAWN_SCALES)
+def test_tall_glyphs_are_not_cut_at_any_size_the_overlay_draws(scale, bold):
+    """``/``, ``(``, ``)`` and ``|`` reach above the height ``getTextSize`` gives, the more
+    so the larger the text: a sprite as tall as that height cut their tops off."""
+    _looks_as_drawn("(3/10) |Paused|", (300, 1200), scale, stroke(scale) + bold, size=(3840, 2160))
 
 
 def test_the_text_cache_keeps_what_repeats_within_its_bytes():
-    cache = SpriteCache(max_bytes=200_000)
+    cache = SpriteCache(max_bytes=60_000)
     first = cache.get("Hold 3.2 s", 0.6, 1, (255, 255, 255))
     assert cache.get("Hold 3.2 s", 0.6, 1, (255, 255, 255)) is first
     for i in range(50):
         cache.get(f"angle {i}", 0.6, 1, (255, 255, 255))
-    assert sum(s.nbytes for s in cache._sprites.values()) <= 200_000
-    assert cache.get("Hold 3.2 s", 0.6, 1, (255, 255, 255)) is not first  # the least recent went first
+    assert sum(s.nbytes for s in cache._sprites.values()) <= 60_000
+    assert cache.get("Hold 3.2 s", 0.6, 1, (255, 255, 255)) is not first  # evicted: drawn again
+
+
+def test_the_text_cache_drops_the_least_recently_used_not_the_oldest():
+    one = TextSprite.drawn("Hold 3.2 s", 0.6, 1, (255, 255, 255)).nbytes
+    cache = SpriteCache(max_bytes=2 * one + one // 2)  # room for two such lines
+    held = cache.get("Hold 3.2 s", 0.6, 1, (255, 255, 255))
+    cache.get("Hold 3.3 s", 0.6, 1, (255, 255, 255))
+    assert cache.get("Hold 3.2 s", 0.6, 1, (255, 255, 255)) is held  # used again: now the most recent
+    cache.get("Hold 3.4 s", 0.6, 1, (255, 255, 255))  # evicts one: the 3.3 line, used least recently
+    assert cache.get("Hold 3.2 s", 0.6, 1, (255, 255, 255)) is held
+
+
+@pytest.mark.parametrize("size", [(854, 480), (1920, 1080), (3840, 2160)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_a_frame_drawn_again_finds_all_its_text_in_the_cache_at_any_size(size, monkeypatch):
+    """The cache's budget grows with the frame: a fixed one held a 480p frame's lines but
+    not a 4K frame's, where every line missed and was drawn twice over."""
+    import threading
+
+    from formcheck.feedback import overlay as overlay_module
+
+    drawn: list[str] = []
+    sprite = TextSprite.drawn
+    monkeypatch.setattr(TextSprite, "drawn", lambda text, *rest: drawn.append(text) or sprite(text, *rest))
+    monkeypatch.setattr(overlay_module, "_CACHES", threading.local())
+    overlay, state = _overlay(), _state(size, (0.3, 0.3, 0.7, 0.7))
+    overlay.annotate(np.zeros((size[1], size[0], 3), np.uint8), state)
+    first = len(drawn)
+    overlay.annotate(np.zeros((size[1], size[0], 3), np.uint8), state)
+    assert first >= 3 and len(drawn) == first
