@@ -221,6 +221,70 @@ def test_the_people_counter_opens_at_the_sixth_frame_after_its_bundle_is_built()
     assert order == ["prepared", "opened", "closed"]
 
 
+def test_the_pose_models_error_wins_over_the_counts_and_the_count_ends_first():
+    """When the pose model fails on a picture being counted, its error is the one raised,
+    after the count has let go of the picture."""
+    import threading
+
+    from formcheck.pose.people import PeopleSampler
+
+    started, finished = threading.Event(), threading.Event()
+
+    class Failing:
+        def count(self, image_rgb: np.ndarray) -> int:
+            started.set()
+            time.sleep(0.05)
+            finished.set()
+            raise RuntimeError("the count failed")
+
+        def close(self) -> None:
+            pass
+
+    def model() -> None:
+        assert started.wait(5)
+        raise ValueError("the pose model failed")
+
+    sampler = PeopleSampler(Failing, every_s=2.0, first_s=0.0)
+    try:
+        with pytest.raises(ValueError, match="pose model"):
+            sampler.update(np.zeros((2, 2, 3), np.uint8), 0.0, model)
+        assert finished.is_set()
+    finally:
+        sampler.close()
+
+
+def test_the_people_sampler_closed_early_never_opens_the_counter_and_closes_once():
+    from formcheck.pose.people import PeopleSampler
+
+    opened: list[str] = []
+
+    class Counter:
+        def count(self, image_rgb: np.ndarray) -> int:
+            return 1
+
+        def close(self) -> None:
+            opened.append("closed")
+
+    sampler = PeopleSampler(lambda: opened.append("opened") or Counter(), every_s=2.0, first_s=1.0)
+    sampler.update(np.zeros((2, 2, 3), np.uint8), 0.0, lambda: None)  # one frame, before the sixth
+    sampler.close()
+    sampler.close()
+    assert opened == []
+
+
+def test_the_people_sampler_shuts_its_thread_down_when_the_counter_failed_to_load():
+    from formcheck.pose.people import PeopleSampler
+
+    def broken() -> None:
+        raise RuntimeError("no model bundle")
+
+    sampler = PeopleSampler(lambda: None, every_s=2.0, first_s=0.0, prepare=broken)  # type: ignore[arg-type,return-value]
+    with pytest.raises(RuntimeError, match="no model bundle"):
+        sampler.close()
+    assert sampler._worker._shutdown
+    sampler.close()  # closed already: nothing raised again
+
+
 def test_the_default_backend_reports_people_in_view():
     estimator = create_estimator()
     one = _sample_picture()

@@ -157,6 +157,8 @@ def _modelled(pictures: Iterable[Picture], stage: PoseStage, options: AnalysisOp
 
 
 def _until_stopped(poses: Poses, options: AnalysisOptions) -> Poses:
+    """The poses, asking the stop flag before each: Ctrl-C or SIGTERM ends the pose model's
+    loop between frames, where no thread's queue is mid-wait."""
     for posed in poses:
         if options.stop is not None:
             options.stop.raise_if_set()

@@ -3,6 +3,8 @@ carries its model and so works offline."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from formcheck.core.frame import PoseFrame
@@ -43,7 +45,7 @@ class MediaPipeSolutionEstimator:
     def estimate(self, image_rgb: np.ndarray, index: int, timestamp_s: float) -> PoseFrame:
         height, width = image_rgb.shape[:2]
 
-        def model() -> object:
+        def model() -> Any:
             return self._pose.process(image_rgb)
 
         result, people = self._people.update(image_rgb, timestamp_s, model) if self._people else (model(), None)

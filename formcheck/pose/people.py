@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Protocol, TypeVar
 
 import numpy as np
@@ -118,13 +118,13 @@ class PeopleSampler:
     A count runs on the sampler's own thread beside the pose model's work on the same
     picture (``update``'s ``beside``), joined before the frame goes on, so the frame's
     count is the same as one taken in line: the pose model uses about one core of two,
-    and the count took 25-40 ms in line with it every 2 s. The counter is loaded in two steps, to keep the peak memory down:
-    ``prepare`` (building its model bundle, about 0.3 s) on a background thread from
-    the start, beside the pose model's own start-up, and ``make_counter`` (opening the
-    landmarker, about 0.1 s) at the ``WARM_FRAMES``-th frame, the pose model waiting for
-    it, with the memory the first step freed given back first
-    (``core/memory.release_free_memory``). The first count is at ``first_s``. If the
-    model cannot load, one warning says so and the analysis goes on without counts.
+    and the count took 25-40 ms in line with it every 2 s. The counter is loaded in two
+    steps, to keep the peak memory down: ``prepare`` (building its model bundle, about
+    0.3 s) on a background thread from the start, beside the pose model's own start-up,
+    and ``make_counter`` (opening the landmarker, about 0.1 s) at the ``WARM_FRAMES``-th
+    frame, the pose model waiting for it, with the memory the first step freed given
+    back first (``core/memory.release_free_memory``). The first count is at ``first_s``.
+    If the model cannot load, one warning says so and the analysis goes on without counts.
     """
 
     def __init__(
@@ -139,17 +139,22 @@ class PeopleSampler:
         self._warm = threading.Event()
         self._frames = 0
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="formcheck-people")
-        self._loading: Future[PeopleCounter] | None = self._worker.submit(self._load)
+        self._closing = False
+        self._loading: Future[PeopleCounter | None] | None = self._worker.submit(self._load)
         self._counter: PeopleCounter | None = None
         self.every_s = every_s
         self.first_s = first_s
         self._last_t: float | None = None
         self._last: int | None = None
 
-    def _load(self) -> PeopleCounter:
+    def _load(self) -> PeopleCounter | None:
+        """The counter, built on the worker thread; None when closed before it was needed
+        (an analysis shorter than ``WARM_FRAMES``, or one that failed early)."""
         if self._prepare is not None:
             self._prepare()
         self._warm.wait()
+        if self._closing:
+            return None
         release_free_memory()
         counter = self._make_counter()
         release_free_memory()
@@ -157,7 +162,7 @@ class PeopleSampler:
 
     def _ready_counter(self) -> PeopleCounter | None:
         if self._loading is not None:
-            self._warm.set()  # needed now (or closed early: the load ends, to be closed)
+            self._warm.set()  # needed now (or closed early: the load ends without building it)
             loading, self._loading = self._loading, None
             try:
                 self._counter = loading.result()
@@ -176,9 +181,12 @@ class PeopleSampler:
         counting = self._worker.submit(counter.count, image_rgb) if counter is not None else None
         try:
             value = beside()
-        finally:
+        except BaseException:
             if counting is not None:
-                self._last, self._last_t = counting.result(), timestamp_s
+                wait([counting])  # the picture stays in use until the count is done; its error is not the one to show
+            raise
+        if counting is not None:
+            self._last, self._last_t = counting.result(), timestamp_s
         return value, self._last
 
     def reset(self) -> None:
@@ -186,7 +194,14 @@ class PeopleSampler:
         self._last_t = self._last = None
 
     def close(self) -> None:
-        counter = self._ready_counter()
-        if counter is not None:
-            self._worker.submit(counter.close).result()  # on the thread that opened and used it
-        self._worker.shutdown()
+        """Closes the counter on the thread that opened and used it, then that thread;
+        again is a no-op. The worker is shut down even if loading the counter failed."""
+        if self._closing:
+            return
+        self._closing = True
+        try:
+            counter = self._ready_counter()
+            if counter is not None:
+                self._worker.submit(counter.close).result()
+        finally:
+            self._worker.shutdown()

@@ -36,9 +36,10 @@ H264 = "libx264"
 H264_OPTIONS = {"preset": "veryfast", "crf": "23"}  # fast enough to keep up with the pose model on one core
 #: Up to this many pixels a frame x264 encodes on one thread: its frame threads cost more
 #: CPU than they save there, CPU the pose model wants (854x480, veryfast: 2.4 ms a frame
-#: on one thread against 2.9-3.5 ms on x264's own choice, and a 12 % smaller file). On
-#: larger frames they pay (1920x1080: 13.6 ms a frame on one thread, wall and CPU,
-#: against 14.6 ms wall on its own choice and 9.2 on two), so x264 chooses.
+#: on one thread against 2.9-3.5 ms on x264's own choice, and 7-13 % smaller files of
+#: the samples' frames). On larger frames they pay (1920x1080: 13.6 ms a frame on one
+#: thread, wall and CPU, against 14.6 ms wall on its own choice and 9.2 on two), so x264
+#: chooses. 1280x720 (0.92 megapixels) was not measured; it gets one thread.
 ONE_THREAD_PIXELS = 1_000_000
 FASTSTART = {"movflags": "+faststart"}
 FASTSTART_FORMATS = {".mp4", ".m4v", ".mov"}
