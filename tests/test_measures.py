@@ -150,6 +150,25 @@ def test_the_body_scale_is_the_trunk_seen_square_on_from_any_side(azimuth):
     assert body_scale(without_3d) == pytest.approx(0.5 * 500.0 * np.cos(np.radians(azimuth)), rel=0.02, abs=1.0)
 
 
+@pytest.mark.parametrize("broken", ["nan", "one point"], ids=["3D with NaN", "3D with no spread"])
+def test_the_body_scale_falls_back_to_the_trunks_image_when_3d_cannot_say(broken):
+    """A frame whose 3D landmarks are missing in part, or collapsed to one point (a
+    degenerate estimate), scales by the trunk's image rather than by nothing."""
+    from dataclasses import replace
+
+    frame = _lying_body(30.0)
+    world = frame.world.copy()
+    if broken == "nan":
+        world[L.LEFT_KNEE] = np.nan
+    else:
+        world[:] = 0.25
+    image = np.linalg.norm(
+        (frame.xy[L.LEFT_SHOULDER] + frame.xy[L.RIGHT_SHOULDER]) / 2
+        - (frame.xy[L.LEFT_HIP] + frame.xy[L.RIGHT_HIP]) / 2
+    )
+    assert body_scale(replace(frame, world=world)) == pytest.approx(image, rel=0.05)
+
+
 def test_a_movement_reads_the_same_speed_whichever_way_the_body_lies():
     speeds = []
     for azimuth in (0.0, 80.0):
