@@ -85,11 +85,16 @@ class _CountedCache(SpriteCache):
 
 
 def _pass_ms(overlay: Overlay, states: list[FrameState], size: tuple[int, int]) -> float:
-    canvas = np.full((size[1], size[0], 3), 48, np.uint8)
-    start = time.thread_time()
+    """CPU ms a frame in ``annotate`` alone (the fresh canvas each frame is not timed:
+    at 4K its copy costs about 2 ms)."""
+    canvas, frame = np.full((size[1], size[0], 3), 48, np.uint8), np.empty((size[1], size[0], 3), np.uint8)
+    spent = 0.0
     for state in states:
-        overlay.annotate(canvas.copy(), state)
-    return (time.thread_time() - start) / len(states) * 1000
+        np.copyto(frame, canvas)
+        start = time.thread_time()
+        overlay.annotate(frame, state)
+        spent += time.thread_time() - start
+    return spent / len(states) * 1000
 
 
 def main() -> None:

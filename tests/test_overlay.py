@@ -200,6 +200,20 @@ def test_tall_glyphs_are_not_cut_at_any_size_the_overlay_draws(scale, bold):
     _looks_as_drawn("(3/10) |Paused|", (300, 1200), scale, stroke(scale) + bold, size=(3840, 2160))
 
 
+@pytest.mark.parametrize("text", ["", " ", "   "], ids=["empty", "a space", "spaces"])
+def test_a_line_with_no_ink_lays_nothing(text):
+    picture = np.random.default_rng(2).integers(0, 256, (120, 200, 3), np.uint8)
+    laid = picture.copy()
+    TextSprite.drawn(text, 0.6, 1, (80, 230, 255)).lay_on(laid, (10, 60))
+    assert (laid == picture).all()
+
+
+def test_a_card_with_a_blank_line_draws():
+    image = np.zeros((480, 854, 3), np.uint8)
+    draw_card(image, "Cobra", ["Lie face down", "", "Press up"])
+    assert image.any()
+
+
 def test_the_text_cache_keeps_what_repeats_within_its_bytes():
     cache = SpriteCache(max_bytes=60_000)
     first = cache.get("Hold 3.2 s", 0.6, 1, (255, 255, 255))

@@ -253,23 +253,42 @@ def test_the_pose_models_error_wins_over_the_counts_and_the_count_ends_first():
         sampler.close()
 
 
+class _OneInView:
+    """A people counter that always sees one person and logs its opening and closing."""
+
+    def __init__(self, log: list[str]) -> None:
+        self.log = log
+        log.append("opened")
+
+    def count(self, image_rgb: np.ndarray) -> int:
+        return 1
+
+    def close(self) -> None:
+        self.log.append("closed")
+
+
 def test_the_people_sampler_closed_early_never_opens_the_counter_and_closes_once():
     from formcheck.pose.people import PeopleSampler
 
-    opened: list[str] = []
-
-    class Counter:
-        def count(self, image_rgb: np.ndarray) -> int:
-            return 1
-
-        def close(self) -> None:
-            opened.append("closed")
-
-    sampler = PeopleSampler(lambda: opened.append("opened") or Counter(), every_s=2.0, first_s=1.0)
+    log: list[str] = []
+    sampler = PeopleSampler(lambda: _OneInView(log), every_s=2.0, first_s=1.0)
     sampler.update(np.zeros((2, 2, 3), np.uint8), 0.0, lambda: None)  # one frame, before the sixth
     sampler.close()
     sampler.close()
-    assert opened == []
+    assert log == []
+
+
+def test_an_open_people_counter_is_closed_once_however_often_the_sampler_is():
+    from formcheck.pose.people import WARM_FRAMES, PeopleSampler
+
+    log: list[str] = []
+    sampler = PeopleSampler(lambda: _OneInView(log), every_s=2.0, first_s=0.0)
+    picture = np.zeros((2, 2, 3), np.uint8)
+    for frame in range(WARM_FRAMES):
+        assert sampler.update(picture, frame / 30, lambda: None)[1] == 1
+    sampler.close()
+    sampler.close()
+    assert log == ["opened", "closed"]
 
 
 def test_the_people_sampler_shuts_its_thread_down_when_the_counter_failed_to_load():

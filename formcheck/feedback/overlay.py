@@ -88,6 +88,9 @@ class TextSprite:
         cv2.putText(edge, text, org, FONT, scale, 255, outline, cv2.LINE_AA)
         cv2.putText(fill, text, org, FONT, scale, 255, thick, cv2.LINE_AA)
         x, y, w, h = cv2.boundingRect(cv2.bitwise_or(edge, fill))
+        if w == 0 or h == 0:  # no ink (an empty or blank line): a sprite that lays nothing
+            nothing = np.zeros((0, 0, 3), np.uint8)
+            return cls(nothing, nothing, 0, 0)
         edge, fill = edge[y : y + h, x : x + w], fill[y : y + h, x : x + w]
         keep = cv2.multiply(cv2.bitwise_not(edge), cv2.bitwise_not(fill), scale=1 / 255)
         fill3 = cv2.merge([fill, fill, fill])
@@ -116,9 +119,10 @@ class TextSprite:
 
 #: The cache's least budget, and its budget on frames above 480p: a frame's own bytes.
 #: Text grows with the frame (``text_scale``), so its sprites grow with the frame's area:
-#: a fixed budget held a frame's lines at 854x480 but only a few at 1920x1080, where
-#: every line then missed and was drawn twice over (8.4 ms a frame against 6.7 drawn
-#: directly). A frame's bytes hold its lines several times over at any size.
+#: a fixed 2 MiB held a frame's lines at 854x480 and 1920x1080 (92 and 90 % of the lines
+#: from the cache, ``benchmarks/overlay_cost.py``) but not at 3840x2160, where every line
+#: missed (0.1 %) and was drawn twice over, slower than drawing it directly. A frame's
+#: bytes hold its lines several times over at any size.
 MIN_SPRITE_BYTES = 2 << 20
 
 

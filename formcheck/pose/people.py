@@ -125,6 +125,7 @@ class PeopleSampler:
     frame, the pose model waiting for it, with the memory the first step freed given
     back first (``core/memory.release_free_memory``). The first count is at ``first_s``.
     If the model cannot load, one warning says so and the analysis goes on without counts.
+    One thread at a time calls ``update`` and ``close`` (the pose estimator's owner).
     """
 
     def __init__(
@@ -202,6 +203,7 @@ class PeopleSampler:
         try:
             counter = self._ready_counter()
             if counter is not None:
+                self._counter = None  # closed: later frames go uncounted
                 self._worker.submit(counter.close).result()
         finally:
             self._worker.shutdown()
