@@ -381,3 +381,45 @@ def test_a_still_start_then_a_pose_beyond_it_is_not_learnt_as_the_rest():
     assert counter.count == 0
     counter, _ = run_moving(pieces + [(0.6, 0.2, 0.6), (2.0, 0.6, 0.6), (0.6, 0.6, 0.2), (1.0, 0.2, 0.2)], COBRA_LIKE)
     assert counter.count == 1
+
+
+def test_a_bridge_with_the_hips_lifted_above_the_line_counts_and_holds(tmp_path):
+    """Hips lifted past the knee-to-shoulder line (to about 205 degrees) and held: read
+    past 180, the top is the top. Folded back at 180, the held top read 156 degrees: below
+    the straight line's 160, so no hold was timed and the person was told to lift higher."""
+    from formcheck.exercises.loader import load_exercise
+    from formcheck.offline.analyze import analyze
+    from tests.synthetic import bridge_track
+
+    rep = [(1.0, 0.0, 0.0), (1.0, 0.0, 1.6), (3.0, 1.6, 1.6), (1.0, 1.6, 0.0)]
+    t, lift = schedule(30.0, rep * 2 + [(1.0, 0.0, 0.0)])
+    path = tmp_path / "high.npz"
+    bridge_track(lift, t, jitter=0.5).save(path)
+    session = analyze(path, load_exercise("bridge"), lambda: None)  # type: ignore[arg-type,return-value]
+    assert len(session.of_kind(EventKind.REP_COMPLETED)) == 2
+    holds = [e.data.duration_s for e in session.of_kind(EventKind.HOLD_ENDED)]
+    assert len(holds) == 2 and all(2.5 <= d <= 3.4 for d in holds), holds
+    assert [e.data.check for e in session.of_kind(EventKind.FAULT_STARTED)] == []
+
+
+def test_no_bridge_is_counted_while_the_body_lies_face_down(tmp_path):
+    """A rep starts only in a posture the exercise is done in (or one that cannot be
+    told): lying on the back at first, counting armed, then the same hip lifts face down
+    (a side plank's dips read so) count nothing."""
+    from formcheck.core.landmarks import Landmark
+    from formcheck.exercises.loader import load_exercise
+    from formcheck.offline.analyze import analyze
+    from tests.synthetic import bridge_track
+
+    rep = [(1.0, 0.0, 0.0), (1.0, 0.0, 1.0), (2.0, 1.0, 1.0), (1.0, 1.0, 0.0)]
+    t, lift = schedule(30.0, rep * 2 + [(1.0, 0.0, 0.0)])
+    counted = {}
+    for face in ("up", "down"):
+        track = bridge_track(lift, t, jitter=0.5)
+        if face == "down":  # after the first second, the nose below the ears: lying on the front
+            track.xy[30:, Landmark.NOSE, 1] = track.xy[30:, Landmark.LEFT_EAR, 1] + 20.0
+        path = tmp_path / f"face_{face}.npz"
+        track.save(path)
+        session = analyze(path, load_exercise("bridge"), lambda: None)  # type: ignore[arg-type,return-value]
+        counted[face] = len(session.of_kind(EventKind.REP_COMPLETED))
+    assert counted == {"up": 2, "down": 0}

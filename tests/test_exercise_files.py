@@ -105,6 +105,24 @@ def broken(tmp_path: Path, old: str, new: str) -> Path:
             "measures.hip.space",
             "Input should be 'image', 'world' or 'fused'",
         ),
+        (
+            "min = 160.0",
+            "min = 230.0",
+            "(top level)",
+            "checks[0].min (230) is outside what the angle measure 'hip' can take (0 to 225)",
+        ),
+        (
+            'past_straight = "up"',
+            'past_straight = "down"',
+            "measures.hip.past_straight",
+            "Input should be 'up'",
+        ),
+        (
+            "[rep]",
+            '[measures.feet]\nkind = "distance"\npoints = ["hip", "heel"]\nper = ["shoulder", "hip"]\npast_straight = "up"\n\n[rep]',
+            "measures.feet",
+            "'past_straight' applies to angle measures only, not distance",
+        ),
     ],
 )
 def test_broken_file_error_names_file_key_and_problem(tmp_path, old, new, key, problem):

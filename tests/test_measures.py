@@ -41,6 +41,21 @@ def _standing(shoulder_x: float, shoulder_y: float, nose_lead: float):
     return PoseFrame(0, 0.0, (640, 480), xy, np.zeros(len(L)), np.ones(len(L)))
 
 
+def test_the_bridges_hip_reads_past_straight_as_the_hips_rise_above_the_line():
+    """Hips lifted above the knee-to-shoulder line (most real bridges: 181-193 degrees at
+    the top) read past 180; an unsigned angle would fold back and the top would look
+    like the way down."""
+    from formcheck.exercises.loader import load_exercise
+
+    bridge = load_exercise("bridge")
+    folded = MeasureSpec(kind="angle", points=["shoulder", "hip", "knee"])
+    measures = MeasureSet({"hip": bridge.measures["hip"], "folded": folded}, min_visibility=0.5)
+    lifts = [0.0, 0.5, 0.9, 1.0, 1.1, 1.3]
+    hips = [measures.evaluate(bridge_frame(i, i / 30, lift), "left") for i, lift in enumerate(lifts)]
+    assert np.all(np.diff([h["hip"] for h in hips]) > 0) and hips[-1]["hip"] > 185.0
+    assert hips[-1]["folded"] < hips[3]["folded"]  # the fold: higher hips, a smaller reading
+
+
 def test_upright_the_face_says_which_way_the_person_faces():
     assert facing_of(_standing(300, 200, nose_lead=12)) == 1.0
     assert facing_of(_standing(300, 200, nose_lead=-12)) == -1.0

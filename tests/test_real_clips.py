@@ -18,12 +18,14 @@ pytestmark = REAL_CLIP_MARKS
 #: the tuning and the checking half apart). The misses: the neck-roll clip (continuous
 #: head circles, labelled with low confidence as 3 cycles, where formcheck counts
 #: chin-to-chest flexions), a cat-cow reel that starts in the cow (as both exercises),
-#: a bridge filmed from the feet (3 for 2), a neck stretch filmed in two shots and an
-#: oblique cobra (the last two are in the checking half).
-MIN_EXACT_REPS = 16
+#: a bridge filmed from the feet (3 for 2 until 2026-12-04, when its 3D landmarks' flips
+#: past the limit of a hip read past straight became unmeasured: 2 of 2 here, kept out
+#: of the bar until a CI run shows it), a neck stretch filmed in two shots and an oblique
+#: cobra (the last two are in the checking half).
+MIN_EXACT_REPS = 16  # 17 since 2026-12-04 (the bridge from the feet, below), not yet seen in CI
 MIN_LONG_HOLDS_FOUND = 15  # labelled holds of 1 s or more, of 18
 MIN_LONG_HOLDS_WITHIN_1S = 12
-MIN_CLEAN_EXACT = 9  # clean clips of bridges, child's pose and knee to chest, of 10
+MIN_CLEAN_EXACT = 9  # clean clips of bridges, child's pose and knee to chest, of 10 (10 since 2026-12-04)
 
 
 @pytest.fixture(scope="module")

@@ -559,10 +559,10 @@ ITEM8 = {
     "enter = 1000 on an angle": Case(
         _threshold("enter = 14.0", "enter = 1000"), 4, "rep.enter (1000) is outside what an offset of the angle measure"
     ),
-    "check min 200 on an angle": Case(
-        _threshold("min = 160.0", "min = 200.0"),
+    "check min 230 on an angle read past straight": Case(
+        _threshold("min = 160.0", "min = 230.0"),
         4,
-        "checks[0].min (200) is outside what the angle measure 'hip' can take (0 to 180)",
+        "checks[0].min (230) is outside what the angle measure 'hip' can take (0 to 225)",
     ),
     "min_range = inf": Case(
         _threshold("min_range = 15.0", "min_range = inf"),
@@ -570,7 +570,7 @@ ITEM8 = {
         "bridge.toml: rep.min_range: Input should be a finite number",
     ),
     "min_range wider than an angle": Case(
-        _threshold("min_range = 15.0", "min_range = 400"), 4, "rep.min_range (400) is wider than 'hip' can move (180)"
+        _threshold("min_range = 15.0", "min_range = 400"), 4, "rep.min_range (400) is wider than 'hip' can move (225)"
     ),
     "target = true": Case(
         _threshold("target = 10", "target = true"), 4, "bridge.toml: rep.target: Input should be a number, not true"

@@ -52,8 +52,8 @@ def test_targets_can_be_overridden():
             "x.toml: exercise.0.reps: Input should be greater than or equal to 1",
         ),
         (
-            'name = "x"\n[[exercise]]\nid = "bridge"\nhold_s = 0.5\n',
-            "x.toml: exercise.0.hold_s: 0.5 is below the exercise's shortest hold",
+            'name = "x"\n[[exercise]]\nid = "bridge"\nhold_s = 0.3\n',
+            "x.toml: exercise.0.hold_s: 0.3 is below the exercise's shortest hold",
         ),
         (
             'name = "x"\n[[exercise]]\nid = "nothing_yet"\n',

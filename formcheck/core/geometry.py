@@ -24,6 +24,38 @@ def angle_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
     return float(np.degrees(np.arccos(min(max(cos, -1.0), 1.0))))
 
 
+#: The middle point is "above" the line through the other two when its offset from that
+#: line points within 60 degrees of straight up: beside an upright line (a limb seen
+#: end-on, a standing body), or mostly sideways of a level one in 3D, it is not.
+UP_WITHIN_COS = 0.5
+
+
+def angle_up_past_straight_deg(a: np.ndarray, b: np.ndarray, c: np.ndarray, max_past_deg: float) -> float:
+    """Angle a-b-c at b, past 180 once b rises above the line a-c, by at most
+    ``max_past_deg``: a sharper bend above the line is no body's (landmarks folded the
+    wrong way), so it reads NaN, unmeasured, rather than jumping.
+
+    An unsigned angle folds back at a straight line: hips lifted above the line from the
+    knees to the shoulders read as less than 180 again, so the lift looks like a fall
+    back down (a bridge render: 146 lying, 173 passing straight, 163 at the top, where
+    this reads 197). Up is minus y, in the picture and in MediaPipe's 3D landmarks. In
+    3D an offset mostly sideways of the line is not above it: reading the bend in the
+    upright plane through the line instead (any upward part of the offset) read a side
+    plank's hip raises, filmed from the front, as five bridges instead of one.
+    """
+    angle = angle_deg(a, b, c)
+    line = c - a
+    length_sq = float(line.dot(line))
+    if not length_sq > 0 or math.isnan(angle):
+        return angle
+    rel = b - a
+    offset = rel - line * (float(rel.dot(line)) / length_sq)  # from the line to b, square to it
+    size = math.sqrt(float(offset.dot(offset)))
+    if not (size > 0 and -float(offset[1]) > UP_WITHIN_COS * size):
+        return angle  # b on or below the line, or beside it (an upright line has no above)
+    return 360.0 - angle if angle >= 180.0 - max_past_deg else math.nan
+
+
 def inclination_deg(a: np.ndarray, b: np.ndarray) -> float:
     """How steep the segment a-b is: 0 level with the floor, 90 vertical."""
     dx, dy = b - a

@@ -20,6 +20,7 @@ from formcheck.engine.activity import ActivityTracker
 from formcheck.engine.checks import CheckTracker, SpeedMeter
 from formcheck.engine.counter import RepCounter, RepInput
 from formcheck.engine.observer import FrameObserver, Observation
+from formcheck.engine.posture_share import RecentPostures
 from formcheck.engine.setup_check import SetupMonitor
 from formcheck.exercises.schema import Exercise, RepSpec, all_within
 from formcheck.measures.measure_set import MeasureSet
@@ -89,6 +90,10 @@ class ExerciseEvaluator:
         self._sides = {label: _Side(exercise, rep, label) for label in self.observer.labels} if rep else {}
         self._activity = ActivityTracker(exercise.activity) if exercise.activity else None
         self._setup = SetupMonitor(exercise.setup)
+        # A rep starts only with the body lately in a posture the exercise is done in:
+        # hips dipping and rising face down (a side plank's dips) read as a bridge's lift
+        # to its hip angle (five reps on a real clip analysed as bridges).
+        self._postures = RecentPostures(exercise.position_postures)
         self._active_side: Side | None = None
         self._last_seen: float | None = None
         self._lost = False
@@ -112,6 +117,7 @@ class ExerciseEvaluator:
                 cut_events += side.disarm(t, Interruption.VIEW_CHANGED, carry=True)
         near, posture, view, motion, values = seen.near, seen.posture, seen.view, seen.motion, seen.measures
         setup_ok = posture in self.exercise.setup.posture
+        self._postures.add(t, posture)
         key = self.exercise.rep.measure if self.exercise.rep else None
         usable = frame.has_person and (key is None or any(not math.isnan(v[key]) for v in values.values()))
         events = cut_events + self._track_presence(t, usable)
@@ -190,9 +196,11 @@ class ExerciseEvaluator:
             hold_ok = not any(c.active for c in state.checks if c.spec.gates_hold)
             # One side at a time; sides are updated in turn, so two sides reaching the
             # position in the same frame cannot both start a rep.
-            blocked = any(
-                s.counter.in_position for other, s in self._sides.items() if other != label
-            ) or not all_within(rep.require, vals)
+            blocked = (
+                any(s.counter.in_position for other, s in self._sides.items() if other != label)
+                or not all_within(rep.require, vals)
+                or not self._postures.in_them
+            )
             rep_motion = seen.rep_motion[label]
             moving = math.isnan(rep_motion) or rep_motion >= self.params.moving_motion
             events += counter.update(

@@ -40,6 +40,12 @@ KINDS: dict[str, MeasureKind] = {
     "swing": MeasureKind(2, -180.0, 180.0, degrees=True),
     "lateral": MeasureKind(2, -10.0, 10.0, needs_per=True, world=True),
 }
+#: How far past straight an angle with ``past_straight`` is read: a body bends back at a
+#: joint by tens of degrees at most (a bridge's hips: 181-193 on real bridges, up to 211
+#: on renders), so a middle point "above" a sharper bend is the landmarks folded the
+#: wrong way (a render with the feet cut off: lying hips read 105-130 degrees "above"
+#: their line), kept as it is.
+PAST_STRAIGHT_MAX_DEG = 45.0
 KIND_NAMES = tuple(KINDS)
 WORLD_KINDS = tuple(name for name, kind in KINDS.items() if kind.world)
 FUSED_KINDS = tuple(name for name, kind in KINDS.items() if kind.fused)

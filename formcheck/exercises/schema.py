@@ -16,7 +16,15 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationInfo, f
 from formcheck.core.body import BODY_PARTS, Posture
 from formcheck.core.landmarks import resolve_point, valid_point_names
 from formcheck.core.state import Sides
-from formcheck.exercises.kinds import DEFAULT_SPACE, FUSED_KINDS, KIND_NAMES, KINDS, PER_KINDS, WORLD_KINDS
+from formcheck.exercises.kinds import (
+    DEFAULT_SPACE,
+    FUSED_KINDS,
+    KIND_NAMES,
+    KINDS,
+    PAST_STRAIGHT_MAX_DEG,
+    PER_KINDS,
+    WORLD_KINDS,
+)
 
 
 class _Strict(BaseModel):
@@ -53,6 +61,12 @@ class MeasureSpec(_Strict):
         le=1.0,
         description="landmark visibility below which the measure is not taken (default: the engine's 0.5)",
     )
+    past_straight: Literal["up"] | None = Field(
+        default=None,
+        description="an angle's reading once its middle point rises above the line through the other two: "
+        "'up' reads it past 180 (hips lifted above the knee-to-shoulder line: 190, not 170), where an "
+        "unsigned angle folds back; without it, angles stay within 0-180",
+    )
 
     @field_validator("points", "per")
     @classmethod
@@ -76,9 +90,19 @@ class MeasureSpec(_Strict):
             raise ValueError(f"'per' only applies to {per_kinds} measures, not {self.kind}")
         if self.space not in (None, "image") and self.kind not in WORLD_KINDS:
             raise ValueError(f"space {self.space!r} applies to {', '.join(WORLD_KINDS)} measures, not {self.kind}")
+        if self.past_straight is not None and self.kind != "angle":
+            raise ValueError(f"'past_straight' applies to angle measures only, not {self.kind}")
         if self.space == "fused" and self.kind not in FUSED_KINDS:
             raise ValueError(f"space 'fused' applies to {' and '.join(FUSED_KINDS)} measures only")
         return self
+
+    @property
+    def value_range(self) -> tuple[float, float]:
+        """The values the measure can take: its kind's, an angle read past straight up to
+        ``PAST_STRAIGHT_MAX_DEG`` beyond 180."""
+        kind = KINDS[self.kind]
+        high = 180.0 + PAST_STRAIGHT_MAX_DEG if self.past_straight is not None else kind.high
+        return kind.low, high
 
     @property
     def resolved_space(self) -> str:
@@ -269,7 +293,8 @@ class RecognitionSpec(_Strict):
         default_factory=list,
         description="postures the posture reader also sees while the position is held, besides setup.posture "
         "(a cobra's lifted chest reads as kneeling, a child's pose folded forward as prone); recognition "
-        "wants the body in one of them for most of the time in position",
+        "wants the body in one of them for most of the time in position, and a rep starts only with the "
+        "body lately in one of them or setup.posture",
     )
 
 
@@ -335,6 +360,12 @@ class Exercise(_Strict):
     )
     recognition: RecognitionSpec = Field(default_factory=RecognitionSpec)
 
+    @property
+    def position_postures(self) -> frozenset[Posture]:
+        """The postures the exercise is done in: its start posture, and those its position
+        also reads as (``recognition.in_position``)."""
+        return frozenset({*self.setup.posture, *self.recognition.in_position})
+
     @model_validator(mode="after")
     def _references(self) -> Exercise:
         if self.per_day is not None and self.per_day.reps is not None and self.rep is None:
@@ -391,8 +422,7 @@ class Exercise(_Strict):
             for end in ("min", "max"):
                 values.append((f"{key}.{end}", measure, getattr(bounds, end), relative.get(key, False)))
         for key, measure, value, is_relative in values:
-            kind = KINDS[self.measures[measure].kind]
-            low, high = kind.low, kind.high
+            low, high = self.measures[measure].value_range
             if is_relative:
                 low, high = -(high - low), high - low
             if value is not None and not low <= value <= high:
@@ -400,8 +430,7 @@ class Exercise(_Strict):
                     f"{key} ({value:g}) is outside what {'an offset of ' if is_relative else ''}the "
                     f"{self.measures[measure].kind} measure {measure!r} can take ({low:g} to {high:g})"
                 )
-        kind = KINDS[self.measures[rep.measure].kind]
-        low, high = kind.low, kind.high
+        low, high = self.measures[rep.measure].value_range
         if rep.min_range > high - low:
             raise ValueError(
                 f"rep.min_range ({rep.min_range:g}) is wider than {rep.measure!r} can move ({high - low:g})"

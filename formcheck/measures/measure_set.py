@@ -16,6 +16,7 @@ import numpy as np
 from formcheck.core import geometry
 from formcheck.core.frame import PoseFrame
 from formcheck.core.landmarks import SIDES, Landmark, resolve_point
+from formcheck.exercises.kinds import PAST_STRAIGHT_MAX_DEG
 from formcheck.exercises.schema import MeasureSpec
 
 #: Trunk lean from vertical beyond which the shoulders, not the face, say the facing.
@@ -78,7 +79,7 @@ class CompiledMeasure:
     def compile(cls, name: str, spec: MeasureSpec, side: str) -> CompiledMeasure:
         points = tuple(resolve_point(p, side) for p in spec.points)
         per = tuple(resolve_point(p, side) for p in spec.per or ())
-        key = (spec.kind, spec.resolved_space, spec.min_visibility, points, per)
+        key = (spec.kind, spec.resolved_space, spec.min_visibility, spec.past_straight, points, per)
         used = np.array([i for group in points + per for i in group], dtype=np.intp)
         return cls(name, spec, points, per, used, key, _index(points), _index(per))
 
@@ -100,7 +101,7 @@ class CompiledMeasure:
         refs = self._points(frame.xy, self.per_index)
         kind = self.spec.kind
         if kind == "angle":
-            return geometry.angle_deg(*pts)
+            return self._angle(*pts)
         if kind == "inclination":
             return geometry.inclination_deg(*pts)
         if kind == "offset":
@@ -115,6 +116,12 @@ class CompiledMeasure:
         if kind == "distance":
             return geometry.distance(*pts) / ref
         return geometry.height_above(*pts) / ref  # kind == "height"
+
+    def _angle(self, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
+        """The angle at ``b``, read past 180 when the spec asks (``past_straight = "up"``)."""
+        if self.spec.past_straight == "up":
+            return geometry.angle_up_past_straight_deg(a, b, c, PAST_STRAIGHT_MAX_DEG)
+        return geometry.angle_deg(a, b, c)
 
     @staticmethod
     def _points(coords: np.ndarray, groups: tuple[int | np.ndarray, ...]) -> list[np.ndarray]:
@@ -150,7 +157,7 @@ class CompiledMeasure:
                 return world_value
             weight = geometry.segment_picture_weight(refs[1] - refs[0])
             return weight * self._in_picture(frame) + (1.0 - weight) * world_value
-        world_angle = geometry.angle_deg(*pts)
+        world_angle = self._angle(*pts)
         if space == "world":
             return world_angle
         weight = geometry.picture_weight(body_axis(world))

@@ -51,7 +51,7 @@ class Trace:
     _faults: set[tuple[str, str | None]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self._position_postures = {*self.exercise.setup.posture, *self.exercise.recognition.in_position}
+        self._position_postures = self.exercise.position_postures  # once: it is built on each call
 
     def add(self, state: FrameState) -> None:
         seen = state.frame.has_person
