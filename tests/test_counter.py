@@ -423,3 +423,20 @@ def test_no_bridge_is_counted_while_the_body_lies_face_down(tmp_path):
         session = analyze(path, load_exercise("bridge"), lambda: None)  # type: ignore[arg-type,return-value]
         counted[face] = len(session.of_kind(EventKind.REP_COMPLETED))
     assert counted == {"up": 2, "down": 0}
+
+
+def test_recent_postures_let_a_rep_start_unless_most_of_the_last_second_was_another():
+    from formcheck.core.body import Posture
+    from formcheck.engine.posture_share import RecentPostures
+
+    share = RecentPostures({Posture.SUPINE})
+    assert share.in_them  # nothing told yet
+    for i in range(30):
+        share.add(i / 30, Posture.UNKNOWN)
+    assert share.in_them  # none could be told (a body filmed from the feet)
+    for i in range(30, 60):
+        share.add(i / 30, Posture.PRONE if i in (40, 41) else Posture.SUPINE)
+    assert share.in_them  # a head turned for two frames
+    for i in range(60, 80):
+        share.add(i / 30, Posture.PRONE)
+    assert not share.in_them  # face down for most of the last second

@@ -54,6 +54,40 @@ def test_the_bridges_hip_reads_past_straight_as_the_hips_rise_above_the_line():
     hips = [measures.evaluate(bridge_frame(i, i / 30, lift), "left") for i, lift in enumerate(lifts)]
     assert np.all(np.diff([h["hip"] for h in hips]) > 0) and hips[-1]["hip"] > 185.0
     assert hips[-1]["folded"] < hips[3]["folded"]  # the fold: higher hips, a smaller reading
+    beyond = measures.evaluate(bridge_frame(9, 0.3, 2.5), "left")  # 55 degrees past straight: no body's
+    assert math.isnan(beyond["hip"]) and beyond["folded"] == pytest.approx(125.0, abs=0.5)
+
+
+def test_the_bridges_hip_reads_past_straight_in_3d_too():
+    """The same lifted hips in MediaPipe's metric landmarks (y down, as the picture's)."""
+    from dataclasses import replace
+
+    from formcheck.exercises.loader import load_exercise
+
+    bridge = load_exercise("bridge")
+    world_only = bridge.measures["hip"].model_copy(update={"space": "world"})
+    measures = MeasureSet({"hip": world_only}, min_visibility=0.5)
+    frame = bridge_frame(0, 0.0, 1.3)
+    world = np.column_stack([frame.xy / 500.0, np.zeros(len(L))])  # the picture, in metres
+    assert measures.evaluate(replace(frame, world=world), "left")["hip"] > 185.0
+
+
+def test_a_fused_angle_seen_square_on_keeps_the_pictures_value_when_3d_reads_none():
+    """Past straight beyond the limit in 3D (a depth flip) is unmeasured there; with the
+    picture weighted fully, the fused angle is the picture's, not NaN."""
+    from dataclasses import replace
+
+    from formcheck.exercises.loader import load_exercise
+
+    hip_spec = load_exercise("bridge").measures["hip"]  # fused, past straight
+    frame = bridge_frame(0, 0.0, 1.3)
+    world = np.column_stack([frame.xy / 500.0, np.zeros(len(L))])
+    for mark in L:  # left and right 0.2 m apart along the line of sight: seen side-on
+        world[mark, 2] = -0.1 if mark.name.startswith("LEFT") else 0.1 if mark.name.startswith("RIGHT") else 0.0
+    world[[L.LEFT_HIP, L.RIGHT_HIP], 1] -= 0.5  # the 3D hips flipped far above their line: no body's
+    picture = MeasureSet({"hip": hip_spec.model_copy(update={"space": "image"})}, 0.5).evaluate(frame, "left")
+    fused = MeasureSet({"hip": hip_spec}, 0.5).evaluate(replace(frame, world=world), "left")
+    assert picture["hip"] > 185.0 and fused["hip"] == pytest.approx(picture["hip"])
 
 
 def test_upright_the_face_says_which_way_the_person_faces():

@@ -123,6 +123,16 @@ class CompiledMeasure:
             return geometry.angle_up_past_straight_deg(a, b, c, PAST_STRAIGHT_MAX_DEG)
         return geometry.angle_deg(a, b, c)
 
+    def _blended(self, weight: float, frame: PoseFrame, world_value: float) -> float:
+        """The picture's value and the 3D one, by the picture's ``weight``; a side weighted
+        0 is not read, so that its NaN (an angle past straight beyond the limit in 3D while
+        the picture sees the body square-on) does not blank the other's value."""
+        if weight >= 1.0:
+            return self._in_picture(frame)
+        if weight <= 0.0:
+            return world_value
+        return weight * self._in_picture(frame) + (1.0 - weight) * world_value
+
     @staticmethod
     def _points(coords: np.ndarray, groups: tuple[int | np.ndarray, ...]) -> list[np.ndarray]:
         """Each group's mean point (a single landmark read as it is: ``mean`` on one
@@ -155,13 +165,11 @@ class CompiledMeasure:
             world_value = along(*pts) / ref
             if space == "world":
                 return world_value
-            weight = geometry.segment_picture_weight(refs[1] - refs[0])
-            return weight * self._in_picture(frame) + (1.0 - weight) * world_value
+            return self._blended(geometry.segment_picture_weight(refs[1] - refs[0]), frame, world_value)
         world_angle = self._angle(*pts)
         if space == "world":
             return world_angle
-        weight = geometry.picture_weight(body_axis(world))
-        return weight * self._in_picture(frame) + (1.0 - weight) * world_angle
+        return self._blended(geometry.picture_weight(body_axis(world)), frame, world_angle)
 
 
 def _index(groups: tuple[tuple[int, ...], ...]) -> tuple[int | np.ndarray, ...]:
