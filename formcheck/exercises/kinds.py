@@ -44,7 +44,7 @@ KINDS: dict[str, MeasureKind] = {
 #: joint by tens of degrees at most (a bridge's hips: 181-193 on real bridges, up to 211
 #: on renders), so a middle point "above" a sharper bend is the landmarks folded the
 #: wrong way (a render with the feet cut off: lying hips read 105-130 degrees "above"
-#: their line), kept as it is.
+#: their line), and reads as unmeasured (NaN).
 PAST_STRAIGHT_MAX_DEG = 45.0
 KIND_NAMES = tuple(KINDS)
 WORLD_KINDS = tuple(name for name, kind in KINDS.items() if kind.world)
