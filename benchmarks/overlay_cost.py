@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from formcheck.engine.evaluator import FrameState  # noqa: E402
 from formcheck.exercises.loader import load_exercise  # noqa: E402
 from formcheck.feedback import overlay as overlay_module  # noqa: E402
-from formcheck.feedback.overlay import FONT, Overlay, SpriteCache, stroke  # noqa: E402
+from formcheck.feedback.overlay import FONT, Overlay, SpriteCache, outline_width, stroke  # noqa: E402
 from formcheck.measures.measure_set import MeasureSet  # noqa: E402
 from formcheck.offline.analyze import analyze  # noqa: E402
 
@@ -56,9 +56,8 @@ def _scaled(state: FrameState, size: tuple[int, int]) -> FrameState:
 def _put_text(img, text, org, colour, scale, thick=None) -> None:  # type: ignore[no-untyped-def]
     """The baseline: outline and fill drawn with ``putText`` on the frame itself."""
     thick = stroke(scale) if thick is None else thick
-    bgr = (colour[2], colour[1], colour[0])
-    cv2.putText(img, text, org, FONT, scale, (0, 0, 0), thick + max(2, thick), cv2.LINE_AA)
-    cv2.putText(img, text, org, FONT, scale, bgr, thick, cv2.LINE_AA)
+    cv2.putText(img, text, org, FONT, scale, (0, 0, 0), outline_width(thick), cv2.LINE_AA)
+    cv2.putText(img, text, org, FONT, scale, overlay_module._bgr(colour), thick, cv2.LINE_AA)
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from formcheck.feedback.overlay import (
     TextSprite,
     _label_position,
     body_box,
+    outline_width,
     overlap,
     stroke,
     text_scale,
@@ -165,7 +166,7 @@ def _put_text(image: np.ndarray, text: str, org: tuple[int, int], scale: float, 
     margin = 400
     canvas = cv2.copyMakeBorder(image, margin, margin, margin, margin, cv2.BORDER_CONSTANT)
     at = (org[0] + margin, org[1] + margin)
-    cv2.putText(canvas, text, at, FONT, scale, (0, 0, 0), thick + max(2, thick), cv2.LINE_AA)
+    cv2.putText(canvas, text, at, FONT, scale, (0, 0, 0), outline_width(thick), cv2.LINE_AA)
     cv2.putText(canvas, text, at, FONT, scale, (80, 230, 255), thick, cv2.LINE_AA)
     return canvas[margin:-margin, margin:-margin]
 

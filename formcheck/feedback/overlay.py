@@ -55,6 +55,12 @@ def text_scale(image: np.ndarray, style: OverlayStyle) -> float:
     return max(min(image.shape[:2]) / 480.0 * style.font_scale, style.min_font_scale)
 
 
+def outline_width(thick: int) -> int:
+    """The black outline's thickness under a fill ``thick`` wide: wide enough to read on
+    any picture, at least 2 pixels beyond the fill."""
+    return thick + max(2, thick)
+
+
 def stroke(scale: float) -> int:
     """Line thickness that grows with the text: 1 px on a small frame, 4-5 at 4K."""
     return max(1, int(round(scale * 1.7)))
@@ -79,7 +85,7 @@ class TextSprite:
         Drawn on a canvas padded by half the text's height beside the outline (``/``, ``(``
         and ``|`` reach above the height ``getTextSize`` gives, more so in large text),
         then cut to the outline's ink."""
-        outline = thick + max(2, thick)
+        outline = outline_width(thick)
         (width, height), base = cv2.getTextSize(text, FONT, scale, outline)
         pad = outline + height // 2 + 2
         org = (pad, pad + height)
