@@ -174,6 +174,7 @@ class ExerciseEvaluator:
         # A body seen in the position is not in the start position, whatever its posture.
         recognised = self._recognised(seen)
         start_seen = setup_ok and not recognised
+        in_posture = self._postures.in_them  # the body's, once a frame for every side
         for label, state in self._sides.items():
             vals = values[label]
             if recognised:
@@ -199,7 +200,7 @@ class ExerciseEvaluator:
             blocked = (
                 any(s.counter.in_position for other, s in self._sides.items() if other != label)
                 or not all_within(rep.require, vals)
-                or not self._postures.in_them
+                or not in_posture
             )
             rep_motion = seen.rep_motion[label]
             moving = math.isnan(rep_motion) or rep_motion >= self.params.moving_motion

@@ -101,8 +101,7 @@ class MeasureSpec(_Strict):
         """The values the measure can take: its kind's, an angle read past straight up to
         ``PAST_STRAIGHT_MAX_DEG`` beyond 180."""
         kind = KINDS[self.kind]
-        high = 180.0 + PAST_STRAIGHT_MAX_DEG if self.past_straight is not None else kind.high
-        return kind.low, high
+        return kind.low, kind.high + (PAST_STRAIGHT_MAX_DEG if self.past_straight is not None else 0.0)
 
     @property
     def resolved_space(self) -> str:
